@@ -1,0 +1,24 @@
+//! Virtumancer's driver traits, their errors and the plugin registry.
+//!
+//! Drivers do the hypervisor-specific work behind small traits; the engine only ever sees
+//! `dyn` trait objects from the [`Registry`]. Built-in plugins register themselves with
+//! `inventory::submit!` of a [`DriverRegistration`]; the server builds one immutable registry at
+//! start-up. This crate depends only on `virtumancer-model` and must never name a concrete plugin.
+//!
+//! Feature `testkit` adds conformance suites every driver runs against its real backend.
+#![warn(missing_docs)]
+
+mod connect_error;
+mod driver_error;
+mod host_connection;
+mod registry;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+pub use connect_error::ConnectError;
+pub use driver_error::DriverError;
+pub use host_connection::{CloseReason, ConnectSpec, HostConnection, HostConnector};
+pub use registry::{DriverRegistration, PluginInfo, ProvidedTrait, Registry, RegistryError};
+
+#[doc(hidden)]
+pub use inventory;

@@ -1,0 +1,50 @@
+//! Typed events pushed to WebSocket subscribers.
+
+use crate::{Host, HostId, HostState};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Something that changed, as pushed over `/api/v1/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Event {
+    /// A host was added or its record changed (name, URI, facts, state…).
+    HostUpserted {
+        /// The host as it is now.
+        host: Host,
+    },
+    /// A host was deleted.
+    HostRemoved {
+        /// Id of the deleted host.
+        host_id: HostId,
+    },
+    /// A host's connection state changed.
+    HostState {
+        /// The host.
+        host_id: HostId,
+        /// New state.
+        state: HostState,
+        /// Why (for `error` and drops).
+        reason: Option<String>,
+        /// When the supervisor saw the change.
+        at: DateTime<Utc>,
+    },
+}
+
+/// Subscription topics a WebSocket client can choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Topic {
+    /// Host added/changed/removed and host state events.
+    Hosts,
+}
+
+impl Event {
+    /// The topic this event belongs to.
+    pub fn topic(&self) -> Topic {
+        match self {
+            Self::HostUpserted { .. } | Self::HostRemoved { .. } | Self::HostState { .. } => Topic::Hosts,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Virtumancer's domain nouns and values: ids, hosts, host facts, events.
+//!
+//! Everything here is plain data with serde and utoipa `ToSchema` derives, so the same types
+//! travel through the drivers, the store, the engine and the HTTP API. This crate does no I/O
+//! and must not depend on any other Virtumancer crate.
+#![warn(missing_docs)]
+
+mod event;
+mod host;
+mod host_facts;
+mod host_uri;
+mod ids;
+mod name;
+
+pub use event::{Event, Topic};
+pub use host::{Host, HostKey, HostState};
+pub use host_facts::{HostFacts, format_libvirt_version};
+pub use host_uri::{HostUri, HostUriError, Transport};
+pub use ids::HostId;
+pub use name::{NameError, ResourceName};
