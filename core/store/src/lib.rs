@@ -1,1 +1,27 @@
-//! placeholder
+//! Virtumancer's database: repositories behind traits, implemented with sqlx.
+//!
+//! SQLite (WAL) is the default; migrations live in `/migrations/sqlite` and run automatically
+//! when the store opens. Depends only on `virtumancer-model`; never on drivers, engine or API.
+
+mod error;
+mod host_repository;
+mod sqlite_store;
+
+pub use error::StoreError;
+pub use host_repository::{HostConfig, HostRepository, HostStateRecord};
+pub use sqlite_store::SqliteStore;
+
+use std::sync::Arc;
+
+/// Opens the store named by `url` (`sqlite:path?mode=rwc`, `sqlite::memory:`) and migrates it.
+pub async fn open(url: &str) -> Result<Arc<dyn HostRepository>, StoreError> {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        return Err(StoreError::Unsupported(
+            "PostgreSQL support is not built yet (planned for scale-out); use a sqlite: URL".into(),
+        ));
+    }
+    if !url.starts_with("sqlite:") {
+        return Err(StoreError::Unsupported(format!("unknown database URL scheme in '{url}'; use sqlite:PATH")));
+    }
+    Ok(Arc::new(SqliteStore::open(url).await?))
+}

@@ -1,0 +1,199 @@
+//! The SQLite implementation of the repositories.
+
+use crate::{HostConfig, HostRepository, HostStateRecord, StoreError};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use virtumancer_model::{Host, HostFacts, HostId, HostKey, HostState};
+
+/// Repositories on one SQLite database file (WAL mode).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+/// `SELECT <every host column> FROM hosts <tail>` as one static string (sqlx refuses dynamic SQL).
+macro_rules! select_hosts {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, name, uri, key_file, host_key_type, host_key_fingerprint, auto_connect, state, ",
+            "state_reason, facts, created_at, updated_at, last_connected_at FROM hosts ",
+            $tail
+        )
+    };
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database at `url`.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let in_memory = url.contains(":memory:");
+        let pool = SqlitePoolOptions::new()
+            // An in-memory database exists per connection: keep exactly one.
+            .max_connections(if in_memory { 1 } else { 8 })
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn fetch_host(&self, id: HostId) -> Result<Option<Host>, StoreError> {
+        let row = sqlx::query(select_hosts!("WHERE id = ?"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(host_from_row).transpose()
+    }
+}
+
+fn host_from_row(row: &SqliteRow) -> Result<Host, StoreError> {
+    let corrupt = |column: &'static str, message: String| StoreError::Corrupt { column, message };
+    let id: String = row.try_get("id")?;
+    let state: String = row.try_get("state")?;
+    let facts: Option<String> = row.try_get("facts")?;
+    let key_type: Option<String> = row.try_get("host_key_type")?;
+    let key_fp: Option<String> = row.try_get("host_key_fingerprint")?;
+    Ok(Host {
+        id: id.parse().map_err(|e: uuid::Error| corrupt("id", e.to_string()))?,
+        name: row.try_get("name")?,
+        uri: row.try_get("uri")?,
+        key_file: row.try_get("key_file")?,
+        host_key: key_type.zip(key_fp).map(|(key_type, fingerprint)| HostKey { key_type, fingerprint }),
+        auto_connect: row.try_get("auto_connect")?,
+        state: HostState::parse(&state).ok_or_else(|| corrupt("state", state.clone()))?,
+        state_reason: row.try_get("state_reason")?,
+        facts: facts
+            .map(|f| serde_json::from_str::<HostFacts>(&f))
+            .transpose()
+            .map_err(|e| corrupt("facts", e.to_string()))?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        last_connected_at: row.try_get("last_connected_at")?,
+    })
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+#[async_trait]
+impl HostRepository for SqliteStore {
+    async fn list_hosts(&self) -> Result<Vec<Host>, StoreError> {
+        let rows = sqlx::query(select_hosts!("ORDER BY name COLLATE NOCASE, id"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(host_from_row).collect()
+    }
+
+    async fn get_host(&self, id: HostId) -> Result<Option<Host>, StoreError> {
+        self.fetch_host(id).await
+    }
+
+    async fn insert_host(&self, id: HostId, config: &HostConfig, auto_connect: bool) -> Result<Host, StoreError> {
+        let ts = now();
+        let initial = if auto_connect { HostState::Connecting } else { HostState::Disconnected };
+        sqlx::query(
+            "INSERT INTO hosts (id, name, uri, key_file, host_key_type, host_key_fingerprint, auto_connect, state, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(&config.name)
+        .bind(&config.uri)
+        .bind(&config.key_file)
+        .bind(config.host_key.as_ref().map(|k| &k.key_type))
+        .bind(config.host_key.as_ref().map(|k| &k.fingerprint))
+        .bind(auto_connect)
+        .bind(initial.as_str())
+        .bind(ts)
+        .bind(ts)
+        .execute(&self.pool)
+        .await?;
+        self.fetch_host(id).await?.ok_or(StoreError::Corrupt { column: "id", message: "inserted host vanished".into() })
+    }
+
+    async fn update_host_config(&self, id: HostId, config: &HostConfig) -> Result<Option<Host>, StoreError> {
+        let done = sqlx::query(
+            "UPDATE hosts SET name = ?, uri = ?, key_file = ?, host_key_type = ?, host_key_fingerprint = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&config.name)
+        .bind(&config.uri)
+        .bind(&config.key_file)
+        .bind(config.host_key.as_ref().map(|k| &k.key_type))
+        .bind(config.host_key.as_ref().map(|k| &k.fingerprint))
+        .bind(now())
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.fetch_host(id).await
+    }
+
+    async fn set_auto_connect(&self, id: HostId, auto_connect: bool) -> Result<Option<Host>, StoreError> {
+        let done = sqlx::query("UPDATE hosts SET auto_connect = ?, updated_at = ? WHERE id = ?")
+            .bind(auto_connect)
+            .bind(now())
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.fetch_host(id).await
+    }
+
+    async fn record_state(&self, id: HostId, record: &HostStateRecord) -> Result<Option<Host>, StoreError> {
+        let facts = record.facts.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::Corrupt {
+            column: "facts",
+            message: e.to_string(),
+        })?;
+        let done = sqlx::query(
+            "UPDATE hosts SET state = ?, state_reason = ?, facts = COALESCE(?, facts), \
+             last_connected_at = COALESCE(?, last_connected_at), updated_at = ? WHERE id = ?",
+        )
+        .bind(record.state.as_str())
+        .bind(&record.reason)
+        .bind(facts)
+        .bind(record.connected_at)
+        .bind(now())
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.fetch_host(id).await
+    }
+
+    async fn delete_host(&self, id: HostId) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM hosts WHERE id = ?").bind(id.to_string()).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(&self.pool).await?)
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
