@@ -1,1 +1,20 @@
-//! placeholder
+//! Virtumancer's use cases: the host fleet and its per-host supervisors, and the event bus.
+//!
+//! The engine talks to hypervisors only through the driver traits of `virtumancer-drivers`
+//! (obtained from the [`virtumancer_drivers::Registry`]) and to the database only through the
+//! repository traits of `virtumancer-store`. It never names a concrete plugin and knows nothing
+//! about HTTP.
+
+mod backoff;
+mod engine_error;
+mod event_bus;
+mod host_fleet;
+mod host_requests;
+mod host_supervisor;
+mod state_recorder;
+
+pub use backoff::Backoff;
+pub use engine_error::EngineError;
+pub use event_bus::EventBus;
+pub use host_fleet::{ConnectionTest, HostFleet};
+pub use host_requests::{HostChanges, NewHost, TestRequest};

@@ -1,0 +1,46 @@
+//! Errors of the engine's use cases.
+
+use virtumancer_drivers::{ConnectError, DriverError};
+use virtumancer_model::{HostId, HostUriError, NameError};
+use virtumancer_store::StoreError;
+
+/// A use case that could not be carried out; each variant maps to one API error code.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// No host with this id.
+    #[error("host {0} does not exist")]
+    HostNotFound(HostId),
+    /// The name was refused.
+    #[error("invalid name: {0}")]
+    InvalidName(#[from] NameError),
+    /// The URI was refused.
+    #[error("invalid URI: {0}")]
+    InvalidUri(#[from] HostUriError),
+    /// The key file option was refused.
+    #[error("invalid key file: {0}")]
+    InvalidKeyFile(String),
+    /// Another host has this name.
+    #[error("a host named '{0}' already exists")]
+    NameTaken(String),
+    /// Another host has this URI.
+    #[error("the URI '{0}' is already used by another host")]
+    UriTaken(String),
+    /// No registered plugin handles this URI.
+    #[error("no driver plugin handles the URI '{0}'")]
+    NoDriver(String),
+    /// Connecting (or fetching the SSH host key) failed.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    /// A driver call failed.
+    #[error(transparent)]
+    Driver(#[from] DriverError),
+    /// The database failed.
+    #[error("database error")]
+    Store(#[source] StoreError),
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}

@@ -1,0 +1,232 @@
+//! One task per host that owns its connection: connects in the background, notices drops
+//! (close callback, keepalive) and reconnects with exponential backoff.
+
+use crate::Backoff;
+use crate::state_recorder::Report;
+use chrono::Utc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use virtumancer_drivers::{ConnectSpec, HostConnection, HostConnector};
+use virtumancer_model::{HostId, HostState};
+use virtumancer_store::HostStateRecord;
+
+/// Bound on reading facts right after connecting.
+const FACTS_DEADLINE: Duration = Duration::from_secs(30);
+
+/// What the fleet tells a supervisor.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// The user wants the host connected (also: retry now).
+    Connect,
+    /// The user wants it disconnected.
+    Disconnect,
+    /// URI or keys changed: drop the connection and use this spec from now on.
+    Reconfigure(ConnectSpec),
+    /// The host is being deleted or the server stops.
+    Stop,
+}
+
+/// Handle to a running supervisor task.
+#[derive(Debug)]
+pub(crate) struct HostSupervisor {
+    commands: mpsc::UnboundedSender<Command>,
+    task: JoinHandle<()>,
+}
+
+impl HostSupervisor {
+    /// Starts supervising `host_id`. With `want_connected` it connects at once.
+    pub(crate) fn spawn(
+        host_id: HostId,
+        spec: ConnectSpec,
+        want_connected: bool,
+        connector: Arc<dyn HostConnector>,
+        reports: mpsc::UnboundedSender<Report>,
+        backoff: Backoff,
+    ) -> Self {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let run = Run { host_id, spec, want: want_connected, connector, reports, backoff, commands: rx };
+        let task = tokio::spawn(run.run());
+        Self { commands, task }
+    }
+
+    /// Sends a command; a stopped supervisor ignores it.
+    pub(crate) fn send(&self, cmd: Command) {
+        let _ = self.commands.send(cmd);
+    }
+
+    /// Stops the task and waits until it has closed its connection (bounded).
+    pub(crate) async fn stop(self) {
+        self.send(Command::Stop);
+        if tokio::time::timeout(Duration::from_secs(10), self.task).await.is_err() {
+            tracing::warn!("host supervisor did not stop within 10 s");
+        }
+    }
+}
+
+/// What happened while waiting.
+enum Wake {
+    Retry,
+    Stop,
+}
+
+struct Run {
+    host_id: HostId,
+    spec: ConnectSpec,
+    want: bool,
+    connector: Arc<dyn HostConnector>,
+    reports: mpsc::UnboundedSender<Report>,
+    backoff: Backoff,
+    commands: mpsc::UnboundedReceiver<Command>,
+}
+
+impl Run {
+    fn report(&self, state: HostState, reason: Option<String>) {
+        let record = HostStateRecord { state, reason, facts: None, connected_at: None };
+        let _ = self.reports.send(Report { host_id: self.host_id, record });
+    }
+
+    /// Applies a command received while not connected. Returns `Wake::Stop` to end the task.
+    fn apply(&mut self, cmd: Option<Command>) -> Option<Wake> {
+        match cmd {
+            None | Some(Command::Stop) => Some(Wake::Stop),
+            Some(Command::Connect) => {
+                self.want = true;
+                self.backoff.reset();
+                Some(Wake::Retry)
+            }
+            Some(Command::Disconnect) => {
+                self.want = false;
+                Some(Wake::Retry)
+            }
+            Some(Command::Reconfigure(spec)) => {
+                self.spec = spec;
+                self.backoff.reset();
+                Some(Wake::Retry)
+            }
+        }
+    }
+
+    async fn run(mut self) {
+        loop {
+            if !self.want {
+                self.report(HostState::Disconnected, None);
+                let cmd = self.commands.recv().await;
+                if let Some(Wake::Stop) = self.apply(cmd) {
+                    return;
+                }
+                continue;
+            }
+            self.report(HostState::Connecting, None);
+            let attempt = self.spec.clone();
+            let connector = Arc::clone(&self.connector);
+            let opened = {
+                let open = connector.open(&attempt);
+                tokio::pin!(open);
+                tokio::select! {
+                    r = &mut open => r,
+                    cmd = self.commands.recv() => match self.apply(cmd) {
+                        Some(Wake::Stop) => return,
+                        _ => continue,
+                    },
+                }
+            };
+            match opened {
+                Err(e) => {
+                    self.report(HostState::Error, Some(e.to_string()));
+                    // Wrong keys or an unaccepted host key will not fix themselves.
+                    let wait = if e.is_transient() { Some(self.backoff.next_delay()) } else { None };
+                    if let Wake::Stop = self.wait(wait).await {
+                        return;
+                    }
+                }
+                Ok(conn) => match self.serve(conn).await {
+                    Served::Stop => return,
+                    Served::Lost(why) => {
+                        self.report(HostState::Disconnected, Some(why));
+                        let delay = self.backoff.next_delay();
+                        if let Wake::Stop = self.wait(Some(delay)).await {
+                            return;
+                        }
+                    }
+                    Served::Released => {}
+                },
+            }
+        }
+    }
+
+    /// Waits `delay` (forever when `None`) or until a command arrives.
+    async fn wait(&mut self, delay: Option<Duration>) -> Wake {
+        let sleep = async {
+            match delay {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = sleep => Wake::Retry,
+            cmd = self.commands.recv() => self.apply(cmd).unwrap_or(Wake::Retry),
+        }
+    }
+
+    /// Holds an open connection until it drops or a command ends it.
+    async fn serve(&mut self, conn: Box<dyn HostConnection>) -> Served {
+        let facts = match tokio::time::timeout(FACTS_DEADLINE, conn.facts()).await {
+            Ok(Ok(f)) => f,
+            Ok(Err(e)) => {
+                conn.close().await;
+                return Served::Lost(format!("connected, but reading host facts failed: {e}"));
+            }
+            Err(_) => {
+                conn.close().await;
+                return Served::Lost("connected, but the host did not report its facts within 30 s".into());
+            }
+        };
+        self.backoff.reset();
+        let record = HostStateRecord {
+            state: HostState::Connected,
+            reason: None,
+            facts: Some(facts),
+            connected_at: Some(Utc::now()),
+        };
+        let _ = self.reports.send(Report { host_id: self.host_id, record });
+        let mut closed = conn.closed();
+        loop {
+            tokio::select! {
+                // Map inside the future so the watch guard is released before the next await.
+                r = async { closed.wait_for(Option::is_some).await.map(|g| g.as_ref().map(ToString::to_string)) } => {
+                    let why = match r {
+                        Ok(reason) => reason.unwrap_or_default(),
+                        Err(_) => "the connection was dropped".to_owned(),
+                    };
+                    conn.close().await;
+                    return Served::Lost(format!("connection lost: {why}"));
+                }
+                cmd = self.commands.recv() => match cmd {
+                    Some(Command::Connect) => {}
+                    Some(Command::Disconnect) => {
+                        conn.close().await;
+                        self.want = false;
+                        return Served::Released;
+                    }
+                    Some(Command::Reconfigure(spec)) => {
+                        conn.close().await;
+                        self.spec = spec;
+                        return Served::Released;
+                    }
+                    None | Some(Command::Stop) => {
+                        conn.close().await;
+                        return Served::Stop;
+                    }
+                },
+            }
+        }
+    }
+}
+
+enum Served {
+    Stop,
+    Lost(String),
+    Released,
+}

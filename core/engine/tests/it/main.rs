@@ -1,0 +1,57 @@
+//! Engine tests on real parts: SQLite files and libvirt's test driver through the libvirt
+//! plugin, registered from `inventory` exactly as the server does.
+
+mod fleet;
+mod supervisor;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+use virtumancer_drivers::Registry;
+use virtumancer_engine::{Backoff, EventBus, HostFleet};
+use virtumancer_model::{Event, HostId, HostState};
+use virtumancer_plugin_libvirt as _;
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub fleet: Arc<HostFleet>,
+    pub events: broadcast::Receiver<Event>,
+}
+
+pub fn registry(dir: &std::path::Path) -> Arc<Registry> {
+    let mut cfg = BTreeMap::new();
+    cfg.insert("libvirt".to_owned(), serde_json::json!({ "stateDir": dir.join("libvirt") }));
+    Arc::new(Registry::from_inventory(&cfg).expect("registry"))
+}
+
+pub async fn start_in(dir: tempfile::TempDir) -> Env {
+    let url = format!("sqlite:{}", dir.path().join("v.db").display());
+    let store = virtumancer_store::open(&url).await.unwrap();
+    let bus = EventBus::new();
+    let events = bus.subscribe();
+    let backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(2));
+    let fleet = HostFleet::start_with_backoff(store, registry(dir.path()), bus, backoff).await.unwrap();
+    Env { dir, fleet, events }
+}
+
+pub async fn start() -> Env {
+    start_in(tempfile::tempdir().unwrap()).await
+}
+
+/// Waits until `host` reports `state` on the bus; returns the reason.
+pub async fn wait_state(rx: &mut broadcast::Receiver<Event>, host: HostId, state: HostState, within: Duration) -> Option<String> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let ev = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("host {host} did not reach {state:?} within {within:?}"))
+            .expect("event bus closed");
+        if let Event::HostState { host_id, state: s, reason, .. } = ev
+            && host_id == host
+            && s == state
+        {
+            return reason;
+        }
+    }
+}
