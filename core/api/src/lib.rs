@@ -1,1 +1,84 @@
-//! placeholder
+//! Virtumancer's HTTP API: REST under `/api/v1`, the WebSocket event stream, the OpenAPI
+//! document (utoipa) and the vendored Swagger UI.
+//!
+//! Depends on the engine's use cases and the model; never on a concrete plugin or on the
+//! store's implementation. [`router`] builds the whole API for an [`AppState`]; [`openapi`]
+//! returns the document that `openapi/openapi.json` must match.
+
+mod api_error;
+mod app_json;
+mod error_code;
+mod events;
+mod health;
+mod hosts;
+mod plugins;
+
+pub use api_error::ApiError;
+pub use error_code::ErrorCode;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use std::sync::Arc;
+use std::time::Instant;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+use virtumancer_engine::HostFleet;
+
+/// Largest accepted request body. Host bodies are tiny; anything bigger is a mistake or abuse.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The host use cases (and through them the registry and event bus).
+    pub fleet: Arc<HostFleet>,
+    /// When the server started, for `/health`.
+    pub started: Instant,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Virtumancer API",
+        description = "Manage fleets of libvirt/KVM hosts. Errors always have the shape `ApiError` with a stable `code`; see docs/api.md for the code table. Live changes arrive over the WebSocket `/api/v1/events` as `Event` messages.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    tags(
+        (name = "hosts", description = "libvirt hosts and their connections"),
+        (name = "plugins", description = "Driver plugins linked into the server"),
+        (name = "system", description = "Health and metadata"),
+    ),
+    components(schemas(virtumancer_model::Event, virtumancer_model::Topic, ErrorCode))
+)]
+struct ApiDoc;
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .routes(routes!(hosts::list_hosts, hosts::create_host))
+            .routes(routes!(hosts::test_connection))
+            .routes(routes!(hosts::get_host, hosts::update_host, hosts::delete_host))
+            .routes(routes!(hosts::connect_host))
+            .routes(routes!(hosts::disconnect_host))
+            .routes(routes!(plugins::list_plugins))
+            .routes(routes!(health::health)),
+    )
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().into_openapi()
+}
+
+/// The complete API: REST, WebSocket, `/api/openapi.json` and Swagger UI at `/api/docs`.
+/// Unknown `/api/…` paths answer with a JSON `not_found` error (see [`ApiError::route_not_found`]).
+pub fn router(state: AppState) -> Router {
+    let (rest, doc) = api_router().split_for_parts();
+    rest.route("/api/v1/events", axum::routing::get(events::subscribe))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+}

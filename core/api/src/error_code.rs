@@ -1,0 +1,73 @@
+//! The stable table of API error codes. Codes are never renamed or reused; docs/api.md lists
+//! them with their HTTP status.
+
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Machine-readable error code of an [`crate::ApiError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not valid JSON or does not match the schema.
+    InvalidJson,
+    /// 400: a path id is not a valid id.
+    InvalidId,
+    /// 413: the body exceeds the size limit.
+    PayloadTooLarge,
+    /// 415: the body is not `application/json`.
+    UnsupportedMediaType,
+    /// 422: the name is empty, too long or has control characters.
+    InvalidName,
+    /// 422: the URI is malformed or not usable.
+    InvalidUri,
+    /// 422: the URI scheme names an unsupported driver or transport.
+    UnsupportedUriScheme,
+    /// 422: the key file is not usable.
+    InvalidKeyFile,
+    /// 422: no plugin handles the URI.
+    NoDriverForUri,
+    /// 404: no host with that id.
+    HostNotFound,
+    /// 409: another host has that name.
+    HostNameTaken,
+    /// 409: another host has that URI.
+    HostUriTaken,
+    /// 422: the SSH host key must be accepted first (`details.hostKey`).
+    HostKeyUnverified,
+    /// 422: the SSH host key changed since it was accepted.
+    HostKeyMismatch,
+    /// 422: the host refused our credentials.
+    AuthenticationFailed,
+    /// 422: the host could not be reached.
+    HostUnreachable,
+    /// 422: the connection failed for another reason (in the message).
+    ConnectionFailed,
+    /// 404: no such API route.
+    NotFound,
+    /// 405: the route exists but not with this method.
+    MethodNotAllowed,
+    /// 500: something failed inside the server; details are in its log.
+    Internal,
+    /// 503: a dependency (the database) is not available.
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// The HTTP status that goes with the code.
+    pub fn status(self) -> StatusCode {
+        use ErrorCode::*;
+        match self {
+            InvalidJson | InvalidId => StatusCode::BAD_REQUEST,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri | HostKeyUnverified
+            | HostKeyMismatch | AuthenticationFailed | HostUnreachable | ConnectionFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            HostNotFound | NotFound => StatusCode::NOT_FOUND,
+            HostNameTaken | HostUriTaken => StatusCode::CONFLICT,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `GET /api/v1/events`: the WebSocket event stream.
+//!
+//! Query `?topics=hosts` (comma-separated; default: all topics). A client may change its
+//! topics later by sending `{"subscribe": ["hosts"]}`. Events are filtered on the server. A
+//! client that falls more than the bus backlog behind, or does not accept a message within
+//! [`SEND_DEADLINE`], is disconnected with close code 1008 and a reason; it should reconnect
+//! and refetch.
+
+use crate::AppState;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use virtumancer_model::{Event, Topic};
+
+/// How long one message may take to be accepted by a client.
+pub const SEND_DEADLINE: Duration = Duration::from_secs(10);
+const POLICY_VIOLATION: u16 = 1008;
+
+#[derive(Debug, Deserialize)]
+pub struct EventQuery {
+    topics: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ClientMessage {
+    subscribe: Vec<Topic>,
+}
+
+fn parse_topics(s: Option<&str>) -> Result<HashSet<Topic>, String> {
+    let Some(s) = s.filter(|s| !s.trim().is_empty()) else { return Ok([Topic::Hosts].into()) };
+    s.split(',')
+        .map(|t| serde_json::from_value(serde_json::Value::String(t.trim().to_owned())).map_err(|_| format!("unknown topic '{t}'")))
+        .collect()
+}
+
+/// Upgrades to a WebSocket that streams [`Event`]s.
+pub async fn subscribe(
+    State(state): State<AppState>,
+    Query(q): Query<EventQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, crate::ApiError> {
+    let topics = parse_topics(q.topics.as_deref()).map_err(|m| crate::ApiError::new(crate::ErrorCode::InvalidJson, m))?;
+    // Subscribe before answering 101, so nothing published after the handshake is missed.
+    let rx = state.fleet.bus().subscribe();
+    Ok(ws.on_upgrade(move |socket| stream(socket, rx, topics)))
+}
+
+async fn close(mut socket: WebSocket, reason: String) {
+    let frame = CloseFrame { code: POLICY_VIOLATION, reason: reason.into() };
+    let _ = tokio::time::timeout(SEND_DEADLINE, socket.send(Message::Close(Some(frame)))).await;
+}
+
+async fn stream(mut socket: WebSocket, mut rx: tokio::sync::broadcast::Receiver<Event>, mut topics: HashSet<Topic>) {
+    loop {
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Ok(ev) if topics.contains(&ev.topic()) => {
+                    let text = match serde_json::to_string(&ev) {
+                        Ok(t) => t,
+                        Err(e) => { tracing::error!(error = %e, "cannot serialize event"); continue; }
+                    };
+                    match tokio::time::timeout(SEND_DEADLINE, socket.send(Message::Text(text.into()))).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => return,
+                        Err(_) => {
+                            tracing::info!("dropping a WebSocket client that stopped reading");
+                            return close(socket, "too slow: a message was not accepted within 10 s; reconnect and refetch".into()).await;
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(n)) => {
+                    tracing::info!(missed = n, "dropping a WebSocket client that fell behind");
+                    return close(socket, format!("too slow: fell {n} events behind; reconnect and refetch")).await;
+                }
+                Err(RecvError::Closed) => return,
+            },
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Text(t))) => match serde_json::from_str::<ClientMessage>(&t) {
+                    Ok(m) => topics = m.subscribe.into_iter().collect(),
+                    Err(e) => return close(socket, format!("unknown message: {e}")).await,
+                },
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
