@@ -73,11 +73,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api_router().into_openapi()
 }
 
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(ErrorCode::MethodNotAllowed, format!("{method} is not allowed on {}", uri.path()))
+}
+
 /// The complete API: REST, WebSocket, `/api/openapi.json` and Swagger UI at `/api/docs`.
 /// Unknown `/api/…` paths answer with a JSON `not_found` error (see [`ApiError::route_not_found`]).
 pub fn router(state: AppState) -> Router {
     let (rest, doc) = api_router().split_for_parts();
     rest.route("/api/v1/events", axum::routing::get(events::subscribe))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))

@@ -1,0 +1,73 @@
+//! Router tests with `oneshot` on a real fleet: SQLite file + libvirt's test driver.
+
+mod errors;
+mod hosts;
+mod openapi_drift;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt as _;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+use tower::ServiceExt as _;
+use virtumancer_api::AppState;
+use virtumancer_drivers::Registry;
+use virtumancer_engine::{EventBus, HostFleet};
+use virtumancer_plugin_libvirt as _;
+
+pub struct Api {
+    pub app: Router,
+    pub fleet: Arc<HostFleet>,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn api() -> Api {
+    let dir = tempfile::tempdir().unwrap();
+    let store = virtumancer_store::open(&format!("sqlite:{}", dir.path().join("v.db").display())).await.unwrap();
+    let mut cfg = BTreeMap::new();
+    cfg.insert("libvirt".to_owned(), serde_json::json!({ "stateDir": dir.path().join("libvirt") }));
+    let registry = Arc::new(Registry::from_inventory(&cfg).unwrap());
+    let fleet = HostFleet::start(store, registry, EventBus::new()).await.unwrap();
+    let app = virtumancer_api::router(AppState { fleet: Arc::clone(&fleet), started: Instant::now() });
+    Api { app, fleet, _dir: dir }
+}
+
+impl Api {
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        let body = match body {
+            Some(v) => {
+                req = req.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.raw(req.body(body).unwrap()).await
+    }
+
+    pub async fn raw(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+}
+
+/// Asserts the one error shape and returns the code.
+pub fn error_code(status: StatusCode, body: &Value, expected_status: StatusCode) -> String {
+    assert_eq!(status, expected_status, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "error without message: {body}");
+    assert!(body.get("details").is_some(), "error without details key: {body}");
+    body["code"].as_str().expect("code").to_owned()
+}
