@@ -57,6 +57,9 @@ async fn close(mut socket: WebSocket, reason: String) {
 async fn stream(mut socket: WebSocket, mut rx: tokio::sync::broadcast::Receiver<Event>, mut topics: HashSet<Topic>) {
     loop {
         tokio::select! {
+            // Events already published are handled before the client's next frame, so a
+            // client can use a ping as a barrier and a subscription change never reorders.
+            biased;
             ev = rx.recv() => match ev {
                 Ok(ev) if topics.contains(&ev.topic()) => {
                     let text = match serde_json::to_string(&ev) {
