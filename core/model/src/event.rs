@@ -17,11 +17,14 @@ pub enum Event {
     /// A host was deleted.
     HostRemoved {
         /// Id of the deleted host.
+        // utoipa ignores `rename_all_fields`; spell the wire name out for the schema.
+        #[serde(rename = "hostId")]
         host_id: HostId,
     },
     /// A host's connection state changed.
     HostState {
         /// The host.
+        #[serde(rename = "hostId")]
         host_id: HostId,
         /// New state.
         state: HostState,

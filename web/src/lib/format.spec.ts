@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { formatDateTime, formatDuration, formatGiB, formatMhz, yesNo } from './format'
+
+describe('formatGiB', () => {
+  it('converts bytes to GiB (binary units)', () => {
+    expect(formatGiB(17179869184)).toBe('16 GiB')
+    expect(formatGiB(1610612736)).toBe('1.5 GiB')
+    expect(formatGiB(8 * 1024 ** 3 + 512 * 1024 ** 2)).toBe('8.5 GiB')
+    expect(formatGiB(0)).toBe('0 GiB')
+  })
+  it('rounds to the requested digits and trims trailing zeros', () => {
+    expect(formatGiB(1073741824 * 3.14159, 2)).toBe('3.14 GiB')
+    expect(formatGiB(1000 * 1024 ** 3 * 1.04)).toBe('1040 GiB')
+    expect(formatGiB(1024 ** 3 * 100)).toBe('100 GiB')
+  })
+  it('renders a dash for missing or invalid values', () => {
+    expect(formatGiB(null)).toBe('—')
+    expect(formatGiB(undefined)).toBe('—')
+    expect(formatGiB(Number.NaN)).toBe('—')
+    expect(formatGiB(-1)).toBe('—')
+  })
+})
+
+describe('other helpers', () => {
+  it('formats MHz', () => {
+    expect(formatMhz(800)).toBe('800 MHz')
+    expect(formatMhz(2400)).toBe('2.4 GHz')
+    expect(formatMhz(3000)).toBe('3 GHz')
+  })
+  it('formats yes/no and durations', () => {
+    expect(yesNo(true)).toBe('Yes')
+    expect(yesNo(false)).toBe('No')
+    expect(formatDuration(59)).toBe('59s')
+    expect(formatDuration(3725)).toBe('1h 2m')
+    expect(formatDuration(90061)).toBe('1d 1h')
+  })
+  it('formats date-times and tolerates null', () => {
+    expect(formatDateTime(null)).toBe('—')
+    expect(formatDateTime('2026-01-02T03:04:05Z')).toContain('2026')
+  })
+})

@@ -1,0 +1,7 @@
+export * as connectHost from './connect'
+export * as disconnectHost from './disconnect'
+export * as renameHost from './rename'
+export * as removeHost from './remove'
+export * as createHost from './create'
+export * as testHostConnection from './testConnection'
+export type { CanRun } from './types'

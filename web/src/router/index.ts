@@ -1,0 +1,23 @@
+import { createRouter, createWebHistory } from 'vue-router'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'dashboard', component: () => import('@/pages/DashboardPage.vue'), meta: { title: 'Dashboard' } },
+    { path: '/hosts', name: 'hosts', component: () => import('@/pages/HostsPage.vue'), meta: { title: 'Hosts' } },
+    {
+      path: '/hosts/:id',
+      name: 'host',
+      component: () => import('@/pages/HostDetailPage.vue'),
+      props: true,
+      meta: { title: 'Host' },
+    },
+    { path: '/plugins', name: 'plugins', component: () => import('@/pages/PluginsPage.vue'), meta: { title: 'Plugins' } },
+    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },
+  ],
+})
+
+router.afterEach((to) => {
+  const title = to.meta.title as string | undefined
+  document.title = title ? `${title} · Virtumancer` : 'Virtumancer'
+})
