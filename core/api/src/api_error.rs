@@ -26,7 +26,11 @@ pub struct ApiError {
 impl ApiError {
     /// An error without details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), details: None }
+        Self {
+            code,
+            message: message.into(),
+            details: None,
+        }
     }
 
     /// Adds structured details.
@@ -49,7 +53,10 @@ impl ApiError {
             src = s.source();
         }
         tracing::error!(error = %chain, "{context}");
-        Self::new(ErrorCode::Internal, "internal server error; the server log has details")
+        Self::new(
+            ErrorCode::Internal,
+            "internal server error; the server log has details",
+        )
     }
 }
 
@@ -64,13 +71,20 @@ impl From<ConnectError> for ApiError {
         let msg = e.to_string();
         match e {
             ConnectError::HostKeyUnverified { presented } => {
-                Self::new(ErrorCode::HostKeyUnverified, msg).with_details(serde_json::json!({ "hostKey": presented }))
+                Self::new(ErrorCode::HostKeyUnverified, msg)
+                    .with_details(serde_json::json!({ "hostKey": presented }))
             }
-            ConnectError::HostKeyMismatch { accepted, presented } => Self::new(ErrorCode::HostKeyMismatch, msg)
-                .with_details(serde_json::json!({ "acceptedFingerprint": accepted, "hostKey": presented })),
+            ConnectError::HostKeyMismatch {
+                accepted,
+                presented,
+            } => Self::new(ErrorCode::HostKeyMismatch, msg).with_details(
+                serde_json::json!({ "acceptedFingerprint": accepted, "hostKey": presented }),
+            ),
             ConnectError::AuthFailed(_) => Self::new(ErrorCode::AuthenticationFailed, msg),
             ConnectError::Unreachable(_) => Self::new(ErrorCode::HostUnreachable, msg),
-            ConnectError::Failed(_) | ConnectError::InvalidSpec(_) => Self::new(ErrorCode::ConnectionFailed, msg),
+            ConnectError::Failed(_) | ConnectError::InvalidSpec(_) => {
+                Self::new(ErrorCode::ConnectionFailed, msg)
+            }
         }
     }
 }
@@ -81,14 +95,18 @@ impl From<EngineError> for ApiError {
         match e {
             EngineError::HostNotFound(_) => Self::new(ErrorCode::HostNotFound, msg),
             EngineError::InvalidName(_) => Self::new(ErrorCode::InvalidName, msg),
-            EngineError::InvalidUri(HostUriError::UnsupportedScheme { .. }) => Self::new(ErrorCode::UnsupportedUriScheme, msg),
+            EngineError::InvalidUri(HostUriError::UnsupportedScheme { .. }) => {
+                Self::new(ErrorCode::UnsupportedUriScheme, msg)
+            }
             EngineError::InvalidUri(_) => Self::new(ErrorCode::InvalidUri, msg),
             EngineError::InvalidKeyFile(_) => Self::new(ErrorCode::InvalidKeyFile, msg),
             EngineError::NameTaken(_) => Self::new(ErrorCode::HostNameTaken, msg),
             EngineError::UriTaken(_) => Self::new(ErrorCode::HostUriTaken, msg),
             EngineError::NoDriver(_) => Self::new(ErrorCode::NoDriverForUri, msg),
             EngineError::Connect(c) => c.into(),
-            EngineError::Driver(DriverError::Unavailable(_)) => Self::new(ErrorCode::HostUnreachable, msg),
+            EngineError::Driver(DriverError::Unavailable(_)) => {
+                Self::new(ErrorCode::HostUnreachable, msg)
+            }
             EngineError::Driver(d) => Self::new(ErrorCode::ConnectionFailed, d.to_string()),
             EngineError::Store(ref s) => Self::internal("database error", s),
         }

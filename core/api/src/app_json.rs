@@ -30,11 +30,15 @@ fn map_rejection(r: &JsonRejection) -> ApiError {
     match r.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
             ErrorCode::PayloadTooLarge,
-            format!("request body is larger than {} bytes", crate::MAX_BODY_BYTES),
+            format!(
+                "request body is larger than {} bytes",
+                crate::MAX_BODY_BYTES
+            ),
         ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ApiError::new(ErrorCode::UnsupportedMediaType, "send the body as application/json")
-        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "send the body as application/json",
+        ),
         _ => ApiError::new(ErrorCode::InvalidJson, r.body_text()),
     }
 }

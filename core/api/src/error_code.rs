@@ -61,8 +61,9 @@ impl ErrorCode {
             InvalidJson | InvalidId => StatusCode::BAD_REQUEST,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri | HostKeyUnverified
-            | HostKeyMismatch | AuthenticationFailed | HostUnreachable | ConnectionFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
+            | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
+            | ConnectionFailed => StatusCode::UNPROCESSABLE_ENTITY,
             HostNotFound | NotFound => StatusCode::NOT_FOUND,
             HostNameTaken | HostUriTaken => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

@@ -31,9 +31,14 @@ struct ClientMessage {
 }
 
 fn parse_topics(s: Option<&str>) -> Result<HashSet<Topic>, String> {
-    let Some(s) = s.filter(|s| !s.trim().is_empty()) else { return Ok([Topic::Hosts].into()) };
+    let Some(s) = s.filter(|s| !s.trim().is_empty()) else {
+        return Ok([Topic::Hosts].into());
+    };
     s.split(',')
-        .map(|t| serde_json::from_value(serde_json::Value::String(t.trim().to_owned())).map_err(|_| format!("unknown topic '{t}'")))
+        .map(|t| {
+            serde_json::from_value(serde_json::Value::String(t.trim().to_owned()))
+                .map_err(|_| format!("unknown topic '{t}'"))
+        })
         .collect()
 }
 
@@ -43,18 +48,26 @@ pub async fn subscribe(
     Query(q): Query<EventQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, crate::ApiError> {
-    let topics = parse_topics(q.topics.as_deref()).map_err(|m| crate::ApiError::new(crate::ErrorCode::InvalidJson, m))?;
+    let topics = parse_topics(q.topics.as_deref())
+        .map_err(|m| crate::ApiError::new(crate::ErrorCode::InvalidJson, m))?;
     // Subscribe before answering 101, so nothing published after the handshake is missed.
     let rx = state.fleet.bus().subscribe();
     Ok(ws.on_upgrade(move |socket| stream(socket, rx, topics)))
 }
 
 async fn close(mut socket: WebSocket, reason: String) {
-    let frame = CloseFrame { code: POLICY_VIOLATION, reason: reason.into() };
+    let frame = CloseFrame {
+        code: POLICY_VIOLATION,
+        reason: reason.into(),
+    };
     let _ = tokio::time::timeout(SEND_DEADLINE, socket.send(Message::Close(Some(frame)))).await;
 }
 
-async fn stream(mut socket: WebSocket, mut rx: tokio::sync::broadcast::Receiver<Event>, mut topics: HashSet<Topic>) {
+async fn stream(
+    mut socket: WebSocket,
+    mut rx: tokio::sync::broadcast::Receiver<Event>,
+    mut topics: HashSet<Topic>,
+) {
     loop {
         tokio::select! {
             // Events already published are handled before the client's next frame, so a

@@ -50,7 +50,10 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
         database: "ok".into(),
         hosts: HostCounts {
             total: hosts.len(),
-            connected: hosts.iter().filter(|h| h.state == HostState::Connected).count(),
+            connected: hosts
+                .iter()
+                .filter(|h| h.state == HostState::Connected)
+                .count(),
         },
     }))
 }

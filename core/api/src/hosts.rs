@@ -63,7 +63,12 @@ pub struct ConnectionTestResult {
 }
 
 fn parse_id(id: &str) -> Result<HostId, ApiError> {
-    id.parse().map_err(|_| ApiError::new(ErrorCode::InvalidId, format!("'{id}' is not a host id (a UUID)")))
+    id.parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidId,
+            format!("'{id}' is not a host id (a UUID)"),
+        )
+    })
 }
 
 /// Lists every host with its live state.
@@ -84,7 +89,10 @@ pub async fn list_hosts(State(s): State<AppState>) -> Result<Json<Vec<Host>>, Ap
         (status = 413, description = "Body too large", body = ApiError),
         (status = 422, description = "Invalid name, URI or key; host key not accepted or changed; SSH host unreachable", body = ApiError),
     ))]
-pub async fn create_host(State(s): State<AppState>, AppJson(b): AppJson<CreateHost>) -> Result<(StatusCode, Json<Host>), ApiError> {
+pub async fn create_host(
+    State(s): State<AppState>,
+    AppJson(b): AppJson<CreateHost>,
+) -> Result<(StatusCode, Json<Host>), ApiError> {
     let req = NewHost {
         name: b.name,
         uri: b.uri,
@@ -108,9 +116,16 @@ pub async fn test_connection(
 ) -> Result<Json<ConnectionTestResult>, ApiError> {
     let t = s
         .fleet
-        .test_connection(TestRequest { uri: b.uri, key_file: b.key_file, accepted_host_key: b.accepted_host_key })
+        .test_connection(TestRequest {
+            uri: b.uri,
+            key_file: b.key_file,
+            accepted_host_key: b.accepted_host_key,
+        })
         .await?;
-    Ok(Json(ConnectionTestResult { facts: t.facts, host_key: t.host_key }))
+    Ok(Json(ConnectionTestResult {
+        facts: t.facts,
+        host_key: t.host_key,
+    }))
 }
 
 /// One host.
@@ -121,7 +136,10 @@ pub async fn test_connection(
         (status = 400, description = "Malformed id", body = ApiError),
         (status = 404, description = "No such host", body = ApiError),
     ))]
-pub async fn get_host(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Host>, ApiError> {
+pub async fn get_host(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Host>, ApiError> {
     Ok(Json(s.fleet.get(parse_id(&id)?).await?))
 }
 
@@ -140,7 +158,12 @@ pub async fn update_host(
     Path(id): Path<String>,
     AppJson(b): AppJson<UpdateHost>,
 ) -> Result<Json<Host>, ApiError> {
-    let changes = HostChanges { name: b.name, uri: b.uri, key_file: b.key_file, accepted_host_key: b.accepted_host_key };
+    let changes = HostChanges {
+        name: b.name,
+        uri: b.uri,
+        key_file: b.key_file,
+        accepted_host_key: b.accepted_host_key,
+    };
     Ok(Json(s.fleet.update(parse_id(&id)?, changes).await?))
 }
 
@@ -152,7 +175,10 @@ pub async fn update_host(
         (status = 400, description = "Malformed id", body = ApiError),
         (status = 404, description = "No such host", body = ApiError),
     ))]
-pub async fn delete_host(State(s): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_host(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     s.fleet.remove(parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -165,8 +191,14 @@ pub async fn delete_host(State(s): State<AppState>, Path(id): Path<String>) -> R
         (status = 400, description = "Malformed id", body = ApiError),
         (status = 404, description = "No such host", body = ApiError),
     ))]
-pub async fn connect_host(State(s): State<AppState>, Path(id): Path<String>) -> Result<(StatusCode, Json<Host>), ApiError> {
-    Ok((StatusCode::ACCEPTED, Json(s.fleet.connect(parse_id(&id)?).await?)))
+pub async fn connect_host(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Host>), ApiError> {
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(s.fleet.connect(parse_id(&id)?).await?),
+    ))
 }
 
 /// Disconnects a host; it stays disconnected across restarts until connected again.
@@ -177,6 +209,12 @@ pub async fn connect_host(State(s): State<AppState>, Path(id): Path<String>) -> 
         (status = 400, description = "Malformed id", body = ApiError),
         (status = 404, description = "No such host", body = ApiError),
     ))]
-pub async fn disconnect_host(State(s): State<AppState>, Path(id): Path<String>) -> Result<(StatusCode, Json<Host>), ApiError> {
-    Ok((StatusCode::ACCEPTED, Json(s.fleet.disconnect(parse_id(&id)?).await?)))
+pub async fn disconnect_host(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Host>), ApiError> {
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(s.fleet.disconnect(parse_id(&id)?).await?),
+    ))
 }

@@ -60,7 +60,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .routes(routes!(hosts::list_hosts, hosts::create_host))
             .routes(routes!(hosts::test_connection))
-            .routes(routes!(hosts::get_host, hosts::update_host, hosts::delete_host))
+            .routes(routes!(
+                hosts::get_host,
+                hosts::update_host,
+                hosts::delete_host
+            ))
             .routes(routes!(hosts::connect_host))
             .routes(routes!(hosts::disconnect_host))
             .routes(routes!(plugins::list_plugins))
@@ -74,7 +78,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::new(ErrorCode::MethodNotAllowed, format!("{method} is not allowed on {}", uri.path()))
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed on {}", uri.path()),
+    )
 }
 
 /// The complete API: REST, WebSocket, `/api/openapi.json` and Swagger UI at `/api/docs`.

@@ -20,7 +20,11 @@ pub struct ConnectSpec {
 impl ConnectSpec {
     /// A spec with no key material (test driver, local, tcp, tls).
     pub fn plain(uri: HostUri) -> Self {
-        Self { uri, key_file: None, accepted_host_key: None }
+        Self {
+            uri,
+            key_file: None,
+            accepted_host_key: None,
+        }
     }
 }
 

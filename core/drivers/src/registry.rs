@@ -82,14 +82,18 @@ pub struct Registry {
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("plugins", &self.plugins).finish_non_exhaustive()
+        f.debug_struct("Registry")
+            .field("plugins", &self.plugins)
+            .finish_non_exhaustive()
     }
 }
 
 impl Registry {
     /// Builds the registry from every registration linked into the binary. `config` maps a
     /// plugin kind to its JSON configuration (missing kinds get `null`).
-    pub fn from_inventory(config: &BTreeMap<String, serde_json::Value>) -> Result<Self, RegistryError> {
+    pub fn from_inventory(
+        config: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Self, RegistryError> {
         Self::build(inventory::iter::<DriverRegistration>(), config)
     }
 
@@ -106,11 +110,16 @@ impl Registry {
             if i > 0 && regs[i - 1].kind == reg.kind {
                 return Err(RegistryError::DuplicateKind(reg.kind.to_owned()));
             }
-            let cfg = config.get(reg.kind).cloned().unwrap_or(serde_json::Value::Null);
+            let cfg = config
+                .get(reg.kind)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
             let mut provides = Vec::new();
             if let Some(ctor) = reg.host_connector {
-                let connector = ctor(&cfg)
-                    .map_err(|source| RegistryError::Construct { kind: reg.kind.to_owned(), source })?;
+                let connector = ctor(&cfg).map_err(|source| RegistryError::Construct {
+                    kind: reg.kind.to_owned(),
+                    source,
+                })?;
                 connectors.push((reg.kind.to_owned(), connector));
                 provides.push(ProvidedTrait::HostConnection);
             }
@@ -124,7 +133,10 @@ impl Registry {
                 builtin: true,
             });
         }
-        Ok(Self { plugins, connectors })
+        Ok(Self {
+            plugins,
+            connectors,
+        })
     }
 
     /// Every registered plugin, sorted by kind.
@@ -134,7 +146,10 @@ impl Registry {
 
     /// The host connector that handles `uri`, if any plugin does.
     pub fn host_connector(&self, uri: &HostUri) -> Option<Arc<dyn HostConnector>> {
-        self.connectors.iter().find(|(_, c)| c.supports(uri)).map(|(_, c)| Arc::clone(c))
+        self.connectors
+            .iter()
+            .find(|(_, c)| c.supports(uri))
+            .map(|(_, c)| Arc::clone(c))
     }
 }
 
@@ -168,7 +183,10 @@ mod tests {
         fn failing(_: &serde_json::Value) -> Result<Arc<dyn HostConnector>, DriverError> {
             Err(DriverError::InvalidSpec("bad config".into()))
         }
-        let r = DriverRegistration { host_connector: Some(failing), ..reg("f") };
+        let r = DriverRegistration {
+            host_connector: Some(failing),
+            ..reg("f")
+        };
         let err = Registry::build([&r], &BTreeMap::new()).unwrap_err();
         assert!(matches!(err, RegistryError::Construct { kind, .. } if kind == "f"));
     }

@@ -5,14 +5,25 @@ use std::time::Duration;
 
 /// Checks the [`HostConnector`] contract: `good` opens and yields plausible facts, closing
 /// resolves `closed()`, `unreachable` fails with a transient error.
-pub async fn host_connector_suite(connector: &dyn HostConnector, good: ConnectSpec, unreachable: ConnectSpec) {
-    assert!(connector.supports(&good.uri), "connector must support its own good URI");
+pub async fn host_connector_suite(
+    connector: &dyn HostConnector,
+    good: ConnectSpec,
+    unreachable: ConnectSpec,
+) {
+    assert!(
+        connector.supports(&good.uri),
+        "connector must support its own good URI"
+    );
     let conn = connector.open(&good).await.expect("opening the good spec");
     let facts = conn.facts().await.expect("facts");
     assert!(!facts.hostname.is_empty(), "hostname is empty");
     assert!(facts.cpu_count > 0, "no CPUs reported");
     assert!(facts.memory_bytes > 0, "no memory reported");
-    assert!(facts.libvirt_version.split('.').count() == 3, "version {} is not x.y.z", facts.libvirt_version);
+    assert!(
+        facts.libvirt_version.split('.').count() == 3,
+        "version {} is not x.y.z",
+        facts.libvirt_version
+    );
     assert!(!facts.hypervisor_type.is_empty());
     let mut closed = conn.closed();
     assert!(closed.borrow().is_none(), "fresh connection reports closed");
@@ -24,11 +35,15 @@ pub async fn host_connector_suite(connector: &dyn HostConnector, good: ConnectSp
         .expect("closed sender dropped");
     assert_eq!(*closed.borrow(), Some(CloseReason::Client));
 
-    let err = match tokio::time::timeout(Duration::from_secs(60), connector.open(&unreachable)).await {
-        Ok(Ok(_)) => panic!("unreachable spec opened"),
-        Ok(Err(e)) => e,
-        Err(_) => panic!("opening an unreachable host did not fail within 60 s"),
-    };
-    assert!(matches!(err, ConnectError::Unreachable(_) | ConnectError::Failed(_)), "{err:?}");
+    let err =
+        match tokio::time::timeout(Duration::from_secs(60), connector.open(&unreachable)).await {
+            Ok(Ok(_)) => panic!("unreachable spec opened"),
+            Ok(Err(e)) => e,
+            Err(_) => panic!("opening an unreachable host did not fail within 60 s"),
+        };
+    assert!(
+        matches!(err, ConnectError::Unreachable(_) | ConnectError::Failed(_)),
+        "{err:?}"
+    );
     assert!(err.is_transient());
 }

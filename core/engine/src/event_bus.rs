@@ -26,7 +26,9 @@ impl EventBus {
 
     /// A bus whose subscribers may fall `backlog` events behind.
     pub fn with_backlog(backlog: usize) -> Self {
-        Self { tx: broadcast::channel(backlog).0 }
+        Self {
+            tx: broadcast::channel(backlog).0,
+        }
     }
 
     /// Sends `event` to every current subscriber (none is fine).

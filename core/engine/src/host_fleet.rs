@@ -49,8 +49,18 @@ struct Validated {
 impl HostFleet {
     /// Loads every host and starts its supervisor: hosts the user left connected reconnect,
     /// hosts the user disconnected stay disconnected.
-    pub async fn start(store: Arc<dyn HostRepository>, registry: Arc<Registry>, bus: EventBus) -> Result<Arc<Self>, EngineError> {
-        Self::start_with_backoff(store, registry, bus, Backoff::new(Duration::from_secs(1), Duration::from_secs(30))).await
+    pub async fn start(
+        store: Arc<dyn HostRepository>,
+        registry: Arc<Registry>,
+        bus: EventBus,
+    ) -> Result<Arc<Self>, EngineError> {
+        Self::start_with_backoff(
+            store,
+            registry,
+            bus,
+            Backoff::new(Duration::from_secs(1), Duration::from_secs(30)),
+        )
+        .await
     }
 
     /// [`HostFleet::start`] with a custom reconnect backoff.
@@ -62,7 +72,14 @@ impl HostFleet {
     ) -> Result<Arc<Self>, EngineError> {
         let (reports, rx) = mpsc::unbounded_channel();
         tokio::spawn(state_recorder::run(Arc::clone(&store), bus.clone(), rx));
-        let fleet = Arc::new(Self { store, registry, bus, backoff, supervisors: Mutex::new(HashMap::new()), reports });
+        let fleet = Arc::new(Self {
+            store,
+            registry,
+            bus,
+            backoff,
+            supervisors: Mutex::new(HashMap::new()),
+            reports,
+        });
         for host in fleet.store.list_hosts().await? {
             fleet.supervise(&host).await;
         }
@@ -84,7 +101,14 @@ impl HostFleet {
             key_file: host.key_file.as_ref().map(PathBuf::from),
             accepted_host_key: host.host_key.as_ref().map(|k| k.fingerprint.clone()),
         };
-        let sup = HostSupervisor::spawn(host.id, spec, host.auto_connect, connector, self.reports.clone(), self.backoff.clone());
+        let sup = HostSupervisor::spawn(
+            host.id,
+            spec,
+            host.auto_connect,
+            connector,
+            self.reports.clone(),
+            self.backoff.clone(),
+        );
         if let Some(old) = self.supervisors.lock().await.insert(host.id, sup) {
             old.stop().await;
         }
@@ -122,11 +146,16 @@ impl HostFleet {
 
     /// One host.
     pub async fn get(&self, id: HostId) -> Result<Host, EngineError> {
-        self.store.get_host(id).await?.ok_or(EngineError::HostNotFound(id))
+        self.store
+            .get_host(id)
+            .await?
+            .ok_or(EngineError::HostNotFound(id))
     }
 
     fn connector(&self, uri: &HostUri) -> Result<Arc<dyn HostConnector>, EngineError> {
-        self.registry.host_connector(uri).ok_or_else(|| EngineError::NoDriver(uri.to_string()))
+        self.registry
+            .host_connector(uri)
+            .ok_or_else(|| EngineError::NoDriver(uri.to_string()))
     }
 
     /// Validates name, URI and key file, and for ssh transports checks the presented host key
@@ -148,14 +177,17 @@ impl HostFleet {
             match (accepted, known) {
                 (None, Some(k)) => Some(k.clone()),
                 _ => {
-                    let presented = connector
-                        .scan_host_key(&uri)
-                        .await?
-                        .ok_or_else(|| EngineError::Connect(ConnectError::Failed("no SSH host key".into())))?;
+                    let presented = connector.scan_host_key(&uri).await?.ok_or_else(|| {
+                        EngineError::Connect(ConnectError::Failed("no SSH host key".into()))
+                    })?;
                     match accepted {
                         None => return Err(ConnectError::HostKeyUnverified { presented }.into()),
                         Some(fp) if fp != presented.fingerprint => {
-                            return Err(ConnectError::HostKeyMismatch { accepted: fp.to_owned(), presented }.into());
+                            return Err(ConnectError::HostKeyMismatch {
+                                accepted: fp.to_owned(),
+                                presented,
+                            }
+                            .into());
                         }
                         Some(_) => Some(presented),
                     }
@@ -169,21 +201,32 @@ impl HostFleet {
             key_file: key_file.as_ref().map(PathBuf::from),
             accepted_host_key: host_key.as_ref().map(|k| k.fingerprint.clone()),
         };
-        let config = HostConfig { name: name.to_string(), uri: uri.to_string(), key_file, host_key };
+        let config = HostConfig {
+            name: name.to_string(),
+            uri: uri.to_string(),
+            key_file,
+            host_key,
+        };
         Ok(Validated { config, spec })
     }
 
     /// Adds a host and, if `auto_connect`, starts connecting it in the background.
     pub async fn add(&self, req: NewHost) -> Result<Host, EngineError> {
         let v = self
-            .validate(&req.name, &req.uri, req.key_file.as_deref(), req.accepted_host_key.as_deref(), None)
+            .validate(
+                &req.name,
+                &req.uri,
+                req.key_file.as_deref(),
+                req.accepted_host_key.as_deref(),
+                None,
+            )
             .await?;
         let host = self
             .store
             .insert_host(HostId::new(), &v.config, req.auto_connect)
             .await
             .map_err(|e| conflict(e, &v.config))?;
-        self.bus.publish(Event::HostUpserted { host: host.clone() });
+        self.bus.publish(Event::HostUpserted { host: Box::new(host.clone()) });
         self.supervise(&host).await;
         Ok(host)
     }
@@ -196,8 +239,13 @@ impl HostFleet {
             Some(k) => Some(k.as_str()),
             None => current.key_file.as_deref(),
         };
-        let same_endpoint = HostUri::parse(uri).ok().map(|u| u.to_string()) == Some(current.uri.clone());
-        let known = if same_endpoint { current.host_key.as_ref() } else { None };
+        let same_endpoint =
+            HostUri::parse(uri).ok().map(|u| u.to_string()) == Some(current.uri.clone());
+        let known = if same_endpoint {
+            current.host_key.as_ref()
+        } else {
+            None
+        };
         let v = self
             .validate(
                 changes.name.as_deref().unwrap_or(&current.name),
@@ -216,12 +264,10 @@ impl HostFleet {
             .await
             .map_err(|e| conflict(e, &v.config))?
             .ok_or(EngineError::HostNotFound(id))?;
-        if reconnect {
-            if let Some(sup) = self.supervisors.lock().await.get(&id) {
-                sup.send(Command::Reconfigure(v.spec));
-            }
+        if reconnect && let Some(sup) = self.supervisors.lock().await.get(&id) {
+            sup.send(Command::Reconfigure(v.spec));
         }
-        self.bus.publish(Event::HostUpserted { host: host.clone() });
+        self.bus.publish(Event::HostUpserted { host: Box::new(host.clone()) });
         Ok(host)
     }
 
@@ -249,7 +295,11 @@ impl HostFleet {
     }
 
     async fn set_wanted(&self, id: HostId, want: bool, cmd: Command) -> Result<Host, EngineError> {
-        let host = self.store.set_auto_connect(id, want).await?.ok_or(EngineError::HostNotFound(id))?;
+        let host = self
+            .store
+            .set_auto_connect(id, want)
+            .await?
+            .ok_or(EngineError::HostNotFound(id))?;
         let sups = self.supervisors.lock().await;
         match sups.get(&id) {
             Some(sup) => sup.send(cmd),
@@ -258,7 +308,7 @@ impl HostFleet {
                 self.supervise(&host).await;
             }
         }
-        self.bus.publish(Event::HostUpserted { host: host.clone() });
+        self.bus.publish(Event::HostUpserted { host: Box::new(host.clone()) });
         Ok(host)
     }
 
@@ -270,23 +320,41 @@ impl HostFleet {
         let spec = ConnectSpec {
             uri: uri.clone(),
             key_file: key_file.map(PathBuf::from),
-            accepted_host_key: req.accepted_host_key.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            accepted_host_key: req
+                .accepted_host_key
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
         };
         let work = async {
             let host_key = connector.scan_host_key(&uri).await?;
             let conn = connector.open(&spec).await?;
             let facts = conn.facts().await;
             conn.close().await;
-            Ok::<_, EngineError>(ConnectionTest { facts: facts?, host_key })
+            Ok::<_, EngineError>(ConnectionTest {
+                facts: facts?,
+                host_key,
+            })
         };
-        tokio::time::timeout(TEST_DEADLINE, work).await.unwrap_or_else(|_| {
-            Err(ConnectError::Unreachable(format!("no answer from {uri} within {} s", TEST_DEADLINE.as_secs())).into())
-        })
+        tokio::time::timeout(TEST_DEADLINE, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(ConnectError::Unreachable(format!(
+                    "no answer from {uri} within {} s",
+                    TEST_DEADLINE.as_secs()
+                ))
+                .into())
+            })
     }
 
     /// Stops every supervisor (closing connections).
     pub async fn shutdown(&self) {
-        let sups: Vec<_> = self.supervisors.lock().await.drain().map(|(_, s)| s).collect();
+        let sups: Vec<_> = self
+            .supervisors
+            .lock()
+            .await
+            .drain()
+            .map(|(_, s)| s)
+            .collect();
         for s in sups {
             s.stop().await;
         }
@@ -302,16 +370,27 @@ fn conflict(e: StoreError, config: &HostConfig) -> EngineError {
 }
 
 /// Empty means none; a key file must be an absolute path and is only used by ssh transports.
-fn normalize_key_file(key_file: Option<&str>, uri: &HostUri) -> Result<Option<String>, EngineError> {
-    let Some(k) = key_file.map(str::trim).filter(|k| !k.is_empty()) else { return Ok(None) };
+fn normalize_key_file(
+    key_file: Option<&str>,
+    uri: &HostUri,
+) -> Result<Option<String>, EngineError> {
+    let Some(k) = key_file.map(str::trim).filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
     if !uri.transport().uses_ssh() {
-        return Err(EngineError::InvalidKeyFile("a key file is only used by ssh, libssh2 and libssh transports".into()));
+        return Err(EngineError::InvalidKeyFile(
+            "a key file is only used by ssh, libssh2 and libssh transports".into(),
+        ));
     }
     if !k.starts_with('/') {
-        return Err(EngineError::InvalidKeyFile(format!("'{k}' is not an absolute path on the server")));
+        return Err(EngineError::InvalidKeyFile(format!(
+            "'{k}' is not an absolute path on the server"
+        )));
     }
     if k.len() > 4096 || k.chars().any(char::is_control) {
-        return Err(EngineError::InvalidKeyFile("the path is too long or contains control characters".into()));
+        return Err(EngineError::InvalidKeyFile(
+            "the path is too long or contains control characters".into(),
+        ));
     }
     Ok(Some(k.to_owned()))
 }

@@ -46,7 +46,15 @@ impl HostSupervisor {
         backoff: Backoff,
     ) -> Self {
         let (commands, rx) = mpsc::unbounded_channel();
-        let run = Run { host_id, spec, want: want_connected, connector, reports, backoff, commands: rx };
+        let run = Run {
+            host_id,
+            spec,
+            want: want_connected,
+            connector,
+            reports,
+            backoff,
+            commands: rx,
+        };
         let task = tokio::spawn(run.run());
         Self { commands, task }
     }
@@ -59,7 +67,10 @@ impl HostSupervisor {
     /// Stops the task and waits until it has closed its connection (bounded).
     pub(crate) async fn stop(self) {
         self.send(Command::Stop);
-        if tokio::time::timeout(Duration::from_secs(10), self.task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .is_err()
+        {
             tracing::warn!("host supervisor did not stop within 10 s");
         }
     }
@@ -83,8 +94,16 @@ struct Run {
 
 impl Run {
     fn report(&self, state: HostState, reason: Option<String>) {
-        let record = HostStateRecord { state, reason, facts: None, connected_at: None };
-        let _ = self.reports.send(Report { host_id: self.host_id, record });
+        let record = HostStateRecord {
+            state,
+            reason,
+            facts: None,
+            connected_at: None,
+        };
+        let _ = self.reports.send(Report {
+            host_id: self.host_id,
+            record,
+        });
     }
 
     /// Applies a command received while not connected. Returns `Wake::Stop` to end the task.
@@ -136,7 +155,11 @@ impl Run {
                 Err(e) => {
                     self.report(HostState::Error, Some(e.to_string()));
                     // Wrong keys or an unaccepted host key will not fix themselves.
-                    let wait = if e.is_transient() { Some(self.backoff.next_delay()) } else { None };
+                    let wait = if e.is_transient() {
+                        Some(self.backoff.next_delay())
+                    } else {
+                        None
+                    };
                     if let Wake::Stop = self.wait(wait).await {
                         return;
                     }
@@ -180,7 +203,9 @@ impl Run {
             }
             Err(_) => {
                 conn.close().await;
-                return Served::Lost("connected, but the host did not report its facts within 30 s".into());
+                return Served::Lost(
+                    "connected, but the host did not report its facts within 30 s".into(),
+                );
             }
         };
         self.backoff.reset();
@@ -190,7 +215,10 @@ impl Run {
             facts: Some(facts),
             connected_at: Some(Utc::now()),
         };
-        let _ = self.reports.send(Report { host_id: self.host_id, record });
+        let _ = self.reports.send(Report {
+            host_id: self.host_id,
+            record,
+        });
         let mut closed = conn.closed();
         loop {
             tokio::select! {

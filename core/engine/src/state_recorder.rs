@@ -15,7 +15,11 @@ pub(crate) struct Report {
 }
 
 /// Runs until every report sender is gone.
-pub(crate) async fn run(store: Arc<dyn HostRepository>, bus: EventBus, mut reports: mpsc::UnboundedReceiver<Report>) {
+pub(crate) async fn run(
+    store: Arc<dyn HostRepository>,
+    bus: EventBus,
+    mut reports: mpsc::UnboundedReceiver<Report>,
+) {
     while let Some(Report { host_id, record }) = reports.recv().await {
         match store.record_state(host_id, &record).await {
             // Deleted meanwhile: nothing to tell.
@@ -28,7 +32,7 @@ pub(crate) async fn run(store: Arc<dyn HostRepository>, bus: EventBus, mut repor
                     reason: record.reason.clone(),
                     at: Utc::now(),
                 });
-                bus.publish(Event::HostUpserted { host });
+                bus.publish(Event::HostUpserted { host: Box::new(host) });
             }
             Err(e) => tracing::error!(%host_id, error = %e, "cannot record host state"),
         }

@@ -84,12 +84,17 @@ pub struct CapsDomain {
 impl Capabilities {
     /// Parses a capabilities document.
     pub fn from_xml(xml: &str) -> Result<Self, XmlError> {
-        quick_xml::de::from_str(xml).map_err(|source| XmlError { document: "capabilities", source })
+        quick_xml::de::from_str(xml).map_err(|source| XmlError {
+            document: "capabilities",
+            source,
+        })
     }
 
     /// Whether any guest architecture offers hardware-accelerated `kvm` domains.
     pub fn kvm_available(&self) -> bool {
-        self.guests.iter().any(|g| g.arch.domains.iter().any(|d| d.kind == "kvm"))
+        self.guests
+            .iter()
+            .any(|g| g.arch.domains.iter().any(|d| d.kind == "kvm"))
     }
 }
 
@@ -99,15 +104,22 @@ mod tests {
 
     #[test]
     fn reads_test_driver_capabilities() {
-        let caps = Capabilities::from_xml(include_str!("../tests/golden/capabilities-test-driver.xml")).unwrap();
+        let caps =
+            Capabilities::from_xml(include_str!("../tests/golden/capabilities-test-driver.xml"))
+                .unwrap();
         assert_eq!(caps.host.cpu.arch, "i686");
         assert!(!caps.kvm_available());
-        assert!(caps.guests.iter().any(|g| g.arch.domains.iter().any(|d| d.kind == "test")));
+        assert!(
+            caps.guests
+                .iter()
+                .any(|g| g.arch.domains.iter().any(|d| d.kind == "test"))
+        );
     }
 
     #[test]
     fn reads_qemu_capabilities_with_kvm() {
-        let caps = Capabilities::from_xml(include_str!("../tests/golden/capabilities-qemu.xml")).unwrap();
+        let caps =
+            Capabilities::from_xml(include_str!("../tests/golden/capabilities-qemu.xml")).unwrap();
         assert_eq!(caps.host.cpu.arch, "x86_64");
         let topo = caps.host.cpu.topology.unwrap();
         assert!(topo.sockets >= 1 && topo.cores >= 1 && topo.threads >= 1);
@@ -117,7 +129,12 @@ mod tests {
 
     #[test]
     fn malformed_documents_are_errors_not_panics() {
-        for xml in ["", "<capabilities>", "<capabilities><host/></capabilities>", "<x/>"] {
+        for xml in [
+            "",
+            "<capabilities>",
+            "<capabilities><host/></capabilities>",
+            "<x/>",
+        ] {
             assert!(Capabilities::from_xml(xml).is_err(), "{xml:?}");
         }
     }

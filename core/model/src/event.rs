@@ -7,12 +7,16 @@ use utoipa::ToSchema;
 
 /// Something that changed, as pushed over `/api/v1/events`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Event {
     /// A host was added or its record changed (name, URI, facts, state…).
     HostUpserted {
         /// The host as it is now.
-        host: Host,
+        host: Box<Host>,
     },
     /// A host was deleted.
     HostRemoved {
@@ -47,7 +51,9 @@ impl Event {
     /// The topic this event belongs to.
     pub fn topic(&self) -> Topic {
         match self {
-            Self::HostUpserted { .. } | Self::HostRemoved { .. } | Self::HostState { .. } => Topic::Hosts,
+            Self::HostUpserted { .. } | Self::HostRemoved { .. } | Self::HostState { .. } => {
+                Topic::Hosts
+            }
         }
     }
 }

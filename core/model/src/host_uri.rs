@@ -53,7 +53,9 @@ pub const SUPPORTED_DRIVERS: &[&str] = &["qemu", "test"];
 /// Query parameters a user may put in a URI. Everything that controls key files and host-key
 /// checking is managed by Virtumancer itself and refused here, so a URI can never switch
 /// verification off behind the user's back.
-const ALLOWED_PARAMS: &[&str] = &["socket", "pkipath", "no_tty", "netcat", "proxy", "mode", "name"];
+const ALLOWED_PARAMS: &[&str] = &[
+    "socket", "pkipath", "no_tty", "netcat", "proxy", "mode", "name",
+];
 
 /// Why a URI was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,7 +64,9 @@ pub enum HostUriError {
     #[error("not a valid URI: {0}")]
     Malformed(String),
     /// Scheme names a driver or transport Virtumancer does not support.
-    #[error("unsupported URI scheme '{scheme}': use qemu or test, optionally with +ssh, +libssh2, +libssh, +tcp, +tls or +unix")]
+    #[error(
+        "unsupported URI scheme '{scheme}': use qemu or test, optionally with +ssh, +libssh2, +libssh, +tcp, +tls or +unix"
+    )]
     UnsupportedScheme {
         /// The scheme given.
         scheme: String,
@@ -102,21 +106,31 @@ impl HostUri {
         };
         let transport = Transport::from_suffix(suffix)
             .filter(|_| SUPPORTED_DRIVERS.contains(&driver.as_str()))
-            .ok_or_else(|| HostUriError::UnsupportedScheme { scheme: scheme.clone() })?;
+            .ok_or_else(|| HostUriError::UnsupportedScheme {
+                scheme: scheme.clone(),
+            })?;
 
         let host = url.host_str().filter(|h| !h.is_empty()).map(str::to_owned);
         if transport.is_remote() && host.is_none() {
-            return Err(HostUriError::Invalid(format!("{scheme} URIs need a host name, e.g. {scheme}://server.example/system")));
+            return Err(HostUriError::Invalid(format!(
+                "{scheme} URIs need a host name, e.g. {scheme}://server.example/system"
+            )));
         }
         if !transport.is_remote() && host.is_some() {
-            return Err(HostUriError::Invalid(format!("{scheme} URIs are local and take no host name; write {scheme}:///…")));
+            return Err(HostUriError::Invalid(format!(
+                "{scheme} URIs are local and take no host name; write {scheme}:///…"
+            )));
         }
         let user = (!url.username().is_empty()).then(|| url.username().to_owned());
         if url.password().is_some() {
-            return Err(HostUriError::Invalid("passwords in URIs are not accepted; use a key file".into()));
+            return Err(HostUriError::Invalid(
+                "passwords in URIs are not accepted; use a key file".into(),
+            ));
         }
         if user.is_some() && !transport.uses_ssh() {
-            return Err(HostUriError::Invalid("a user name is only meaningful for ssh transports".into()));
+            return Err(HostUriError::Invalid(
+                "a user name is only meaningful for ssh transports".into(),
+            ));
         }
         Self::check_path(&driver, url.path())?;
         for (key, _) in url.query_pairs() {
@@ -127,15 +141,26 @@ impl HostUri {
             }
         }
         if url.fragment().is_some() {
-            return Err(HostUriError::Invalid("URI must not have a #fragment".into()));
+            return Err(HostUriError::Invalid(
+                "URI must not have a #fragment".into(),
+            ));
         }
-        Ok(Self { text: url.to_string(), driver, transport, user, host, port: url.port() })
+        Ok(Self {
+            text: url.to_string(),
+            driver,
+            transport,
+            user,
+            host,
+            port: url.port(),
+        })
     }
 
     fn check_path(driver: &str, path: &str) -> Result<(), HostUriError> {
         match driver {
             "qemu" if path == "/system" || path == "/session" => Ok(()),
-            "qemu" => Err(HostUriError::Invalid(format!("qemu URIs end in /system or /session, not '{path}'"))),
+            "qemu" => Err(HostUriError::Invalid(format!(
+                "qemu URIs end in /system or /session, not '{path}'"
+            ))),
             "test" if path == "/default" => Ok(()),
             "test" if path.len() > 1 && path.ends_with(".xml") && !path.contains("/../") => Ok(()),
             _ => Err(HostUriError::Invalid(format!(
@@ -205,22 +230,39 @@ mod tests {
             ("qemu+libssh2://root@h1/system", Transport::Libssh2),
             ("qemu+libssh://root@h1/system", Transport::Libssh),
             ("qemu+tcp://127.0.0.1:16599/system", Transport::Tcp),
-            ("qemu+tls://host.example/system?pkipath=/etc/pki/x", Transport::Tls),
+            (
+                "qemu+tls://host.example/system?pkipath=/etc/pki/x",
+                Transport::Tls,
+            ),
             ("test+tcp://10.77.0.11/default", Transport::Tcp),
         ] {
             let u = HostUri::parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
             assert_eq!(u.transport(), transport, "{uri}");
         }
         let u = HostUri::parse("qemu+ssh://admin@10.0.0.5:2200/system").unwrap();
-        assert_eq!((u.user(), u.host(), u.port()), (Some("admin"), Some("10.0.0.5"), Some(2200)));
+        assert_eq!(
+            (u.user(), u.host(), u.port()),
+            (Some("admin"), Some("10.0.0.5"), Some(2200))
+        );
         assert!(u.transport().uses_ssh());
     }
 
     #[test]
     fn refuses_bad_uris_with_reasons() {
-        let unsupported = ["foo://bar", "xen:///system", "qemu+carrier-pigeon://h/system", "http://example.com/"];
+        let unsupported = [
+            "foo://bar",
+            "xen:///system",
+            "qemu+carrier-pigeon://h/system",
+            "http://example.com/",
+        ];
         for uri in unsupported {
-            assert!(matches!(HostUri::parse(uri), Err(HostUriError::UnsupportedScheme { .. })), "{uri}");
+            assert!(
+                matches!(
+                    HostUri::parse(uri),
+                    Err(HostUriError::UnsupportedScheme { .. })
+                ),
+                "{uri}"
+            );
         }
         for uri in ["", "not a uri", "qemu:system"] {
             assert!(HostUri::parse(uri).is_err(), "{uri}");
@@ -237,7 +279,10 @@ mod tests {
             "qemu+libssh2://h/system?known_hosts_verify=ignore",
             "qemu+ssh://h/system?command=/bin/evil",
         ] {
-            assert!(matches!(HostUri::parse(uri), Err(HostUriError::Invalid(_))), "{uri}");
+            assert!(
+                matches!(HostUri::parse(uri), Err(HostUriError::Invalid(_))),
+                "{uri}"
+            );
         }
     }
 }

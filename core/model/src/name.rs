@@ -42,7 +42,10 @@ impl ResourceName {
         }
         let chars = s.chars().count();
         if chars > MAX_NAME_CHARS {
-            return Err(NameError::TooLong { chars, max: MAX_NAME_CHARS });
+            return Err(NameError::TooLong {
+                chars,
+                max: MAX_NAME_CHARS,
+            });
         }
         if s.chars().any(char::is_control) {
             return Err(NameError::ControlCharacter);
@@ -84,8 +87,14 @@ mod tests {
 
     #[test]
     fn accepts_unicode_and_xml_metacharacters() {
-        assert_eq!(ResourceName::parse("Ünïcødé 主机").unwrap().as_str(), "Ünïcødé 主机");
-        assert_eq!(ResourceName::parse("<a&b>'\"").unwrap().as_str(), "<a&b>'\"");
+        assert_eq!(
+            ResourceName::parse("Ünïcødé 主机").unwrap().as_str(),
+            "Ünïcødé 主机"
+        );
+        assert_eq!(
+            ResourceName::parse("<a&b>'\"").unwrap().as_str(),
+            "<a&b>'\""
+        );
     }
 
     #[test]
@@ -94,10 +103,22 @@ mod tests {
         assert_eq!(ResourceName::parse("   "), Err(NameError::Empty));
         assert_eq!(
             ResourceName::parse(&"x".repeat(300)),
-            Err(NameError::TooLong { chars: 300, max: 64 })
+            Err(NameError::TooLong {
+                chars: 300,
+                max: 64
+            })
         );
-        assert_eq!(ResourceName::parse("a\nb"), Err(NameError::ControlCharacter));
-        assert_eq!(ResourceName::parse(" a"), Err(NameError::SurroundingWhitespace));
-        assert!(ResourceName::parse(&"é".repeat(64)).is_ok(), "limit counts characters, not bytes");
+        assert_eq!(
+            ResourceName::parse("a\nb"),
+            Err(NameError::ControlCharacter)
+        );
+        assert_eq!(
+            ResourceName::parse(" a"),
+            Err(NameError::SurroundingWhitespace)
+        );
+        assert!(
+            ResourceName::parse(&"é".repeat(64)).is_ok(),
+            "limit counts characters, not bytes"
+        );
     }
 }

@@ -36,22 +36,36 @@ impl ServeConfig {
     pub fn resolve(args: ServeArgs) -> anyhow::Result<Self> {
         let file = match &args.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
-                toml::from_str::<FileConfig>(&text).with_context(|| format!("parsing config file {}", path.display()))?
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading config file {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .with_context(|| format!("parsing config file {}", path.display()))?
             }
             None => FileConfig::default(),
         };
-        let data_dir = args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = args
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
         let database_url = args
             .database_url
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("virtumancer.db").display()));
         Ok(Self {
-            listen: args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             data_dir,
             database_url,
-            log_level: args.log_level.or(file.log_level).unwrap_or_else(|| "info".into()),
-            log_format: args.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            log_level: args
+                .log_level
+                .or(file.log_level)
+                .unwrap_or_else(|| "info".into()),
+            log_format: args
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Text),
             demo_host: args.demo_host.or(file.demo_host).unwrap_or(true),
             web_dir: args.web_dir.or(file.web_dir),
             ready_file: args.ready_file,
@@ -68,7 +82,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v.toml");
         std::fs::write(&path, "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/v\"\nlog_format = \"json\"\ndemo_host = false\n").unwrap();
-        let args = ServeArgs { config: Some(path.clone()), listen: Some("127.0.0.1:1234".parse().unwrap()), ..Default::default() };
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            listen: Some("127.0.0.1:1234".parse().unwrap()),
+            ..Default::default()
+        };
         let c = ServeConfig::resolve(args).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:1234");
         assert_eq!(c.data_dir, PathBuf::from("/srv/v"));
@@ -78,9 +96,19 @@ mod tests {
         assert_eq!(c.log_level, "info");
 
         std::fs::write(&path, "listen = \"x\"\n").unwrap();
-        assert!(ServeConfig::resolve(ServeArgs { config: Some(path.clone()), ..Default::default() }).is_err());
+        assert!(
+            ServeConfig::resolve(ServeArgs {
+                config: Some(path.clone()),
+                ..Default::default()
+            })
+            .is_err()
+        );
         std::fs::write(&path, "colour = \"blue\"\n").unwrap();
-        let err = ServeConfig::resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap_err();
+        let err = ServeConfig::resolve(ServeArgs {
+            config: Some(path),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert!(format!("{err:#}").contains("colour"), "{err:#}");
     }
 }

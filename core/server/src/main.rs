@@ -15,7 +15,9 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Serve(args) => {
             let config = config::ServeConfig::resolve(args)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
             runtime.block_on(serve::run(config))
         }
         cli::Command::Openapi(args) => {

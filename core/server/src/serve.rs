@@ -15,8 +15,11 @@ use virtumancer_engine::{EventBus, HostFleet, NewHost};
 const DEMO_SEEDED: &str = "demo_seeded";
 
 fn init_logging(config: &ServeConfig) -> anyhow::Result<()> {
-    let filter = EnvFilter::try_new(&config.log_level).with_context(|| format!("invalid log level '{}'", config.log_level))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_new(&config.log_level)
+        .with_context(|| format!("invalid log level '{}'", config.log_level))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -26,23 +29,40 @@ fn init_logging(config: &ServeConfig) -> anyhow::Result<()> {
 
 pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     init_logging(&config)?;
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
 
     let mut plugin_config = BTreeMap::new();
-    plugin_config.insert("libvirt".to_owned(), serde_json::json!({ "stateDir": config.data_dir.join("libvirt") }));
-    let registry = Arc::new(Registry::from_inventory(&plugin_config).context("building the plugin registry")?);
+    plugin_config.insert(
+        "libvirt".to_owned(),
+        serde_json::json!({ "stateDir": config.data_dir.join("libvirt") }),
+    );
+    let registry =
+        Arc::new(Registry::from_inventory(&plugin_config).context("building the plugin registry")?);
     for kind in plugins::EXPECTED_KINDS {
-        anyhow::ensure!(registry.plugins().iter().any(|p| p.kind == *kind), "built-in plugin '{kind}' is not registered");
+        anyhow::ensure!(
+            registry.plugins().iter().any(|p| p.kind == *kind),
+            "built-in plugin '{kind}' is not registered"
+        );
     }
     for p in registry.plugins() {
         tracing::info!(kind = %p.kind, version = %p.version, "plugin registered");
     }
 
-    let store = virtumancer_store::open(&config.database_url).await.context("opening the database")?;
-    let seed_demo = config.demo_host && store.meta(DEMO_SEEDED).await?.is_none() && store.list_hosts().await?.is_empty();
+    let store = virtumancer_store::open(&config.database_url)
+        .await
+        .context("opening the database")?;
+    let seed_demo = config.demo_host
+        && store.meta(DEMO_SEEDED).await?.is_none()
+        && store.list_hosts().await?.is_empty();
     let fleet = HostFleet::start(Arc::clone(&store), registry, EventBus::new()).await?;
     if seed_demo {
-        let demo = NewHost { name: "demo".into(), uri: "test:///default".into(), auto_connect: true, ..Default::default() };
+        let demo = NewHost {
+            name: "demo".into(),
+            uri: "test:///default".into(),
+            auto_connect: true,
+            ..Default::default()
+        };
         fleet.add(demo).await.context("adding the demo host")?;
         tracing::info!("new database: added the demo host (libvirt test driver)");
     }
@@ -50,15 +70,23 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         store.set_meta(DEMO_SEEDED, "1").await?;
     }
 
-    let state = AppState { fleet: Arc::clone(&fleet), started: Instant::now() };
+    let state = AppState {
+        fleet: Arc::clone(&fleet),
+        started: Instant::now(),
+    };
     let app = virtumancer_api::router(state).fallback(web_assets::handler(config.web_dir.clone()));
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!("listening on http://{addr}");
     if let Some(path) = &config.ready_file {
-        std::fs::write(path, addr.to_string()).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, addr.to_string())
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shutting down: closing host connections");
     fleet.shutdown().await;
     Ok(())

@@ -39,13 +39,30 @@ pub trait HostRepository: Send + Sync {
     /// One host.
     async fn get_host(&self, id: HostId) -> Result<Option<Host>, StoreError>;
     /// Adds a host; `Conflict` on a duplicate name (case-insensitive) or URI.
-    async fn insert_host(&self, id: HostId, config: &HostConfig, auto_connect: bool) -> Result<Host, StoreError>;
+    async fn insert_host(
+        &self,
+        id: HostId,
+        config: &HostConfig,
+        auto_connect: bool,
+    ) -> Result<Host, StoreError>;
     /// Replaces the editable fields; `None` if the host does not exist.
-    async fn update_host_config(&self, id: HostId, config: &HostConfig) -> Result<Option<Host>, StoreError>;
+    async fn update_host_config(
+        &self,
+        id: HostId,
+        config: &HostConfig,
+    ) -> Result<Option<Host>, StoreError>;
     /// Records whether the user wants the host connected.
-    async fn set_auto_connect(&self, id: HostId, auto_connect: bool) -> Result<Option<Host>, StoreError>;
+    async fn set_auto_connect(
+        &self,
+        id: HostId,
+        auto_connect: bool,
+    ) -> Result<Option<Host>, StoreError>;
     /// Persists a state change; `None` if the host was deleted meanwhile.
-    async fn record_state(&self, id: HostId, record: &HostStateRecord) -> Result<Option<Host>, StoreError>;
+    async fn record_state(
+        &self,
+        id: HostId,
+        record: &HostStateRecord,
+    ) -> Result<Option<Host>, StoreError>;
     /// Deletes a host; `false` if it did not exist.
     async fn delete_host(&self, id: HostId) -> Result<bool, StoreError>;
     /// Reads a one-off flag (e.g. `demo_seeded`).

@@ -21,7 +21,9 @@ pub async fn open(url: &str) -> Result<Arc<dyn HostRepository>, StoreError> {
         ));
     }
     if !url.starts_with("sqlite:") {
-        return Err(StoreError::Unsupported(format!("unknown database URL scheme in '{url}'; use sqlite:PATH")));
+        return Err(StoreError::Unsupported(format!(
+            "unknown database URL scheme in '{url}'; use sqlite:PATH"
+        )));
     }
     Ok(Arc::new(SqliteStore::open(url).await?))
 }

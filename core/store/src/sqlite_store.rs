@@ -3,7 +3,9 @@
 use crate::{HostConfig, HostRepository, HostStateRecord, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
@@ -62,11 +64,16 @@ fn host_from_row(row: &SqliteRow) -> Result<Host, StoreError> {
     let key_type: Option<String> = row.try_get("host_key_type")?;
     let key_fp: Option<String> = row.try_get("host_key_fingerprint")?;
     Ok(Host {
-        id: id.parse().map_err(|e: uuid::Error| corrupt("id", e.to_string()))?,
+        id: id
+            .parse()
+            .map_err(|e: uuid::Error| corrupt("id", e.to_string()))?,
         name: row.try_get("name")?,
         uri: row.try_get("uri")?,
         key_file: row.try_get("key_file")?,
-        host_key: key_type.zip(key_fp).map(|(key_type, fingerprint)| HostKey { key_type, fingerprint }),
+        host_key: key_type.zip(key_fp).map(|(key_type, fingerprint)| HostKey {
+            key_type,
+            fingerprint,
+        }),
         auto_connect: row.try_get("auto_connect")?,
         state: HostState::parse(&state).ok_or_else(|| corrupt("state", state.clone()))?,
         state_reason: row.try_get("state_reason")?,
@@ -97,9 +104,18 @@ impl HostRepository for SqliteStore {
         self.fetch_host(id).await
     }
 
-    async fn insert_host(&self, id: HostId, config: &HostConfig, auto_connect: bool) -> Result<Host, StoreError> {
+    async fn insert_host(
+        &self,
+        id: HostId,
+        config: &HostConfig,
+        auto_connect: bool,
+    ) -> Result<Host, StoreError> {
         let ts = now();
-        let initial = if auto_connect { HostState::Connecting } else { HostState::Disconnected };
+        let initial = if auto_connect {
+            HostState::Connecting
+        } else {
+            HostState::Disconnected
+        };
         sqlx::query(
             "INSERT INTO hosts (id, name, uri, key_file, host_key_type, host_key_fingerprint, auto_connect, state, created_at, updated_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -116,10 +132,17 @@ impl HostRepository for SqliteStore {
         .bind(ts)
         .execute(&self.pool)
         .await?;
-        self.fetch_host(id).await?.ok_or(StoreError::Corrupt { column: "id", message: "inserted host vanished".into() })
+        self.fetch_host(id).await?.ok_or(StoreError::Corrupt {
+            column: "id",
+            message: "inserted host vanished".into(),
+        })
     }
 
-    async fn update_host_config(&self, id: HostId, config: &HostConfig) -> Result<Option<Host>, StoreError> {
+    async fn update_host_config(
+        &self,
+        id: HostId,
+        config: &HostConfig,
+    ) -> Result<Option<Host>, StoreError> {
         let done = sqlx::query(
             "UPDATE hosts SET name = ?, uri = ?, key_file = ?, host_key_type = ?, host_key_fingerprint = ?, updated_at = ? WHERE id = ?",
         )
@@ -138,7 +161,11 @@ impl HostRepository for SqliteStore {
         self.fetch_host(id).await
     }
 
-    async fn set_auto_connect(&self, id: HostId, auto_connect: bool) -> Result<Option<Host>, StoreError> {
+    async fn set_auto_connect(
+        &self,
+        id: HostId,
+        auto_connect: bool,
+    ) -> Result<Option<Host>, StoreError> {
         let done = sqlx::query("UPDATE hosts SET auto_connect = ?, updated_at = ? WHERE id = ?")
             .bind(auto_connect)
             .bind(now())
@@ -151,11 +178,20 @@ impl HostRepository for SqliteStore {
         self.fetch_host(id).await
     }
 
-    async fn record_state(&self, id: HostId, record: &HostStateRecord) -> Result<Option<Host>, StoreError> {
-        let facts = record.facts.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::Corrupt {
-            column: "facts",
-            message: e.to_string(),
-        })?;
+    async fn record_state(
+        &self,
+        id: HostId,
+        record: &HostStateRecord,
+    ) -> Result<Option<Host>, StoreError> {
+        let facts = record
+            .facts
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt {
+                column: "facts",
+                message: e.to_string(),
+            })?;
         let done = sqlx::query(
             "UPDATE hosts SET state = ?, state_reason = ?, facts = COALESCE(?, facts), \
              last_connected_at = COALESCE(?, last_connected_at), updated_at = ? WHERE id = ?",
@@ -175,12 +211,18 @@ impl HostRepository for SqliteStore {
     }
 
     async fn delete_host(&self, id: HostId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM hosts WHERE id = ?").bind(id.to_string()).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM hosts WHERE id = ?")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {

@@ -11,7 +11,12 @@ async fn store() -> (tempfile::TempDir, SqliteStore) {
 }
 
 fn config(name: &str, uri: &str) -> HostConfig {
-    HostConfig { name: name.into(), uri: uri.into(), key_file: None, host_key: None }
+    HostConfig {
+        name: name.into(),
+        uri: uri.into(),
+        key_file: None,
+        host_key: None,
+    }
 }
 
 fn facts() -> HostFacts {
@@ -37,14 +42,30 @@ async fn insert_list_update_delete_round_trip() {
     let (_d, s) = store().await;
     let id = HostId::new();
     let mut cfg = config("<h&1> 主机", "qemu+ssh://root@h/system");
-    cfg.host_key = Some(HostKey { key_type: "ssh-ed25519".into(), fingerprint: "SHA256:x".into() });
+    cfg.host_key = Some(HostKey {
+        key_type: "ssh-ed25519".into(),
+        fingerprint: "SHA256:x".into(),
+    });
     cfg.key_file = Some("/k".into());
     let h = s.insert_host(id, &cfg, true).await.unwrap();
-    assert_eq!((h.name.as_str(), h.state, h.auto_connect), ("<h&1> 主机", HostState::Connecting, true));
+    assert_eq!(
+        (h.name.as_str(), h.state, h.auto_connect),
+        ("<h&1> 主机", HostState::Connecting, true)
+    );
     assert_eq!(h.host_key, cfg.host_key);
     assert_eq!(s.list_hosts().await.unwrap(), vec![h.clone()]);
 
-    let renamed = s.update_host_config(id, &HostConfig { name: "renamed".into(), ..cfg.clone() }).await.unwrap().unwrap();
+    let renamed = s
+        .update_host_config(
+            id,
+            &HostConfig {
+                name: "renamed".into(),
+                ..cfg.clone()
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(renamed.name, "renamed");
     assert!(renamed.updated_at >= h.updated_at);
     assert_eq!(renamed.created_at, h.created_at);
@@ -53,13 +74,34 @@ async fn insert_list_update_delete_round_trip() {
     assert!(!off.auto_connect);
 
     let now = chrono::Utc::now();
-    let rec = HostStateRecord { state: HostState::Connected, reason: None, facts: Some(facts()), connected_at: Some(now) };
+    let rec = HostStateRecord {
+        state: HostState::Connected,
+        reason: None,
+        facts: Some(facts()),
+        connected_at: Some(now),
+    };
     let c = s.record_state(id, &rec).await.unwrap().unwrap();
-    assert_eq!((c.state, c.facts.clone(), c.last_connected_at), (HostState::Connected, Some(facts()), Some(now)));
+    assert_eq!(
+        (c.state, c.facts.clone(), c.last_connected_at),
+        (HostState::Connected, Some(facts()), Some(now))
+    );
     // A later error keeps the last known facts and connection time.
-    let rec = HostStateRecord { state: HostState::Error, reason: Some("gone".into()), facts: None, connected_at: None };
+    let rec = HostStateRecord {
+        state: HostState::Error,
+        reason: Some("gone".into()),
+        facts: None,
+        connected_at: None,
+    };
     let e = s.record_state(id, &rec).await.unwrap().unwrap();
-    assert_eq!((e.state, e.state_reason.as_deref(), e.facts, e.last_connected_at), (HostState::Error, Some("gone"), Some(facts()), Some(now)));
+    assert_eq!(
+        (
+            e.state,
+            e.state_reason.as_deref(),
+            e.facts,
+            e.last_connected_at
+        ),
+        (HostState::Error, Some("gone"), Some(facts()), Some(now))
+    );
 
     assert!(s.delete_host(id).await.unwrap());
     assert!(!s.delete_host(id).await.unwrap());
@@ -71,15 +113,29 @@ async fn insert_list_update_delete_round_trip() {
 #[tokio::test]
 async fn duplicate_names_and_uris_are_conflicts_and_write_nothing() {
     let (_d, s) = store().await;
-    s.insert_host(HostId::new(), &config("alpha", "test:///default"), true).await.unwrap();
-    let e = s.insert_host(HostId::new(), &config("ALPHA", "qemu:///system"), true).await.unwrap_err();
+    s.insert_host(HostId::new(), &config("alpha", "test:///default"), true)
+        .await
+        .unwrap();
+    let e = s
+        .insert_host(HostId::new(), &config("ALPHA", "qemu:///system"), true)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict { field: "name" }), "{e:?}");
-    let e = s.insert_host(HostId::new(), &config("beta", "test:///default"), true).await.unwrap_err();
+    let e = s
+        .insert_host(HostId::new(), &config("beta", "test:///default"), true)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict { field: "uri" }), "{e:?}");
     assert_eq!(s.list_hosts().await.unwrap().len(), 1);
 
-    let b = s.insert_host(HostId::new(), &config("beta", "qemu:///system"), true).await.unwrap();
-    let e = s.update_host_config(b.id, &config("Alpha", "qemu:///system")).await.unwrap_err();
+    let b = s
+        .insert_host(HostId::new(), &config("beta", "qemu:///system"), true)
+        .await
+        .unwrap();
+    let e = s
+        .update_host_config(b.id, &config("Alpha", "qemu:///system"))
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict { field: "name" }), "{e:?}");
     assert_eq!(s.get_host(b.id).await.unwrap().unwrap().name, "beta");
 }
@@ -91,7 +147,9 @@ async fn data_survives_reopening_the_file_and_meta_flags_work() {
     let id = HostId::new();
     {
         let s = SqliteStore::open(&url).await.unwrap();
-        s.insert_host(id, &config("keep", "test:///default"), false).await.unwrap();
+        s.insert_host(id, &config("keep", "test:///default"), false)
+            .await
+            .unwrap();
         assert_eq!(s.meta("demo_seeded").await.unwrap(), None);
         s.set_meta("demo_seeded", "1").await.unwrap();
         s.set_meta("demo_seeded", "2").await.unwrap();
@@ -106,7 +164,10 @@ async fn data_survives_reopening_the_file_and_meta_flags_work() {
 
 #[tokio::test]
 async fn postgres_urls_are_refused_clearly() {
-    let e = virtumancer_store::open("postgres://x/y").await.err().unwrap();
+    let e = virtumancer_store::open("postgres://x/y")
+        .await
+        .err()
+        .unwrap();
     assert!(e.to_string().contains("PostgreSQL"), "{e}");
     assert!(virtumancer_store::open("mysql://x").await.is_err());
 }

@@ -11,7 +11,12 @@ pub const CALLS_PER_CONNECTION: usize = 4;
 
 /// Runs `f` on the blocking pool once a permit of `gate` is free, failing with `Unavailable`
 /// after `deadline` (the thread finishes on its own; its result is dropped).
-pub async fn run<T, F>(gate: &Arc<Semaphore>, deadline: Duration, what: &str, f: F) -> Result<T, DriverError>
+pub async fn run<T, F>(
+    gate: &Arc<Semaphore>,
+    deadline: Duration,
+    what: &str,
+    f: F,
+) -> Result<T, DriverError>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, DriverError> + Send + 'static,
@@ -30,6 +35,9 @@ where
     };
     match tokio::time::timeout(deadline, work).await {
         Ok(r) => r,
-        Err(_) => Err(DriverError::Unavailable(format!("{what} did not answer within {} s", deadline.as_secs()))),
+        Err(_) => Err(DriverError::Unavailable(format!(
+            "{what} did not answer within {} s",
+            deadline.as_secs()
+        ))),
     }
 }

@@ -44,7 +44,14 @@ pub fn register(conn: &Connect, tx: Sender) -> Result<(), virt::error::Error> {
     let opaque = Box::into_raw(Box::new(tx)) as *mut c_void;
     // SAFETY: `conn` is a live connection; `on_close`/`free_sender` match libvirt's callback
     // signatures and `opaque` stays valid until libvirt calls `free_sender`.
-    let rc = unsafe { sys::virConnectRegisterCloseCallback(conn.as_ptr(), Some(on_close), opaque, Some(free_sender)) };
+    let rc = unsafe {
+        sys::virConnectRegisterCloseCallback(
+            conn.as_ptr(),
+            Some(on_close),
+            opaque,
+            Some(free_sender),
+        )
+    };
     if rc < 0 {
         // SAFETY: libvirt did not take ownership on failure.
         drop(unsafe { Box::from_raw(opaque as *mut Sender) });

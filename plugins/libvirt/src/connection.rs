@@ -22,13 +22,19 @@ pub struct LibvirtConnection {
 
 impl std::fmt::Debug for LibvirtConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LibvirtConnection").field("uri", &self.uri).finish_non_exhaustive()
+        f.debug_struct("LibvirtConnection")
+            .field("uri", &self.uri)
+            .finish_non_exhaustive()
     }
 }
 
 impl LibvirtConnection {
     /// Wraps a freshly opened connection whose close callback sends into `closed_tx`.
-    pub(crate) fn new(conn: Connect, closed_tx: Arc<watch::Sender<Option<CloseReason>>>, uri: String) -> Self {
+    pub(crate) fn new(
+        conn: Connect,
+        closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
+        uri: String,
+    ) -> Self {
         Self {
             conn: Arc::new(Mutex::new(Some(conn))),
             gate: Arc::new(Semaphore::new(blocking::CALLS_PER_CONNECTION)),
@@ -40,7 +46,10 @@ impl LibvirtConnection {
     /// A clone of the libvirt handle (a new reference), or `Unavailable` once closed.
     fn handle(conn: &Mutex<Option<Connect>>) -> Result<Handle, DriverError> {
         let guard = conn.lock().expect("connection mutex poisoned");
-        guard.as_ref().map(|c| Handle(c.clone())).ok_or_else(|| DriverError::Unavailable("connection closed".into()))
+        guard
+            .as_ref()
+            .map(|c| Handle(c.clone()))
+            .ok_or_else(|| DriverError::Unavailable("connection closed".into()))
     }
 
     fn close_now(conn: &Mutex<Option<Connect>>) {
@@ -65,10 +74,15 @@ impl Drop for Handle {
 impl HostConnection for LibvirtConnection {
     async fn facts(&self) -> Result<HostFacts, DriverError> {
         let conn = Arc::clone(&self.conn);
-        blocking::run(&self.gate, FACTS_DEADLINE, "reading host facts", move || {
-            let h = Self::handle(&conn)?;
-            facts::read(&h.0)
-        })
+        blocking::run(
+            &self.gate,
+            FACTS_DEADLINE,
+            "reading host facts",
+            move || {
+                let h = Self::handle(&conn)?;
+                facts::read(&h.0)
+            },
+        )
         .await
     }
 

@@ -40,9 +40,12 @@ impl LibvirtConnector {
     /// Creates the connector and starts libvirt's event loop thread.
     pub fn new(config: LibvirtConnectorConfig) -> Result<Self, DriverError> {
         event_loop::ensure_started().map_err(DriverError::Backend)?;
-        let state_dir = config.state_dir.unwrap_or_else(|| std::env::temp_dir().join("virtumancer-libvirt"));
-        std::fs::create_dir_all(state_dir.join("ssh"))
-            .map_err(|e| DriverError::Backend(format!("cannot create {}: {e}", state_dir.display())))?;
+        let state_dir = config
+            .state_dir
+            .unwrap_or_else(|| std::env::temp_dir().join("virtumancer-libvirt"));
+        std::fs::create_dir_all(state_dir.join("ssh")).map_err(|e| {
+            DriverError::Backend(format!("cannot create {}: {e}", state_dir.display()))
+        })?;
         Ok(Self { state_dir })
     }
 
@@ -50,7 +53,9 @@ impl LibvirtConnector {
     /// and a private known_hosts file wired in.
     async fn ssh_uri(&self, spec: &ConnectSpec) -> Result<String, ConnectError> {
         let uri = &spec.uri;
-        let host = uri.host().ok_or_else(|| ConnectError::InvalidSpec("ssh URI without host".into()))?;
+        let host = uri
+            .host()
+            .ok_or_else(|| ConnectError::InvalidSpec("ssh URI without host".into()))?;
         let port = uri.port().unwrap_or(22);
         if let Some(key) = &spec.key_file {
             check_key_file(key)?;
@@ -61,7 +66,8 @@ impl LibvirtConnector {
         let dir = self.state_dir.join("ssh").join(dir_name(host, port));
         let known_hosts = dir.join("known_hosts");
         write_private(&dir, &known_hosts, &presented.known_hosts_line(host, port))?;
-        let mut url = Url::parse(uri.as_str()).map_err(|e| ConnectError::InvalidSpec(e.to_string()))?;
+        let mut url =
+            Url::parse(uri.as_str()).map_err(|e| ConnectError::InvalidSpec(e.to_string()))?;
         {
             let mut q = url.query_pairs_mut();
             if let Some(key) = &spec.key_file {
@@ -83,7 +89,14 @@ impl LibvirtConnector {
                 _ => {
                     q.append_pair("known_hosts", &known_hosts.to_string_lossy());
                     q.append_pair("known_hosts_verify", "normal");
-                    q.append_pair("sshauth", if spec.key_file.is_some() { "privkey" } else { "agent,privkey" });
+                    q.append_pair(
+                        "sshauth",
+                        if spec.key_file.is_some() {
+                            "privkey"
+                        } else {
+                            "agent,privkey"
+                        },
+                    );
                 }
             }
         }
@@ -101,13 +114,19 @@ impl HostConnector for LibvirtConnector {
         if !uri.transport().uses_ssh() {
             return Ok(None);
         }
-        let host = uri.host().ok_or_else(|| ConnectError::InvalidSpec("ssh URI without host".into()))?;
+        let host = uri
+            .host()
+            .ok_or_else(|| ConnectError::InvalidSpec("ssh URI without host".into()))?;
         let key = ssh_host_key::scan(host, uri.port().unwrap_or(22)).await?;
         Ok(Some(key.host_key()?))
     }
 
     async fn open(&self, spec: &ConnectSpec) -> Result<Box<dyn HostConnection>, ConnectError> {
-        let uri = if spec.uri.transport().uses_ssh() { self.ssh_uri(spec).await? } else { spec.uri.as_str().to_owned() };
+        let uri = if spec.uri.transport().uses_ssh() {
+            self.ssh_uri(spec).await?
+        } else {
+            spec.uri.as_str().to_owned()
+        };
         let local = spec.uri.transport() == Transport::Local;
         let (tx, rx) = oneshot::channel();
         let open_uri = uri.clone();
@@ -121,7 +140,11 @@ impl HostConnector for LibvirtConnector {
         });
         let (conn, closed_tx) = match tokio::time::timeout(OPEN_DEADLINE, rx).await {
             Ok(Ok(r)) => r?,
-            Ok(Err(_)) => return Err(ConnectError::Failed("the connection attempt was aborted".into())),
+            Ok(Err(_)) => {
+                return Err(ConnectError::Failed(
+                    "the connection attempt was aborted".into(),
+                ));
+            }
             Err(_) => {
                 return Err(ConnectError::Unreachable(format!(
                     "no answer from {} within {} s",
@@ -130,7 +153,11 @@ impl HostConnector for LibvirtConnector {
                 )));
             }
         };
-        Ok(Box::new(LibvirtConnection::new(conn, closed_tx, spec.uri.to_string())))
+        Ok(Box::new(LibvirtConnection::new(
+            conn,
+            closed_tx,
+            spec.uri.to_string(),
+        )))
     }
 }
 
@@ -147,7 +174,11 @@ fn open_blocking(uri: &str, local: bool) -> Result<Opened, ConnectError> {
     let (tx, _) = watch::channel(None);
     let tx = Arc::new(tx);
     if let Err(e) = close_callback::register(&conn, Arc::clone(&tx)) {
-        tracing::warn!(uri, error = e.message(), "close callback could not be registered");
+        tracing::warn!(
+            uri,
+            error = e.message(),
+            "close callback could not be registered"
+        );
     }
     Ok((conn, tx))
 }
@@ -155,26 +186,48 @@ fn open_blocking(uri: &str, local: bool) -> Result<Opened, ConnectError> {
 fn check_key_file(path: &Path) -> Result<(), ConnectError> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
-        Ok(_) => Err(ConnectError::InvalidSpec(format!("key file {} is not a regular file", path.display()))),
-        Err(e) => Err(ConnectError::InvalidSpec(format!("key file {}: {e}", path.display()))),
+        Ok(_) => Err(ConnectError::InvalidSpec(format!(
+            "key file {} is not a regular file",
+            path.display()
+        ))),
+        Err(e) => Err(ConnectError::InvalidSpec(format!(
+            "key file {}: {e}",
+            path.display()
+        ))),
     }
 }
 
 /// A file-system-safe folder name for one SSH endpoint.
 fn dir_name(host: &str, port: u16) -> String {
-    let safe: String = host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let safe: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{safe}_{port}")
 }
 
 fn write_private(dir: &Path, path: &Path, content: &str) -> Result<(), ConnectError> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
-    let io = |e: std::io::Error| ConnectError::Failed(format!("cannot write {}: {e}", path.display()));
+    let io =
+        |e: std::io::Error| ConnectError::Failed(format!("cannot write {}: {e}", path.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
     static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp).map_err(io)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(io)?;
     f.write_all(content.as_bytes()).map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)
 }

@@ -21,7 +21,10 @@ pub fn ensure_started() -> Result<(), String> {
                 .spawn(|| {
                     loop {
                         if let Err(e) = virt::event::event_run_default_impl() {
-                            tracing::error!(error = e.message(), "libvirt event loop iteration failed");
+                            tracing::error!(
+                                error = e.message(),
+                                "libvirt event loop iteration failed"
+                            );
                             std::thread::sleep(std::time::Duration::from_millis(100));
                         }
                     }

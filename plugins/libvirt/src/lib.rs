@@ -29,7 +29,8 @@ fn build_connector(config: &serde_json::Value) -> Result<Arc<dyn HostConnector>,
     let config: LibvirtConnectorConfig = if config.is_null() {
         LibvirtConnectorConfig::default()
     } else {
-        serde_json::from_value(config.clone()).map_err(|e| DriverError::InvalidSpec(format!("libvirt plugin config: {e}")))?
+        serde_json::from_value(config.clone())
+            .map_err(|e| DriverError::InvalidSpec(format!("libvirt plugin config: {e}")))?
     };
     Ok(Arc::new(LibvirtConnector::new(config)?))
 }

@@ -13,7 +13,13 @@ use virtumancer_drivers::ConnectError;
 use virtumancer_model::HostKey;
 
 /// Key types in the order Virtumancer prefers to pin them.
-const PREFERRED: &[&str] = &["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"];
+const PREFERRED: &[&str] = &[
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "ssh-rsa",
+];
 
 /// A host key as `ssh-keyscan` printed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,20 +33,30 @@ pub struct ScannedKey {
 impl ScannedKey {
     /// OpenSSH's `SHA256:` fingerprint of the key blob.
     pub fn fingerprint(&self) -> Result<String, ConnectError> {
-        let raw = STANDARD
-            .decode(&self.blob)
-            .map_err(|e| ConnectError::Failed(format!("ssh-keyscan returned an undecodable key: {e}")))?;
-        Ok(format!("SHA256:{}", STANDARD_NO_PAD.encode(Sha256::digest(raw))))
+        let raw = STANDARD.decode(&self.blob).map_err(|e| {
+            ConnectError::Failed(format!("ssh-keyscan returned an undecodable key: {e}"))
+        })?;
+        Ok(format!(
+            "SHA256:{}",
+            STANDARD_NO_PAD.encode(Sha256::digest(raw))
+        ))
     }
 
     /// The key as the API shows it.
     pub fn host_key(&self) -> Result<HostKey, ConnectError> {
-        Ok(HostKey { key_type: self.key_type.clone(), fingerprint: self.fingerprint()? })
+        Ok(HostKey {
+            key_type: self.key_type.clone(),
+            fingerprint: self.fingerprint()?,
+        })
     }
 
     /// A known_hosts line for `host`/`port`.
     pub fn known_hosts_line(&self, host: &str, port: u16) -> String {
-        let name = if port == 22 { host.to_owned() } else { format!("[{host}]:{port}") };
+        let name = if port == 22 {
+            host.to_owned()
+        } else {
+            format!("[{host}]:{port}")
+        };
         format!("{name} {} {}\n", self.key_type, self.blob)
     }
 }
@@ -53,7 +69,10 @@ pub fn pick_preferred(output: &str) -> Option<ScannedKey> {
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
             let (_host, key_type, blob) = (parts.next()?, parts.next()?, parts.next()?);
-            Some(ScannedKey { key_type: key_type.to_owned(), blob: blob.to_owned() })
+            Some(ScannedKey {
+                key_type: key_type.to_owned(),
+                blob: blob.to_owned(),
+            })
         })
         .collect();
     PREFERRED
@@ -73,13 +92,21 @@ pub async fn scan(host: &str, port: u16) -> Result<ScannedKey, ConnectError> {
             .output(),
     )
     .await
-    .map_err(|_| ConnectError::Unreachable(format!("no SSH answer from {host}:{port} within 15 s")))?
+    .map_err(|_| {
+        ConnectError::Unreachable(format!("no SSH answer from {host}:{port} within 15 s"))
+    })?
     .map_err(|e| ConnectError::Failed(format!("cannot run ssh-keyscan: {e}")))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     pick_preferred(&stdout).ok_or_else(|| {
         let stderr = String::from_utf8_lossy(&out.stderr);
-        let detail = stderr.lines().find(|l| !l.starts_with('#')).unwrap_or("no host key received").trim();
-        ConnectError::Unreachable(format!("cannot fetch the SSH host key of {host}:{port}: {detail}"))
+        let detail = stderr
+            .lines()
+            .find(|l| !l.starts_with('#'))
+            .unwrap_or("no host key received")
+            .trim();
+        ConnectError::Unreachable(format!(
+            "cannot fetch the SSH host key of {host}:{port}: {detail}"
+        ))
     })
 }
 
@@ -89,7 +116,10 @@ pub fn verify(presented: &ScannedKey, accepted: Option<&str>) -> Result<(), Conn
     match accepted {
         None => Err(ConnectError::HostKeyUnverified { presented: key }),
         Some(fp) if fp == key.fingerprint => Ok(()),
-        Some(fp) => Err(ConnectError::HostKeyMismatch { accepted: fp.to_owned(), presented: key }),
+        Some(fp) => Err(ConnectError::HostKeyMismatch {
+            accepted: fp.to_owned(),
+            presented: key,
+        }),
     }
 }
 
@@ -106,7 +136,10 @@ mod tests {
         let k = pick_preferred(SCAN).unwrap();
         assert_eq!(k.key_type, "ssh-ed25519");
         // `ssh-keygen -lf` prints the same for this key
-        assert_eq!(k.fingerprint().unwrap(), "SHA256:2Ht7t77rO7ogJwqV+2dvFe21Scl9MgvMOy+dKBh252c");
+        assert_eq!(
+            k.fingerprint().unwrap(),
+            "SHA256:2Ht7t77rO7ogJwqV+2dvFe21Scl9MgvMOy+dKBh252c"
+        );
         assert_eq!(
             k.known_hosts_line("127.0.0.1", 2222),
             format!("[127.0.0.1]:2222 ssh-ed25519 {}\n", k.blob)
@@ -119,8 +152,14 @@ mod tests {
         let k = pick_preferred(SCAN).unwrap();
         let fp = k.fingerprint().unwrap();
         assert!(verify(&k, Some(&fp)).is_ok());
-        assert!(matches!(verify(&k, None), Err(ConnectError::HostKeyUnverified { .. })));
-        assert!(matches!(verify(&k, Some("SHA256:other")), Err(ConnectError::HostKeyMismatch { .. })));
+        assert!(matches!(
+            verify(&k, None),
+            Err(ConnectError::HostKeyUnverified { .. })
+        ));
+        assert!(matches!(
+            verify(&k, Some("SHA256:other")),
+            Err(ConnectError::HostKeyMismatch { .. })
+        ));
         assert!(pick_preferred("# only comments\n").is_none());
     }
 }

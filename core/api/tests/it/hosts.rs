@@ -14,14 +14,22 @@ async fn wait_for_state(a: &crate::Api, id: &str, state: &str) -> Value {
             return h;
         }
         // Wait for the next event instead of sleeping.
-        assert!(tokio::time::timeout_at(deadline, rx.recv()).await.is_ok(), "host never reached {state}: {h}");
+        assert!(
+            tokio::time::timeout_at(deadline, rx.recv()).await.is_ok(),
+            "host never reached {state}: {h}"
+        );
     }
 }
 
 #[tokio::test]
 async fn add_list_get_rename_disconnect_connect_delete() {
     let a = api().await;
-    let (s, h) = a.post("/api/v1/hosts", json!({"name": "<lab & co> 主机", "uri": "test:///default"})).await;
+    let (s, h) = a
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "<lab & co> 主机", "uri": "test:///default"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{h}");
     let id = h["id"].as_str().unwrap().to_owned();
     assert_eq!(h["name"], "<lab & co> 主机");
@@ -37,25 +45,62 @@ async fn add_list_get_rename_disconnect_connect_delete() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 1);
 
-    let (s, dup) = a.post("/api/v1/hosts", json!({"name": "<LAB & CO> 主机", "uri": "qemu:///session"})).await;
+    let (s, dup) = a
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "<LAB & CO> 主机", "uri": "qemu:///session"}),
+        )
+        .await;
     assert_eq!(error_code(s, &dup, StatusCode::CONFLICT), "host_name_taken");
-    let (s, dup) = a.post("/api/v1/hosts", json!({"name": "other", "uri": "test:///default"})).await;
+    let (s, dup) = a
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "other", "uri": "test:///default"}),
+        )
+        .await;
     assert_eq!(error_code(s, &dup, StatusCode::CONFLICT), "host_uri_taken");
 
-    let (s, r) = a.call(Method::PATCH, &format!("/api/v1/hosts/{id}"), Some(json!({"name": "renamed"}))).await;
+    let (s, r) = a
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/hosts/{id}"),
+            Some(json!({"name": "renamed"})),
+        )
+        .await;
     assert_eq!((s, r["name"].as_str()), (StatusCode::OK, Some("renamed")));
-    let (s, r) = a.call(Method::PATCH, &format!("/api/v1/hosts/{id}"), Some(json!({"name": ""}))).await;
-    assert_eq!(error_code(s, &r, StatusCode::UNPROCESSABLE_ENTITY), "invalid_name");
-    assert_eq!(a.get(&format!("/api/v1/hosts/{id}")).await.1["name"], "renamed");
+    let (s, r) = a
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/hosts/{id}"),
+            Some(json!({"name": ""})),
+        )
+        .await;
+    assert_eq!(
+        error_code(s, &r, StatusCode::UNPROCESSABLE_ENTITY),
+        "invalid_name"
+    );
+    assert_eq!(
+        a.get(&format!("/api/v1/hosts/{id}")).await.1["name"],
+        "renamed"
+    );
 
-    let (s, r) = a.post(&format!("/api/v1/hosts/{id}/actions/disconnect"), json!({})).await;
-    assert_eq!((s, &r["autoConnect"]), (StatusCode::ACCEPTED, &json!(false)));
+    let (s, r) = a
+        .post(&format!("/api/v1/hosts/{id}/actions/disconnect"), json!({}))
+        .await;
+    assert_eq!(
+        (s, &r["autoConnect"]),
+        (StatusCode::ACCEPTED, &json!(false))
+    );
     wait_for_state(&a, &id, "disconnected").await;
-    let (s, _) = a.post(&format!("/api/v1/hosts/{id}/actions/connect"), json!({})).await;
+    let (s, _) = a
+        .post(&format!("/api/v1/hosts/{id}/actions/connect"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::ACCEPTED);
     wait_for_state(&a, &id, "connected").await;
 
-    let (s, _) = a.call(Method::DELETE, &format!("/api/v1/hosts/{id}"), None).await;
+    let (s, _) = a
+        .call(Method::DELETE, &format!("/api/v1/hosts/{id}"), None)
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, b) = a.get(&format!("/api/v1/hosts/{id}")).await;
     assert_eq!(error_code(s, &b, StatusCode::NOT_FOUND), "host_not_found");
@@ -64,7 +109,9 @@ async fn add_list_get_rename_disconnect_connect_delete() {
 #[tokio::test]
 async fn test_endpoint_returns_facts_without_saving() {
     let a = api().await;
-    let (s, t) = a.post("/api/v1/hosts/test", json!({"uri": "test:///default"})).await;
+    let (s, t) = a
+        .post("/api/v1/hosts/test", json!({"uri": "test:///default"}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["facts"]["hypervisorType"], "TEST");
     assert_eq!(t["hostKey"], Value::Null);
@@ -80,7 +127,10 @@ async fn plugins_and_health() {
     assert_eq!(p[0]["provides"], json!(["hostConnection"]));
     assert_eq!(p[0]["builtin"], true);
     let (s, h) = a.get("/api/v1/health").await;
-    assert_eq!((s, &h["status"], &h["database"]), (StatusCode::OK, &json!("ok"), &json!("ok")));
+    assert_eq!(
+        (s, &h["status"], &h["database"]),
+        (StatusCode::OK, &json!("ok"), &json!("ok"))
+    );
     assert_eq!(h["hosts"]["total"], 0);
 }
 
@@ -94,7 +144,10 @@ async fn openapi_and_swagger_are_served_without_a_cdn() {
     assert_eq!(s, StatusCode::OK);
     let html = page.as_str().unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("cdn.") && !html.contains("unpkg") && !html.contains("jsdelivr"), "Swagger UI must not load from a CDN");
+    assert!(
+        !html.contains("cdn.") && !html.contains("unpkg") && !html.contains("jsdelivr"),
+        "Swagger UI must not load from a CDN"
+    );
     let (s, _) = a.get("/api/docs/swagger-ui-bundle.js").await;
     assert_eq!(s, StatusCode::OK);
 }

@@ -26,17 +26,36 @@ pub struct Api {
 
 pub async fn api() -> Api {
     let dir = tempfile::tempdir().unwrap();
-    let store = virtumancer_store::open(&format!("sqlite:{}", dir.path().join("v.db").display())).await.unwrap();
+    let store = virtumancer_store::open(&format!("sqlite:{}", dir.path().join("v.db").display()))
+        .await
+        .unwrap();
     let mut cfg = BTreeMap::new();
-    cfg.insert("libvirt".to_owned(), serde_json::json!({ "stateDir": dir.path().join("libvirt") }));
+    cfg.insert(
+        "libvirt".to_owned(),
+        serde_json::json!({ "stateDir": dir.path().join("libvirt") }),
+    );
     let registry = Arc::new(Registry::from_inventory(&cfg).unwrap());
-    let fleet = HostFleet::start(store, registry, EventBus::new()).await.unwrap();
-    let app = virtumancer_api::router(AppState { fleet: Arc::clone(&fleet), started: Instant::now() });
-    Api { app, fleet, _dir: dir }
+    let fleet = HostFleet::start(store, registry, EventBus::new())
+        .await
+        .unwrap();
+    let app = virtumancer_api::router(AppState {
+        fleet: Arc::clone(&fleet),
+        started: Instant::now(),
+    });
+    Api {
+        app,
+        fleet,
+        _dir: dir,
+    }
 }
 
 impl Api {
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(path);
         let body = match body {
             Some(v) => {
@@ -52,7 +71,12 @@ impl Api {
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
         (status, json)
     }
 
@@ -67,7 +91,13 @@ impl Api {
 /// Asserts the one error shape and returns the code.
 pub fn error_code(status: StatusCode, body: &Value, expected_status: StatusCode) -> String {
     assert_eq!(status, expected_status, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "error without message: {body}");
-    assert!(body.get("details").is_some(), "error without details key: {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "error without message: {body}"
+    );
+    assert!(
+        body.get("details").is_some(),
+        "error without details key: {body}"
+    );
     body["code"].as_str().expect("code").to_owned()
 }

@@ -21,17 +21,38 @@ fn every_operation_has_an_id_a_tag_a_summary_and_documented_errors() {
         for (method, op) in item.as_object().unwrap() {
             let at = format!("{method} {path}");
             assert!(op["operationId"].as_str().is_some(), "{at}: no operationId");
-            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{at}: no tag");
-            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{at}: no summary");
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{at}: no tag"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{at}: no summary"
+            );
             let responses = op["responses"].as_object().unwrap();
             let has_body = op.get("requestBody").is_some();
             let has_param = op.get("parameters").is_some();
             if has_body || has_param {
-                assert!(responses.keys().any(|k| k.starts_with('4')), "{at}: no documented 4xx");
+                assert!(
+                    responses.keys().any(|k| k.starts_with('4')),
+                    "{at}: no documented 4xx"
+                );
             }
         }
     }
-    for schema in ["Host", "HostFacts", "HostState", "ApiError", "ErrorCode", "Event", "PluginInfo", "CreateHost"] {
-        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
+    for schema in [
+        "Host",
+        "HostFacts",
+        "HostState",
+        "ApiError",
+        "ErrorCode",
+        "Event",
+        "PluginInfo",
+        "CreateHost",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "schema {schema} missing"
+        );
     }
 }

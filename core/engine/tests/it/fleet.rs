@@ -4,7 +4,12 @@ use virtumancer_engine::{EngineError, HostChanges, NewHost, TestRequest};
 use virtumancer_model::HostState;
 
 fn new_host(name: &str, uri: &str) -> NewHost {
-    NewHost { name: name.into(), uri: uri.into(), auto_connect: true, ..Default::default() }
+    NewHost {
+        name: name.into(),
+        uri: uri.into(),
+        auto_connect: true,
+        ..Default::default()
+    }
 }
 
 const T: Duration = Duration::from_secs(20);
@@ -12,7 +17,11 @@ const T: Duration = Duration::from_secs(20);
 #[tokio::test]
 async fn added_host_connects_with_facts_and_user_disconnect_survives_restart() {
     let mut env = start().await;
-    let h = env.fleet.add(new_host("demo <&> ü", "test:///default")).await.unwrap();
+    let h = env
+        .fleet
+        .add(new_host("demo <&> ü", "test:///default"))
+        .await
+        .unwrap();
     wait_state(&mut env.events, h.id, HostState::Connected, T).await;
     let got = env.fleet.get(h.id).await.unwrap();
     assert_eq!(got.state, HostState::Connected);
@@ -43,41 +52,94 @@ async fn added_host_connects_with_facts_and_user_disconnect_survives_restart() {
 #[tokio::test]
 async fn bad_input_is_refused_and_nothing_is_stored() {
     let env = start().await;
-    let cases: Vec<(NewHost, fn(&EngineError) -> bool)> = vec![
-        (new_host("", "test:///default"), |e| matches!(e, EngineError::InvalidName(_))),
-        (new_host(&"x".repeat(300), "test:///default"), |e| matches!(e, EngineError::InvalidName(_))),
-        (new_host("a", "foo://bar"), |e| matches!(e, EngineError::InvalidUri(_))),
-        (new_host("a", "qemu+ssh://"), |e| matches!(e, EngineError::InvalidUri(_))),
+    type Expect = fn(&EngineError) -> bool;
+    let cases: Vec<(NewHost, Expect)> = vec![
+        (new_host("", "test:///default"), |e| {
+            matches!(e, EngineError::InvalidName(_))
+        }),
+        (new_host(&"x".repeat(300), "test:///default"), |e| {
+            matches!(e, EngineError::InvalidName(_))
+        }),
+        (new_host("a", "foo://bar"), |e| {
+            matches!(e, EngineError::InvalidUri(_))
+        }),
+        (new_host("a", "qemu+ssh://"), |e| {
+            matches!(e, EngineError::InvalidUri(_))
+        }),
         (
-            NewHost { key_file: Some("/k".into()), ..new_host("a", "test:///default") },
+            NewHost {
+                key_file: Some("/k".into()),
+                ..new_host("a", "test:///default")
+            },
             |e| matches!(e, EngineError::InvalidKeyFile(_)),
         ),
         (
-            NewHost { key_file: Some("relative/key".into()), ..new_host("a", "qemu+ssh://127.0.0.1:1/system") },
+            NewHost {
+                key_file: Some("relative/key".into()),
+                ..new_host("a", "qemu+ssh://127.0.0.1:1/system")
+            },
             |e| matches!(e, EngineError::InvalidKeyFile(_)),
         ),
         // Port 1 has no sshd: the host key cannot be fetched, so the host is not saved.
-        (new_host("a", "qemu+ssh://root@127.0.0.1:1/system"), |e| matches!(e, EngineError::Connect(_))),
+        (new_host("a", "qemu+ssh://root@127.0.0.1:1/system"), |e| {
+            matches!(e, EngineError::Connect(_))
+        }),
     ];
     for (req, ok) in cases {
-        let e = env.fleet.add(req.clone()).await.expect_err(&format!("{req:?} must fail"));
+        let e = env
+            .fleet
+            .add(req.clone())
+            .await
+            .expect_err(&format!("{req:?} must fail"));
         assert!(ok(&e), "{req:?}: unexpected {e:?}");
     }
     assert!(env.fleet.list().await.unwrap().is_empty());
 
-    let a = env.fleet.add(new_host("alpha", "test:///default")).await.unwrap();
-    assert!(matches!(env.fleet.add(new_host("ALPHA", "qemu:///session")).await, Err(EngineError::NameTaken(_))));
-    assert!(matches!(env.fleet.add(new_host("beta", "test:///default")).await, Err(EngineError::UriTaken(_))));
-    let b = env.fleet.add(NewHost { auto_connect: false, ..new_host("beta", "qemu:///session") }).await.unwrap();
-    let rename = HostChanges { name: Some("Alpha".into()), ..Default::default() };
-    assert!(matches!(env.fleet.update(b.id, rename).await, Err(EngineError::NameTaken(_))));
+    let a = env
+        .fleet
+        .add(new_host("alpha", "test:///default"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        env.fleet.add(new_host("ALPHA", "qemu:///session")).await,
+        Err(EngineError::NameTaken(_))
+    ));
+    assert!(matches!(
+        env.fleet.add(new_host("beta", "test:///default")).await,
+        Err(EngineError::UriTaken(_))
+    ));
+    let b = env
+        .fleet
+        .add(NewHost {
+            auto_connect: false,
+            ..new_host("beta", "qemu:///session")
+        })
+        .await
+        .unwrap();
+    let rename = HostChanges {
+        name: Some("Alpha".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        env.fleet.update(b.id, rename).await,
+        Err(EngineError::NameTaken(_))
+    ));
     assert_eq!(env.fleet.list().await.unwrap().len(), 2);
     assert_eq!(env.fleet.get(b.id).await.unwrap().name, "beta");
 
     let unknown = virtumancer_model::HostId::new();
-    assert!(matches!(env.fleet.get(unknown).await, Err(EngineError::HostNotFound(_))));
-    assert!(matches!(env.fleet.remove(unknown).await, Err(EngineError::HostNotFound(_))));
-    assert!(matches!(env.fleet.connect(unknown).await, Err(EngineError::HostNotFound(_))));
+    assert!(matches!(
+        env.fleet.get(unknown).await,
+        Err(EngineError::HostNotFound(_))
+    ));
+    assert!(matches!(
+        env.fleet.remove(unknown).await,
+        Err(EngineError::HostNotFound(_))
+    ));
+    assert!(matches!(
+        env.fleet.connect(unknown).await,
+        Err(EngineError::HostNotFound(_))
+    ));
     env.fleet.remove(a.id).await.unwrap();
     assert_eq!(env.fleet.list().await.unwrap().len(), 1);
     env.fleet.shutdown().await;
@@ -86,16 +148,39 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
 #[tokio::test]
 async fn rename_keeps_the_connection_and_uri_change_reconnects() {
     let mut env = start().await;
-    let h = env.fleet.add(new_host("one", "test:///default")).await.unwrap();
+    let h = env
+        .fleet
+        .add(new_host("one", "test:///default"))
+        .await
+        .unwrap();
     wait_state(&mut env.events, h.id, HostState::Connected, T).await;
-    let r = env.fleet.update(h.id, HostChanges { name: Some("two".into()), ..Default::default() }).await.unwrap();
+    let r = env
+        .fleet
+        .update(
+            h.id,
+            HostChanges {
+                name: Some("two".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(r.name, "two");
     assert_eq!(r.state, HostState::Connected);
 
     let node = env.dir.path().join("node.xml");
     std::fs::write(&node, "<node><cpu><mhz>1000</mhz><model>n</model><nodes>1</nodes><sockets>1</sockets><cores>1</cores><threads>1</threads><active>1</active></cpu><memory>1048576</memory></node>").unwrap();
     let uri = format!("test://{}", node.display());
-    env.fleet.update(h.id, HostChanges { uri: Some(uri.clone()), ..Default::default() }).await.unwrap();
+    env.fleet
+        .update(
+            h.id,
+            HostChanges {
+                uri: Some(uri.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     wait_state(&mut env.events, h.id, HostState::Connecting, T).await;
     wait_state(&mut env.events, h.id, HostState::Connected, T).await;
     let got = env.fleet.get(h.id).await.unwrap();
@@ -107,10 +192,23 @@ async fn rename_keeps_the_connection_and_uri_change_reconnects() {
 #[tokio::test]
 async fn test_connection_reports_facts_and_saves_nothing() {
     let env = start().await;
-    let t = env.fleet.test_connection(TestRequest { uri: "test:///default".into(), ..Default::default() }).await.unwrap();
+    let t = env
+        .fleet
+        .test_connection(TestRequest {
+            uri: "test:///default".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(t.facts.cpu_count, 16);
     assert!(t.host_key.is_none());
-    let e = env.fleet.test_connection(TestRequest { uri: "qemu+tcp://127.0.0.1:1/system".into(), ..Default::default() }).await;
+    let e = env
+        .fleet
+        .test_connection(TestRequest {
+            uri: "qemu+tcp://127.0.0.1:1/system".into(),
+            ..Default::default()
+        })
+        .await;
     assert!(matches!(e, Err(EngineError::Connect(_))), "{e:?}");
     assert!(env.fleet.list().await.unwrap().is_empty());
 }

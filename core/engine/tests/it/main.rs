@@ -21,7 +21,10 @@ pub struct Env {
 
 pub fn registry(dir: &std::path::Path) -> Arc<Registry> {
     let mut cfg = BTreeMap::new();
-    cfg.insert("libvirt".to_owned(), serde_json::json!({ "stateDir": dir.join("libvirt") }));
+    cfg.insert(
+        "libvirt".to_owned(),
+        serde_json::json!({ "stateDir": dir.join("libvirt") }),
+    );
     Arc::new(Registry::from_inventory(&cfg).expect("registry"))
 }
 
@@ -31,7 +34,9 @@ pub async fn start_in(dir: tempfile::TempDir) -> Env {
     let bus = EventBus::new();
     let events = bus.subscribe();
     let backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(2));
-    let fleet = HostFleet::start_with_backoff(store, registry(dir.path()), bus, backoff).await.unwrap();
+    let fleet = HostFleet::start_with_backoff(store, registry(dir.path()), bus, backoff)
+        .await
+        .unwrap();
     Env { dir, fleet, events }
 }
 
@@ -40,14 +45,24 @@ pub async fn start() -> Env {
 }
 
 /// Waits until `host` reports `state` on the bus; returns the reason.
-pub async fn wait_state(rx: &mut broadcast::Receiver<Event>, host: HostId, state: HostState, within: Duration) -> Option<String> {
+pub async fn wait_state(
+    rx: &mut broadcast::Receiver<Event>,
+    host: HostId,
+    state: HostState,
+    within: Duration,
+) -> Option<String> {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let ev = tokio::time::timeout_at(deadline, rx.recv())
             .await
             .unwrap_or_else(|_| panic!("host {host} did not reach {state:?} within {within:?}"))
             .expect("event bus closed");
-        if let Event::HostState { host_id, state: s, reason, .. } = ev
+        if let Event::HostState {
+            host_id,
+            state: s,
+            reason,
+            ..
+        } = ev
             && host_id == host
             && s == state
         {

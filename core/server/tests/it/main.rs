@@ -45,7 +45,9 @@ impl Server {
             .arg(&ready)
             .args(extra)
             .stdout(Stdio::null())
-            .stderr(Stdio::from(std::fs::File::create(data.join("server.log")).unwrap()))
+            .stderr(Stdio::from(
+                std::fs::File::create(data.join("server.log")).unwrap(),
+            ))
             .spawn()
             .expect("spawn virtumancer");
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -55,20 +57,42 @@ impl Server {
             {
                 break a;
             }
-            assert!(tokio::time::Instant::now() < deadline, "server did not start; log:\n{}", log(data));
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "server did not start; log:\n{}",
+                log(data)
+            );
             tokio::time::sleep(Duration::from_millis(50)).await; // polling a file with a deadline
         };
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
-        Server { child, base: format!("http://{addr}"), data: data.to_owned(), http }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        Server {
+            child,
+            base: format!("http://{addr}"),
+            data: data.to_owned(),
+            http,
+        }
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self.http.get(format!("{}{path}", self.base)).send().await.expect("GET answered in time");
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET answered in time");
         let s = r.status().as_u16();
         (s, r.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(b) = body {
             req = req.json(&b);
@@ -84,18 +108,33 @@ impl Server {
 
     /// Opens the event stream.
     pub async fn events(&self, topics: &str) -> Events {
-        let url = format!("{}/api/v1/events?topics={topics}", self.base.replace("http://", "ws://"));
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+        let url = format!(
+            "{}/api/v1/events?topics={topics}",
+            self.base.replace("http://", "ws://")
+        );
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket");
         Events { ws }
     }
 
     /// Waits (on the event stream) until host `id` has `state`.
-    pub async fn wait_host_state(&self, events: &mut Events, id: &str, state: &str, within: Duration) {
+    pub async fn wait_host_state(
+        &self,
+        events: &mut Events,
+        id: &str,
+        state: &str,
+        within: Duration,
+    ) {
         let (_, h) = self.get(&format!("/api/v1/hosts/{id}")).await;
         if h["state"] == state {
             return;
         }
-        events.wait(within, |e| e["type"] == "hostState" && e["hostId"] == id && e["state"] == state).await;
+        events
+            .wait(within, |e| {
+                e["type"] == "hostState" && e["hostId"] == id && e["state"] == state
+            })
+            .await;
     }
 }
 
@@ -104,7 +143,9 @@ pub fn log(data: &Path) -> String {
 }
 
 pub struct Events {
-    pub ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    pub ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl Events {
@@ -113,7 +154,10 @@ impl Events {
     pub async fn sync(&mut self) -> Vec<Value> {
         use futures::SinkExt as _;
         let token: Vec<u8> = uuid::Uuid::new_v4().as_bytes().to_vec();
-        self.ws.send(Message::Ping(token.clone().into())).await.expect("ping");
+        self.ws
+            .send(Message::Ping(token.clone().into()))
+            .await
+            .expect("ping");
         let mut seen = Vec::new();
         loop {
             let msg = tokio::time::timeout(Duration::from_secs(10), self.ws.next())

@@ -30,8 +30,18 @@ fn testbed(test: &str) -> Option<Testbed> {
 }
 
 fn script(tb: &Testbed, name: &str, args: &[&str], env: &[(&str, &str)]) {
-    let out = Command::new("bash").arg(tb.scripts.join(name)).args(args).envs(env.iter().copied()).output().unwrap();
-    assert!(out.status.success(), "{name} {args:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("bash")
+        .arg(tb.scripts.join(name))
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 async fn server() -> (tempfile::TempDir, Server) {
@@ -42,32 +52,67 @@ async fn server() -> (tempfile::TempDir, Server) {
 
 #[tokio::test]
 async fn ssh_hosts_need_an_accepted_host_key_over_openssh_and_libssh2() {
-    let Some(tb) = testbed("ssh_hosts_need_an_accepted_host_key_over_openssh_and_libssh2") else { return };
+    let Some(tb) = testbed("ssh_hosts_need_an_accepted_host_key_over_openssh_and_libssh2") else {
+        return;
+    };
     let (_d, s) = server().await;
     let mut ev = s.events("hosts").await;
     let key = tb.ssh_dir.join("id_ed25519").display().to_string();
     for (name, scheme) in [("ssh", "qemu+ssh"), ("libssh2", "qemu+libssh2")] {
         let uri = format!("{scheme}://root@127.0.0.1:{}/system", tb.ssh_port);
         // Test first: the answer carries the fingerprint to show the user.
-        let (st, e) = s.post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key})).await;
-        assert_eq!((st, e["code"].as_str()), (422, Some("host_key_unverified")), "{e}");
-        let fp = e["details"]["hostKey"]["fingerprint"].as_str().unwrap().to_owned();
+        let (st, e) = s
+            .post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key}))
+            .await;
+        assert_eq!(
+            (st, e["code"].as_str()),
+            (422, Some("host_key_unverified")),
+            "{e}"
+        );
+        let fp = e["details"]["hostKey"]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         assert!(fp.starts_with("SHA256:"));
-        let (st, t) = s.post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key, "acceptedHostKey": fp})).await;
+        let (st, t) = s
+            .post(
+                "/api/v1/hosts/test",
+                json!({"uri": uri, "keyFile": key, "acceptedHostKey": fp}),
+            )
+            .await;
         assert_eq!(st, 200, "{t}");
         assert_eq!(t["facts"]["hypervisorType"], "QEMU");
         assert_eq!(t["hostKey"]["fingerprint"], fp.as_str());
 
         // Adding without accepting is refused and stores nothing.
-        let (st, e) = s.post("/api/v1/hosts", json!({"name": name, "uri": uri, "keyFile": key})).await;
-        assert_eq!((st, e["code"].as_str()), (422, Some("host_key_unverified")), "{e}");
+        let (st, e) = s
+            .post(
+                "/api/v1/hosts",
+                json!({"name": name, "uri": uri, "keyFile": key}),
+            )
+            .await;
+        assert_eq!(
+            (st, e["code"].as_str()),
+            (422, Some("host_key_unverified")),
+            "{e}"
+        );
         let (st, e) = s.post("/api/v1/hosts", json!({"name": name, "uri": uri, "keyFile": key, "acceptedHostKey": "SHA256:bogus"})).await;
-        assert_eq!((st, e["code"].as_str()), (422, Some("host_key_mismatch")), "{e}");
-        let (st, h) = s.post("/api/v1/hosts", json!({"name": name, "uri": uri, "keyFile": key, "acceptedHostKey": fp})).await;
+        assert_eq!(
+            (st, e["code"].as_str()),
+            (422, Some("host_key_mismatch")),
+            "{e}"
+        );
+        let (st, h) = s
+            .post(
+                "/api/v1/hosts",
+                json!({"name": name, "uri": uri, "keyFile": key, "acceptedHostKey": fp}),
+            )
+            .await;
         assert_eq!(st, 201, "{h}");
         assert_eq!(h["hostKey"]["fingerprint"], fp.as_str());
         let id = h["id"].as_str().unwrap().to_owned();
-        s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30)).await;
+        s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30))
+            .await;
         let (_, h) = s.get(&format!("/api/v1/hosts/{id}")).await;
         assert_eq!(h["facts"]["hypervisorType"], "QEMU");
     }
@@ -76,32 +121,59 @@ async fn ssh_hosts_need_an_accepted_host_key_over_openssh_and_libssh2() {
 
     // Wrong client key: a precise reason in the test answer.
     let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", tb.ssh_port);
-    let (_, e) = s.post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key})).await;
+    let (_, e) = s
+        .post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key}))
+        .await;
     let fp = e["details"]["hostKey"]["fingerprint"].clone();
     let wrong = tb.ssh_dir.join("wrong_ed25519").display().to_string();
-    let (st, e) = s.post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": wrong, "acceptedHostKey": fp})).await;
-    assert_eq!((st, e["code"].as_str()), (422, Some("authentication_failed")), "{e}");
+    let (st, e) = s
+        .post(
+            "/api/v1/hosts/test",
+            json!({"uri": uri, "keyFile": wrong, "acceptedHostKey": fp}),
+        )
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (422, Some("authentication_failed")),
+        "{e}"
+    );
 }
 
 #[tokio::test]
 async fn a_changed_ssh_host_key_is_refused_with_a_clear_error() {
-    let Some(tb) = testbed("a_changed_ssh_host_key_is_refused_with_a_clear_error") else { return };
+    let Some(tb) = testbed("a_changed_ssh_host_key_is_refused_with_a_clear_error") else {
+        return;
+    };
     // A private sshd whose host key this test replaces.
     let dir = tempfile::tempdir().unwrap();
     let ssh_dir = dir.path().join("ssh");
     let port = "2299";
-    let env = [("VM_TEST_SSH_PORT", port), ("VM_TEST_SSH_DIR", ssh_dir.to_str().unwrap())];
+    let env = [
+        ("VM_TEST_SSH_PORT", port),
+        ("VM_TEST_SSH_DIR", ssh_dir.to_str().unwrap()),
+    ];
     script(&tb, "sshd.sh", &["start"], &env);
     let (_d, s) = server().await;
     let mut ev = s.events("hosts").await;
     let key = ssh_dir.join("id_ed25519").display().to_string();
     let uri = format!("qemu+ssh://root@127.0.0.1:{port}/system");
-    let (_, e) = s.post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key})).await;
-    let fp = e["details"]["hostKey"]["fingerprint"].as_str().unwrap().to_owned();
-    let (st, h) = s.post("/api/v1/hosts", json!({"name": "pinned", "uri": uri, "keyFile": key, "acceptedHostKey": fp})).await;
+    let (_, e) = s
+        .post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key}))
+        .await;
+    let fp = e["details"]["hostKey"]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (st, h) = s
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "pinned", "uri": uri, "keyFile": key, "acceptedHostKey": fp}),
+        )
+        .await;
     assert_eq!(st, 201, "{h}");
     let id = h["id"].as_str().unwrap().to_owned();
-    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30)).await;
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30))
+        .await;
 
     // The server gets a new host key (reinstall, or an attacker in the middle).
     script(&tb, "sshd.sh", &["stop"], &env);
@@ -109,49 +181,98 @@ async fn a_changed_ssh_host_key_is_refused_with_a_clear_error() {
     std::fs::remove_file(ssh_dir.join("ssh_host_ed25519_key.pub")).unwrap();
     script(&tb, "sshd.sh", &["start"], &env);
 
-    let (st, e) = s.post("/api/v1/hosts/test", json!({"uri": uri, "keyFile": key, "acceptedHostKey": fp})).await;
-    assert_eq!((st, e["code"].as_str()), (422, Some("host_key_mismatch")), "{e}");
+    let (st, e) = s
+        .post(
+            "/api/v1/hosts/test",
+            json!({"uri": uri, "keyFile": key, "acceptedHostKey": fp}),
+        )
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (422, Some("host_key_mismatch")),
+        "{e}"
+    );
     assert!(e["message"].as_str().unwrap().contains("changed"), "{e}");
     assert_ne!(e["details"]["hostKey"]["fingerprint"], fp.as_str());
 
     // Reconnecting the saved host fails with the same reason and does not retry in a loop.
-    s.post(&format!("/api/v1/hosts/{id}/actions/disconnect"), json!({})).await;
-    s.wait_host_state(&mut ev, &id, "disconnected", Duration::from_secs(20)).await;
-    s.post(&format!("/api/v1/hosts/{id}/actions/connect"), json!({})).await;
-    s.wait_host_state(&mut ev, &id, "error", Duration::from_secs(30)).await;
+    s.post(&format!("/api/v1/hosts/{id}/actions/disconnect"), json!({}))
+        .await;
+    s.wait_host_state(&mut ev, &id, "disconnected", Duration::from_secs(20))
+        .await;
+    s.post(&format!("/api/v1/hosts/{id}/actions/connect"), json!({}))
+        .await;
+    s.wait_host_state(&mut ev, &id, "error", Duration::from_secs(30))
+        .await;
     let (_, h) = s.get(&format!("/api/v1/hosts/{id}")).await;
-    assert!(h["stateReason"].as_str().unwrap().contains("host key changed"), "{h}");
+    assert!(
+        h["stateReason"]
+            .as_str()
+            .unwrap()
+            .contains("host key changed"),
+        "{h}"
+    );
     script(&tb, "sshd.sh", &["stop"], &env);
 }
 
 /// Last in the file on purpose: it stops and restarts the shared libvirtd.
 #[tokio::test]
 async fn a_killed_libvirtd_shows_as_disconnected_within_15_s_and_reconnects_by_itself() {
-    let Some(tb) = testbed("a_killed_libvirtd_shows_as_disconnected_within_15_s_and_reconnects_by_itself") else { return };
+    let Some(tb) =
+        testbed("a_killed_libvirtd_shows_as_disconnected_within_15_s_and_reconnects_by_itself")
+    else {
+        return;
+    };
     let (_d, s) = server().await;
     let mut ev = s.events("hosts").await;
-    let (st, h) = s.post("/api/v1/hosts", json!({"name": "tcp", "uri": format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port)})).await;
+    let (st, h) = s
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "tcp", "uri": format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port)}),
+        )
+        .await;
     assert_eq!(st, 201, "{h}");
     let id = h["id"].as_str().unwrap().to_owned();
-    let (_, other) = s.post("/api/v1/hosts", json!({"name": "local-test", "uri": "test:///default"})).await;
+    let (_, other) = s
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "local-test", "uri": "test:///default"}),
+        )
+        .await;
     let other_id = other["id"].as_str().unwrap().to_owned();
-    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30)).await;
-    s.wait_host_state(&mut ev, &other_id, "connected", Duration::from_secs(30)).await;
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30))
+        .await;
+    s.wait_host_state(&mut ev, &other_id, "connected", Duration::from_secs(30))
+        .await;
 
     script(&tb, "libvirtd.sh", &["stop"], &[]);
-    let down = ev.wait(Duration::from_secs(15), |e| e["type"] == "hostState" && e["hostId"] == id && e["state"] == "disconnected").await;
-    assert!(down["reason"].as_str().unwrap().contains("connection lost"), "{down}");
+    let down = ev
+        .wait(Duration::from_secs(15), |e| {
+            e["type"] == "hostState" && e["hostId"] == id && e["state"] == "disconnected"
+        })
+        .await;
+    assert!(
+        down["reason"].as_str().unwrap().contains("connection lost"),
+        "{down}"
+    );
     // The API keeps answering (each request has a 10 s client deadline) while the host is down.
     for _ in 0..3 {
         let (st, hosts) = s.get("/api/v1/hosts").await;
         assert_eq!(st, 200);
-        let other = hosts.as_array().unwrap().iter().find(|h| h["id"] == other_id.as_str()).unwrap().clone();
+        let other = hosts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == other_id.as_str())
+            .unwrap()
+            .clone();
         assert_eq!(other["state"], "connected", "other hosts are unaffected");
         let (st, _) = s.get("/api/v1/health").await;
         assert_eq!(st, 200);
     }
     script(&tb, "libvirtd.sh", &["start"], &[]);
     // Backoff is at most 30 s; allow a full cycle plus the connection itself.
-    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(60)).await;
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(60))
+        .await;
     let _ = bin();
 }

@@ -9,7 +9,10 @@ use virtumancer_plugin_libvirt::{LibvirtConnector, LibvirtConnectorConfig};
 
 pub fn connector() -> LibvirtConnector {
     let dir = tempfile::tempdir().expect("tempdir").keep();
-    LibvirtConnector::new(LibvirtConnectorConfig { state_dir: Some(dir) }).expect("connector")
+    LibvirtConnector::new(LibvirtConnectorConfig {
+        state_dir: Some(dir),
+    })
+    .expect("connector")
 }
 
 /// The testbed, if `make test` started it (VIRTUMANCER_TESTBED=1). Without it the real-daemon
@@ -22,13 +25,19 @@ pub struct Testbed {
 
 pub fn testbed(test: &str) -> Option<Testbed> {
     if std::env::var("VIRTUMANCER_TESTBED").as_deref() != Ok("1") {
-        eprintln!("SKIP {test}: needs the real libvirtd/sshd testbed (run via `make test`, or set VIRTUMANCER_TESTBED=1 after scripts/testbed/*.sh start)");
+        eprintln!(
+            "SKIP {test}: needs the real libvirtd/sshd testbed (run via `make test`, or set VIRTUMANCER_TESTBED=1 after scripts/testbed/*.sh start)"
+        );
         return None;
     }
     let env_or = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
     Some(Testbed {
-        tcp_port: env_or("VM_TEST_TCP_PORT", "16599").parse().expect("VM_TEST_TCP_PORT"),
-        ssh_port: env_or("VM_TEST_SSH_PORT", "2222").parse().expect("VM_TEST_SSH_PORT"),
+        tcp_port: env_or("VM_TEST_TCP_PORT", "16599")
+            .parse()
+            .expect("VM_TEST_TCP_PORT"),
+        ssh_port: env_or("VM_TEST_SSH_PORT", "2222")
+            .parse()
+            .expect("VM_TEST_SSH_PORT"),
         ssh_dir: PathBuf::from(env_or("VM_TEST_SSH_DIR", "/tmp/virtumancer-testbed/ssh")),
     })
 }

@@ -8,7 +8,12 @@ fn host_key_fingerprint(tb: &Testbed) -> String {
         .arg(tb.ssh_dir.join("ssh_host_ed25519_key.pub"))
         .output()
         .expect("ssh-keygen");
-    String::from_utf8(out.stdout).unwrap().split_whitespace().nth(1).expect("fingerprint").to_owned()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .expect("fingerprint")
+        .to_owned()
 }
 
 fn ssh_spec(tb: &Testbed, scheme: &str, key: &str, accepted: Option<String>) -> ConnectSpec {
@@ -21,14 +26,25 @@ fn ssh_spec(tb: &Testbed, scheme: &str, key: &str, accepted: Option<String>) -> 
 
 #[tokio::test]
 async fn qemu_over_tcp_and_unix_reports_real_facts() {
-    let Some(tb) = testbed("qemu_over_tcp_and_unix_reports_real_facts") else { return };
+    let Some(tb) = testbed("qemu_over_tcp_and_unix_reports_real_facts") else {
+        return;
+    };
     let c = connector();
-    for uri in [format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port), "qemu:///system".to_owned()] {
-        let conn = c.open(&ConnectSpec::plain(HostUri::parse(&uri).unwrap())).await.unwrap_or_else(|e| panic!("{uri}: {e}"));
+    for uri in [
+        format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port),
+        "qemu:///system".to_owned(),
+    ] {
+        let conn = c
+            .open(&ConnectSpec::plain(HostUri::parse(&uri).unwrap()))
+            .await
+            .unwrap_or_else(|e| panic!("{uri}: {e}"));
         let f = conn.facts().await.unwrap();
         assert_eq!(f.hypervisor_type, "QEMU", "{uri}");
         assert_eq!(f.arch, "x86_64");
-        assert!(f.kvm_available, "capabilities offer kvm domains on this machine");
+        assert!(
+            f.kvm_available,
+            "capabilities offer kvm domains on this machine"
+        );
         assert!(f.cpu_count >= 1 && f.memory_bytes > 0);
         assert!(f.libvirt_version.starts_with(|c: char| c.is_ascii_digit()));
         conn.close().await;
@@ -37,19 +53,37 @@ async fn qemu_over_tcp_and_unix_reports_real_facts() {
 
 #[tokio::test]
 async fn ssh_host_key_must_be_accepted_and_pinned() {
-    let Some(tb) = testbed("ssh_host_key_must_be_accepted_and_pinned") else { return };
+    let Some(tb) = testbed("ssh_host_key_must_be_accepted_and_pinned") else {
+        return;
+    };
     let c = connector();
     let expected = host_key_fingerprint(&tb);
-    let scanned = c.scan_host_key(&ssh_spec(&tb, "qemu+ssh", "id_ed25519", None).uri).await.unwrap().unwrap();
+    let scanned = c
+        .scan_host_key(&ssh_spec(&tb, "qemu+ssh", "id_ed25519", None).uri)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(scanned.fingerprint, expected);
     assert_eq!(scanned.key_type, "ssh-ed25519");
 
     match c.open(&ssh_spec(&tb, "qemu+ssh", "id_ed25519", None)).await {
-        Err(ConnectError::HostKeyUnverified { presented }) => assert_eq!(presented.fingerprint, expected),
+        Err(ConnectError::HostKeyUnverified { presented }) => {
+            assert_eq!(presented.fingerprint, expected)
+        }
         other => panic!("expected HostKeyUnverified, got {:?}", other.map(|_| ())),
     }
-    match c.open(&ssh_spec(&tb, "qemu+ssh", "id_ed25519", Some("SHA256:AAAAchangedAAAA".into()))).await {
-        Err(e @ ConnectError::HostKeyMismatch { .. }) => assert!(e.to_string().contains("changed"), "{e}"),
+    match c
+        .open(&ssh_spec(
+            &tb,
+            "qemu+ssh",
+            "id_ed25519",
+            Some("SHA256:AAAAchangedAAAA".into()),
+        ))
+        .await
+    {
+        Err(e @ ConnectError::HostKeyMismatch { .. }) => {
+            assert!(e.to_string().contains("changed"), "{e}")
+        }
         other => panic!("expected HostKeyMismatch, got {:?}", other.map(|_| ())),
     }
     for scheme in ["qemu+ssh", "qemu+libssh2"] {
@@ -57,20 +91,35 @@ async fn ssh_host_key_must_be_accepted_and_pinned() {
             .open(&ssh_spec(&tb, scheme, "id_ed25519", Some(expected.clone())))
             .await
             .unwrap_or_else(|e| panic!("{scheme}: {e}"));
-        assert_eq!(conn.facts().await.unwrap().hypervisor_type, "QEMU", "{scheme}");
+        assert_eq!(
+            conn.facts().await.unwrap().hypervisor_type,
+            "QEMU",
+            "{scheme}"
+        );
         conn.close().await;
     }
-    assert!(!std::path::Path::new("/root/.ssh/known_hosts").exists() || std::fs::read_to_string("/root/.ssh/known_hosts").unwrap().lines().all(|l| !l.contains(":2222")),
-        "Virtumancer must never write the user's known_hosts");
+    assert!(
+        !std::path::Path::new("/root/.ssh/known_hosts").exists()
+            || std::fs::read_to_string("/root/.ssh/known_hosts")
+                .unwrap()
+                .lines()
+                .all(|l| !l.contains(":2222")),
+        "Virtumancer must never write the user's known_hosts"
+    );
 }
 
 #[tokio::test]
 async fn ssh_wrong_or_missing_key_is_an_auth_error() {
-    let Some(tb) = testbed("ssh_wrong_or_missing_key_is_an_auth_error") else { return };
+    let Some(tb) = testbed("ssh_wrong_or_missing_key_is_an_auth_error") else {
+        return;
+    };
     let c = connector();
     let fp = Some(host_key_fingerprint(&tb));
     for scheme in ["qemu+ssh", "qemu+libssh2"] {
-        match c.open(&ssh_spec(&tb, scheme, "wrong_ed25519", fp.clone())).await {
+        match c
+            .open(&ssh_spec(&tb, scheme, "wrong_ed25519", fp.clone()))
+            .await
+        {
             Err(ConnectError::AuthFailed(msg)) => assert!(!msg.is_empty()),
             other => panic!("{scheme}: expected AuthFailed, got {:?}", other.map(|_| ())),
         }

@@ -10,7 +10,12 @@ fn spec(uri: &str) -> ConnectSpec {
 #[tokio::test]
 async fn conformance_on_the_test_driver() {
     // Port 1 on loopback refuses connections: a transient "unreachable".
-    host_connector_suite(&connector(), spec("test:///default"), spec("qemu+tcp://127.0.0.1:1/system")).await;
+    host_connector_suite(
+        &connector(),
+        spec("test:///default"),
+        spec("qemu+tcp://127.0.0.1:1/system"),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -38,16 +43,27 @@ async fn node_files_open_and_missing_files_are_invalid() {
     )
     .unwrap();
     let c = connector();
-    let conn = c.open(&spec(&format!("test://{}", node.display()))).await.unwrap();
+    let conn = c
+        .open(&spec(&format!("test://{}", node.display())))
+        .await
+        .unwrap();
     let f = conn.facts().await.unwrap();
     assert_eq!((f.cpu_count, f.cpu_mhz, f.memory_bytes), (4, 2000, 4 << 30));
-    let missing = c.open(&spec("test:///nonexistent/node.xml")).await.err().expect("missing file must fail");
+    let missing = c
+        .open(&spec("test:///nonexistent/node.xml"))
+        .await
+        .err()
+        .expect("missing file must fail");
     assert!(!missing.is_transient(), "{missing:?}");
 }
 
 #[tokio::test]
 async fn unreachable_tcp_host_is_transient() {
-    let err = connector().open(&spec("qemu+tcp://127.0.0.1:1/system")).await.err().unwrap();
+    let err = connector()
+        .open(&spec("qemu+tcp://127.0.0.1:1/system"))
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(err, ConnectError::Unreachable(_)), "{err:?}");
     assert!(err.to_string().contains("127.0.0.1"), "{err}");
 }

@@ -1,0 +1,49 @@
+# The entry points: `make run` and `make test`. Everything else is a building block.
+.PHONY: run test deps web build release openapi lint fmt testbed-start testbed-stop clean-data help
+
+LISTEN ?= 127.0.0.1:8080
+DATA_DIR ?= data
+CARGO ?= cargo
+
+help:
+	@echo "make run      install what is needed, build web UI + server, serve on $(LISTEN) (LISTEN=, DATA_DIR= to change)"
+	@echo "make test     install what the tests need, start the testbed, run every test (what CI runs)"
+	@echo "make openapi  regenerate openapi/openapi.json and the web client from the code"
+	@echo "make lint     cargo fmt --check + clippy"
+
+deps:
+	bash scripts/install-deps.sh run
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --prefer-offline
+
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
+
+release: web
+	$(CARGO) build --release --locked -p virtumancer
+
+run: deps release
+	./target/release/virtumancer serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+test:
+	bash scripts/test-all.sh
+
+openapi:
+	$(CARGO) run -q -p virtumancer -- openapi --output openapi/openapi.json
+	cd web && npm run gen:api
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+testbed-start:
+	bash scripts/testbed/libvirtd.sh start
+	bash scripts/testbed/sshd.sh start
+
+testbed-stop:
+	bash scripts/testbed/sshd.sh stop
+	bash scripts/testbed/libvirtd.sh stop

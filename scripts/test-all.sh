@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Everything `make test` (and so CI) runs, in order. Starts the testbed services it needs and
+# stops what it started, whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+NPM_CACHE=${NPM_CONFIG_CACHE:-$HOME/.npm}
+export VIRTUMANCER_TESTBED=1
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+bash scripts/install-deps.sh test
+
+step "web dependencies"
+(cd web && npm ci --no-audit --no-fund --cache "$NPM_CACHE" --prefer-offline)
+
+step "web build (embedded by the server; debug builds read it from disk)"
+(cd web && npm run build)
+
+step "formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "testbed: libvirtd (QEMU, qemu+tcp on 127.0.0.1:${VM_TEST_TCP_PORT:-16599}) and sshd (127.0.0.1:${VM_TEST_SSH_PORT:-2222})"
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
+  bash scripts/testbed/sshd.sh stop || true
+  bash scripts/testbed/libvirtd.sh stop || true
+}
+trap cleanup EXIT
+bash scripts/testbed/libvirtd.sh start
+bash scripts/testbed/sshd.sh start
+
+step "Rust tests"
+if command -v cargo-nextest >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked
+else
+  echo "cargo-nextest not found: using cargo test (serially, for the shared testbed)"
+  cargo test --workspace --locked -- --test-threads=1
+fi
+
+step "web: generated API client matches openapi/openapi.json"
+(cd web && npm run check:api)
+
+step "web: typecheck and unit tests"
+(cd web && npm run typecheck && npm run test)
+
+step "browser end-to-end tests (Chromium, real server)"
+E2E=$(mktemp -d)
+cargo build -p virtumancer --locked
+"$TARGET/debug/virtumancer" serve --listen 127.0.0.1:0 --data-dir "$E2E" --demo-host false \
+  --web-dir web/dist --ready-file "$E2E/ready" >"$E2E/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 300); do [ -s "$E2E/ready" ] && break; sleep 0.1; done
+[ -s "$E2E/ready" ] || { echo "e2e server did not start:"; cat "$E2E/server.log"; exit 1; }
+(cd web && VIRTUMANCER_URL="http://$(cat "$E2E/ready")" npx playwright test) || { echo "server log:"; tail -50 "$E2E/server.log"; exit 1; }
+kill "$SERVER_PID"; SERVER_PID=
+rm -rf "$E2E"
+step "all tests passed"
