@@ -226,7 +226,9 @@ impl HostFleet {
             .insert_host(HostId::new(), &v.config, req.auto_connect)
             .await
             .map_err(|e| conflict(e, &v.config))?;
-        self.bus.publish(Event::HostUpserted { host: Box::new(host.clone()) });
+        self.bus.publish(Event::HostUpserted {
+            host: Box::new(host.clone()),
+        });
         self.supervise(&host).await;
         Ok(host)
     }
@@ -267,7 +269,9 @@ impl HostFleet {
         if reconnect && let Some(sup) = self.supervisors.lock().await.get(&id) {
             sup.send(Command::Reconfigure(v.spec));
         }
-        self.bus.publish(Event::HostUpserted { host: Box::new(host.clone()) });
+        self.bus.publish(Event::HostUpserted {
+            host: Box::new(host.clone()),
+        });
         Ok(host)
     }
 
@@ -308,7 +312,9 @@ impl HostFleet {
                 self.supervise(&host).await;
             }
         }
-        self.bus.publish(Event::HostUpserted { host: Box::new(host.clone()) });
+        self.bus.publish(Event::HostUpserted {
+            host: Box::new(host.clone()),
+        });
         Ok(host)
     }
 

@@ -32,7 +32,9 @@ pub(crate) async fn run(
                     reason: record.reason.clone(),
                     at: Utc::now(),
                 });
-                bus.publish(Event::HostUpserted { host: Box::new(host) });
+                bus.publish(Event::HostUpserted {
+                    host: Box::new(host),
+                });
             }
             Err(e) => tracing::error!(%host_id, error = %e, "cannot record host state"),
         }
