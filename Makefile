@@ -23,8 +23,8 @@ web: web/node_modules/.package-lock.json
 release: web
 	$(CARGO) build --release --locked -p virtumancer
 
-run: deps release
-	./target/release/virtumancer serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+run: deps web
+	$(CARGO) run --release --locked -p virtumancer -- serve --listen $(LISTEN) --data-dir $(DATA_DIR)
 
 test:
 	bash scripts/test-all.sh

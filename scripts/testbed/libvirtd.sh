@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The project's real libvirtd (QEMU driver, TCG) for integration tests, without systemd.
-#   libvirtd.sh start    start virtlogd + libvirtd (unix socket + qemu+tcp on 127.0.0.1:$VM_TEST_TCP_PORT)
+#   libvirtd.sh start    start virtlogd + libvirtd: unix socket, qemu+tcp on 127.0.0.1:$VM_TEST_TCP_PORT
+#                        and qemu+tls on 127.0.0.1:$VM_TEST_TLS_PORT (client PKI in $STATE/pki/client,
+#                        use ?pkipath=$STATE/pki/client; a throw-away CA signs server and client)
 #   libvirtd.sh stop     stop the libvirtd this script started (by its pid file)
 #   libvirtd.sh restart  stop + start (guests survive)
 #   libvirtd.sh status   exit 0 when it answers
@@ -9,8 +11,34 @@
 set -euo pipefail
 STATE=${VM_TEST_STATE:-/tmp/virtumancer-testbed}
 PORT=${VM_TEST_TCP_PORT:-16599}
+TLS_PORT=${VM_TEST_TLS_PORT:-16598}
+PKI=$STATE/pki
 PIDFILE=/run/libvirt/libvirtd.virtumancer.pid
 LOGPID=/run/libvirt/virtlogd.virtumancer.pid
+
+# A throw-away CA, a server certificate for 127.0.0.1 and a client certificate.
+gen_pki() {
+  [ -f "$PKI/client/clientcert.pem" ] && [ -f "$PKI/server/servercert.pem" ] && return 0
+  rm -rf "$PKI"; mkdir -p "$PKI/server" "$PKI/client"; chmod 700 "$PKI"
+  local q=(-nodes -newkey rsa:2048 -sha256)
+  openssl req -x509 "${q[@]}" -days 3650 -subj "/CN=Virtumancer test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$PKI/ca.key" -out "$PKI/cacert.pem" 2>/dev/null
+  sign() { # name cn extensions out-dir cert-file key-file
+    openssl req "${q[@]}" -subj "/CN=$2" -keyout "$4/$6" -out "$PKI/$1.csr" 2>/dev/null
+    printf '%s\n' "$3" > "$PKI/$1.ext"
+    openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/cacert.pem" -CAkey "$PKI/ca.key" -CAcreateserial \
+      -days 3650 -sha256 -extfile "$PKI/$1.ext" -out "$4/$5" 2>/dev/null
+  }
+  sign server 127.0.0.1 "basicConstraints=CA:FALSE
+keyUsage=digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,DNS:localhost" "$PKI/server" servercert.pem serverkey.pem
+  sign client virtumancer-test-client "basicConstraints=CA:FALSE
+keyUsage=digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth" "$PKI/client" clientcert.pem clientkey.pem
+  cp "$PKI/cacert.pem" "$PKI/server/cacert.pem"; cp "$PKI/cacert.pem" "$PKI/client/cacert.pem"
+}
 
 prepare() {
   mkdir -p "$STATE" /var/log/libvirt/qemu /var/lib/libvirt/images /run/libvirt /etc/libvirt
@@ -31,12 +59,18 @@ vnc_listen = "127.0.0.1"
 security_driver = "none"
 CONF
   fi
+  gen_pki
   cat > "$STATE/libvirtd.conf" <<CONF
 auth_unix_rw = "none"
 max_clients = 5000
 max_anonymous_clients = 1000
 log_outputs = "3:file:$STATE/libvirtd.log"
-listen_tls = 0
+listen_tls = 1
+tls_port = "$TLS_PORT"
+auth_tls = "none"
+key_file = "$PKI/server/serverkey.pem"
+cert_file = "$PKI/server/servercert.pem"
+ca_file = "$PKI/server/cacert.pem"
 listen_tcp = 1
 listen_addr = "127.0.0.1"
 tcp_port = "$PORT"
@@ -56,7 +90,7 @@ start() {
   fi
   for _ in $(seq 1 100); do
     if virsh -c "qemu+tcp://127.0.0.1:$PORT/system" uri >/dev/null 2>&1; then
-      echo "libvirtd pid $(cat "$PIDFILE") on qemu:///system and qemu+tcp://127.0.0.1:$PORT/system"
+      echo "libvirtd pid $(cat "$PIDFILE") on qemu:///system, qemu+tcp://127.0.0.1:$PORT/system and qemu+tls://127.0.0.1:$TLS_PORT/system?pkipath=$PKI/client"
       return 0
     fi
     sleep 0.1

@@ -5,24 +5,27 @@ use virtumancer_drivers::{ConnectError, DriverError};
 
 /// Maps a failed `virConnectOpen`.
 pub fn connect_error(e: &Error) -> ConnectError {
-    let msg = e.message().trim().to_owned();
+    classify_connect(e.code(), e.message().trim())
+}
+
+/// libvirt reports most transport failures as `SystemError` with the cause only in the text,
+/// so the message decides between "fix your credentials or spec" and "try again later".
+fn classify_connect(code: ErrorNumber, msg: &str) -> ConnectError {
     let lower = msg.to_ascii_lowercase();
-    match e.code() {
+    let has = |needle: &str| lower.contains(needle);
+    let msg = msg.to_owned();
+    match code {
         ErrorNumber::AuthFailed | ErrorNumber::AuthCancelled | ErrorNumber::AuthUnavailable => {
             ConnectError::AuthFailed(msg)
         }
-        _ if lower.contains("permission denied") || lower.contains("authentication") => {
-            ConnectError::AuthFailed(msg)
-        }
-        _ if lower.contains("host key verification failed") || lower.contains("host key") => {
+        _ if has("permission denied") || has("authentication") => ConnectError::AuthFailed(msg),
+        _ if has("host key") => {
             ConnectError::AuthFailed(format!("SSH host key check failed: {msg}"))
         }
-        _ if lower.contains("no such file or directory") && lower.contains(".xml") => {
-            ConnectError::InvalidSpec(msg)
-        }
-        _ if lower.contains("failed to open file") || lower.contains("parse") => {
-            ConnectError::InvalidSpec(msg)
-        }
+        // TLS: missing, unreadable or untrusted certificates need the user, not a retry.
+        _ if has("certificate") => ConnectError::AuthFailed(msg),
+        _ if has("no such file or directory") && has(".xml") => ConnectError::InvalidSpec(msg),
+        _ if has("failed to open file") || has("parse") => ConnectError::InvalidSpec(msg),
         ErrorNumber::SystemError | ErrorNumber::NoConnect | ErrorNumber::Rpc => {
             ConnectError::Unreachable(msg)
         }
@@ -44,5 +47,64 @@ pub fn driver_error(e: &Error) -> DriverError {
             DriverError::Unavailable(msg)
         }
         _ => DriverError::Backend(msg),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_libvirt_9_prints_map_to_the_right_kind() {
+        let cases = [
+            // (code, message as libvirt 9.0 prints it, transient?)
+            (
+                ErrorNumber::SystemError,
+                "unable to connect to server at '127.0.0.1:1': Connection refused",
+                true,
+            ),
+            (
+                ErrorNumber::SystemError,
+                "Cannot read CA certificate '/x/cacert.pem': No such file or directory",
+                false,
+            ),
+            (
+                ErrorNumber::SystemError,
+                "Cannot recv data: root@127.0.0.1: Permission denied (publickey).: Connection reset by peer",
+                false,
+            ),
+            (
+                ErrorNumber::SystemError,
+                "Cannot recv data: Host key verification failed.: Connection reset by peer",
+                false,
+            ),
+            (
+                ErrorNumber::AuthFailed,
+                "authentication failed: Failed to authenticate user",
+                false,
+            ),
+            (
+                ErrorNumber::InternalError,
+                "failed to open file '/nonexistent/node.xml'",
+                false,
+            ),
+            (
+                ErrorNumber::Rpc,
+                "End of file while reading data: Input/output error",
+                true,
+            ),
+        ];
+        for (code, msg, transient) in cases {
+            let e = classify_connect(code, msg);
+            assert_eq!(e.is_transient(), transient, "{msg} → {e:?}");
+            assert!(
+                e.to_string().contains(msg),
+                "the libvirt reason must survive: {e}"
+            );
+        }
+        assert!(matches!(
+            classify_connect(ErrorNumber::SystemError, "Cannot read CA certificate 'x'"),
+            ConnectError::AuthFailed(_)
+        ));
     }
 }

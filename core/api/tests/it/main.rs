@@ -1,6 +1,7 @@
 //! Router tests with `oneshot` on a real fleet: SQLite file + libvirt's test driver.
 
 mod errors;
+mod events;
 mod hosts;
 mod openapi_drift;
 

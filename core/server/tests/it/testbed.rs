@@ -10,6 +10,8 @@ use std::time::Duration;
 
 struct Testbed {
     tcp_port: u16,
+    tls_port: u16,
+    pki_client: PathBuf,
     ssh_port: u16,
     ssh_dir: PathBuf,
     scripts: PathBuf,
@@ -23,6 +25,9 @@ fn testbed(test: &str) -> Option<Testbed> {
     let env_or = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
     Some(Testbed {
         tcp_port: env_or("VM_TEST_TCP_PORT", "16599").parse().unwrap(),
+        tls_port: env_or("VM_TEST_TLS_PORT", "16598").parse().unwrap(),
+        pki_client: PathBuf::from(env_or("VM_TEST_STATE", "/tmp/virtumancer-testbed"))
+            .join("pki/client"),
         ssh_port: env_or("VM_TEST_SSH_PORT", "2222").parse().unwrap(),
         ssh_dir: PathBuf::from(env_or("VM_TEST_SSH_DIR", "/tmp/virtumancer-testbed/ssh")),
         scripts: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/testbed"),
@@ -213,6 +218,47 @@ async fn a_changed_ssh_host_key_is_refused_with_a_clear_error() {
         "{h}"
     );
     script(&tb, "sshd.sh", &["stop"], &env);
+}
+
+#[tokio::test]
+async fn tls_hosts_connect_with_client_certificates_and_fail_clearly_without() {
+    let Some(tb) = testbed("tls_hosts_connect_with_client_certificates_and_fail_clearly_without")
+    else {
+        return;
+    };
+    let (_d, s) = server().await;
+    let mut ev = s.events("hosts").await;
+    let uri = format!(
+        "qemu+tls://127.0.0.1:{}/system?pkipath={}",
+        tb.tls_port,
+        tb.pki_client.display()
+    );
+    let (st, h) = s
+        .post("/api/v1/hosts", json!({"name": "tls", "uri": uri}))
+        .await;
+    assert_eq!(st, 201, "{h}");
+    let id = h["id"].as_str().unwrap().to_owned();
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30))
+        .await;
+    let (_, h) = s.get(&format!("/api/v1/hosts/{id}")).await;
+    assert_eq!(h["facts"]["hypervisorType"], "QEMU");
+
+    let nocerts = tempfile::tempdir().unwrap();
+    let uri = format!(
+        "qemu+tls://127.0.0.1:{}/system?pkipath={}",
+        tb.tls_port,
+        nocerts.path().display()
+    );
+    let (st, e) = s.post("/api/v1/hosts/test", json!({"uri": uri})).await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (422, Some("authentication_failed")),
+        "{e}"
+    );
+    assert!(
+        e["message"].as_str().unwrap().contains("certificate"),
+        "{e}"
+    );
 }
 
 /// Last in the file on purpose: it stops and restarts the shared libvirtd.

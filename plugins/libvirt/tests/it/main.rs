@@ -19,6 +19,8 @@ pub fn connector() -> LibvirtConnector {
 /// tests print why they skip; with it, a missing service is a failure.
 pub struct Testbed {
     pub tcp_port: u16,
+    pub tls_port: u16,
+    pub pki_client: PathBuf,
     pub ssh_port: u16,
     pub ssh_dir: PathBuf,
 }
@@ -39,5 +41,10 @@ pub fn testbed(test: &str) -> Option<Testbed> {
             .parse()
             .expect("VM_TEST_SSH_PORT"),
         ssh_dir: PathBuf::from(env_or("VM_TEST_SSH_DIR", "/tmp/virtumancer-testbed/ssh")),
+        tls_port: env_or("VM_TEST_TLS_PORT", "16598")
+            .parse()
+            .expect("VM_TEST_TLS_PORT"),
+        pki_client: PathBuf::from(env_or("VM_TEST_STATE", "/tmp/virtumancer-testbed"))
+            .join("pki/client"),
     })
 }

@@ -129,3 +129,40 @@ async fn ssh_wrong_or_missing_key_is_an_auth_error() {
         other => panic!("expected InvalidSpec, got {:?}", other.map(|_| ())),
     }
 }
+
+#[tokio::test]
+async fn qemu_over_tls_needs_the_client_certificates() {
+    let Some(tb) = testbed("qemu_over_tls_needs_the_client_certificates") else {
+        return;
+    };
+    let c = connector();
+    let uri = format!(
+        "qemu+tls://127.0.0.1:{}/system?pkipath={}",
+        tb.tls_port,
+        tb.pki_client.display()
+    );
+    let conn = c
+        .open(&ConnectSpec::plain(HostUri::parse(&uri).unwrap()))
+        .await
+        .unwrap_or_else(|e| panic!("{uri}: {e}"));
+    assert_eq!(conn.facts().await.unwrap().hypervisor_type, "QEMU");
+    conn.close().await;
+
+    // A folder without certificates: a precise, non-transient failure naming the problem.
+    let empty = tempfile::tempdir().unwrap();
+    let uri = format!(
+        "qemu+tls://127.0.0.1:{}/system?pkipath={}",
+        tb.tls_port,
+        empty.path().display()
+    );
+    let err = c
+        .open(&ConnectSpec::plain(HostUri::parse(&uri).unwrap()))
+        .await
+        .err()
+        .expect("must fail without certificates");
+    assert!(
+        err.to_string().contains("cacert.pem")
+            || err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+}
