@@ -17,13 +17,30 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
+/// Every column of `hosts`, in the order `host_from_row` reads them.
+macro_rules! host_columns {
+    () => {
+        "id, name, uri, key_file, host_key_type, host_key_fingerprint, auto_connect, state, \
+         state_reason, facts, created_at, updated_at, last_connected_at"
+    };
+}
+
 /// `SELECT <every host column> FROM hosts <tail>` as one static string (sqlx refuses dynamic SQL).
 macro_rules! select_hosts {
     ($tail:literal) => {
+        concat!("SELECT ", host_columns!(), " FROM hosts ", $tail)
+    };
+}
+
+/// `UPDATE hosts SET <assignments> WHERE id = ? RETURNING <every host column>`: one atomic
+/// statement that yields the updated row, or nothing when the host does not exist.
+macro_rules! update_host {
+    ($assignments:literal) => {
         concat!(
-            "SELECT id, name, uri, key_file, host_key_type, host_key_fingerprint, auto_connect, state, ",
-            "state_reason, facts, created_at, updated_at, last_connected_at FROM hosts ",
-            $tail
+            "UPDATE hosts SET ",
+            $assignments,
+            ", updated_at = ? WHERE id = ? RETURNING ",
+            host_columns!()
         )
     };
 }
@@ -116,10 +133,11 @@ impl HostRepository for SqliteStore {
         } else {
             HostState::Disconnected
         };
-        sqlx::query(
-            "INSERT INTO hosts (id, name, uri, key_file, host_key_type, host_key_fingerprint, auto_connect, state, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
+        let row = sqlx::query(concat!(
+            "INSERT INTO hosts (id, name, uri, key_file, host_key_type, host_key_fingerprint, \
+             auto_connect, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+            host_columns!()
+        ))
         .bind(id.to_string())
         .bind(&config.name)
         .bind(&config.uri)
@@ -130,12 +148,9 @@ impl HostRepository for SqliteStore {
         .bind(initial.as_str())
         .bind(ts)
         .bind(ts)
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        self.fetch_host(id).await?.ok_or(StoreError::Corrupt {
-            column: "id",
-            message: "inserted host vanished".into(),
-        })
+        host_from_row(&row)
     }
 
     async fn update_host_config(
@@ -143,9 +158,9 @@ impl HostRepository for SqliteStore {
         id: HostId,
         config: &HostConfig,
     ) -> Result<Option<Host>, StoreError> {
-        let done = sqlx::query(
-            "UPDATE hosts SET name = ?, uri = ?, key_file = ?, host_key_type = ?, host_key_fingerprint = ?, updated_at = ? WHERE id = ?",
-        )
+        let row = sqlx::query(update_host!(
+            "name = ?, uri = ?, key_file = ?, host_key_type = ?, host_key_fingerprint = ?"
+        ))
         .bind(&config.name)
         .bind(&config.uri)
         .bind(&config.key_file)
@@ -153,12 +168,9 @@ impl HostRepository for SqliteStore {
         .bind(config.host_key.as_ref().map(|k| &k.fingerprint))
         .bind(now())
         .bind(id.to_string())
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Ok(None);
-        }
-        self.fetch_host(id).await
+        row.as_ref().map(host_from_row).transpose()
     }
 
     async fn set_auto_connect(
@@ -166,16 +178,13 @@ impl HostRepository for SqliteStore {
         id: HostId,
         auto_connect: bool,
     ) -> Result<Option<Host>, StoreError> {
-        let done = sqlx::query("UPDATE hosts SET auto_connect = ?, updated_at = ? WHERE id = ?")
+        let row = sqlx::query(update_host!("auto_connect = ?"))
             .bind(auto_connect)
             .bind(now())
             .bind(id.to_string())
-            .execute(&self.pool)
+            .fetch_optional(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Ok(None);
-        }
-        self.fetch_host(id).await
+        row.as_ref().map(host_from_row).transpose()
     }
 
     async fn record_state(
@@ -192,22 +201,19 @@ impl HostRepository for SqliteStore {
                 column: "facts",
                 message: e.to_string(),
             })?;
-        let done = sqlx::query(
-            "UPDATE hosts SET state = ?, state_reason = ?, facts = COALESCE(?, facts), \
-             last_connected_at = COALESCE(?, last_connected_at), updated_at = ? WHERE id = ?",
-        )
+        let row = sqlx::query(update_host!(
+            "state = ?, state_reason = ?, facts = COALESCE(?, facts), \
+             last_connected_at = COALESCE(?, last_connected_at)"
+        ))
         .bind(record.state.as_str())
         .bind(&record.reason)
         .bind(facts)
         .bind(record.connected_at)
         .bind(now())
         .bind(id.to_string())
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Ok(None);
-        }
-        self.fetch_host(id).await
+        row.as_ref().map(host_from_row).transpose()
     }
 
     async fn delete_host(&self, id: HostId) -> Result<bool, StoreError> {
