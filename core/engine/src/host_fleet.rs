@@ -171,7 +171,7 @@ impl HostFleet {
         let name = ResourceName::parse(name)?;
         let uri = HostUri::parse(uri)?;
         let connector = self.connector(&uri)?;
-        let key_file = normalize_key_file(key_file, &uri)?;
+        let key_file = normalize_key_file(key_file, &uri).await?;
         let accepted = accepted.map(str::trim).filter(|s| !s.is_empty());
         let host_key = if uri.transport().uses_ssh() {
             match (accepted, known) {
@@ -322,7 +322,7 @@ impl HostFleet {
     pub async fn test_connection(&self, req: TestRequest) -> Result<ConnectionTest, EngineError> {
         let uri = HostUri::parse(&req.uri)?;
         let connector = self.connector(&uri)?;
-        let key_file = normalize_key_file(req.key_file.as_deref(), &uri)?;
+        let key_file = normalize_key_file(req.key_file.as_deref(), &uri).await?;
         let spec = ConnectSpec {
             uri: uri.clone(),
             key_file: key_file.map(PathBuf::from),
@@ -375,8 +375,9 @@ fn conflict(e: StoreError, config: &HostConfig) -> EngineError {
     }
 }
 
-/// Empty means none; a key file must be an absolute path and is only used by ssh transports.
-fn normalize_key_file(
+/// Empty means none; a key file must be an absolute path to a readable file on the server and
+/// is only used by ssh transports.
+async fn normalize_key_file(
     key_file: Option<&str>,
     uri: &HostUri,
 ) -> Result<Option<String>, EngineError> {
@@ -398,5 +399,11 @@ fn normalize_key_file(
             "the path is too long or contains control characters".into(),
         ));
     }
-    Ok(Some(k.to_owned()))
+    match tokio::fs::metadata(k).await {
+        Ok(m) if m.is_file() => Ok(Some(k.to_owned())),
+        Ok(_) => Err(EngineError::InvalidKeyFile(format!(
+            "'{k}' is not a regular file"
+        ))),
+        Err(e) => Err(EngineError::InvalidKeyFile(format!("'{k}': {e}"))),
+    }
 }

@@ -50,6 +50,11 @@ async fn invalid_bodies_are_rejected_precisely_and_write_nothing() {
             "invalid_key_file",
         ),
         (
+            json!({"name": "a", "uri": "qemu+ssh://root@127.0.0.1:1/system", "keyFile": "/no/such/key"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_key_file",
+        ),
+        (
             json!({"name": "a", "uri": "qemu+ssh://root@127.0.0.1:1/system"}),
             StatusCode::UNPROCESSABLE_ENTITY,
             "host_unreachable",

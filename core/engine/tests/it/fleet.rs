@@ -80,6 +80,20 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
             },
             |e| matches!(e, EngineError::InvalidKeyFile(_)),
         ),
+        (
+            NewHost {
+                key_file: Some("/nonexistent/id_ed25519".into()),
+                ..new_host("a", "qemu+ssh://127.0.0.1:1/system")
+            },
+            |e| matches!(e, EngineError::InvalidKeyFile(m) if m.contains("/nonexistent/id_ed25519")),
+        ),
+        (
+            NewHost {
+                key_file: Some("/tmp".into()),
+                ..new_host("a", "qemu+ssh://127.0.0.1:1/system")
+            },
+            |e| matches!(e, EngineError::InvalidKeyFile(m) if m.contains("not a regular file")),
+        ),
         // Port 1 has no sshd: the host key cannot be fetched, so the host is not saved.
         (new_host("a", "qemu+ssh://root@127.0.0.1:1/system"), |e| {
             matches!(e, EngineError::Connect(_))

@@ -261,6 +261,60 @@ async fn tls_hosts_connect_with_client_certificates_and_fail_clearly_without() {
     );
 }
 
+/// Resumes a SIGSTOPped process even when the test fails half-way.
+struct Resume(String);
+
+impl Drop for Resume {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-CONT", &self.0]).status();
+    }
+}
+
+#[tokio::test]
+async fn a_hung_libvirtd_is_detected_by_keepalive_within_15_s() {
+    let Some(tb) = testbed("a_hung_libvirtd_is_detected_by_keepalive_within_15_s") else {
+        return;
+    };
+    let (_d, s) = server().await;
+    let mut ev = s.events("hosts").await;
+    let uri = format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port);
+    let (st, h) = s
+        .post("/api/v1/hosts", json!({"name": "hang", "uri": uri}))
+        .await;
+    assert_eq!(st, 201, "{h}");
+    let id = h["id"].as_str().unwrap().to_owned();
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30))
+        .await;
+
+    // The daemon stops answering but its socket stays open: only keepalive can tell.
+    let pid = std::fs::read_to_string("/run/libvirt/libvirtd.virtumancer.pid")
+        .unwrap()
+        .trim()
+        .to_owned();
+    let resume = Resume(pid.clone());
+    assert!(
+        Command::new("kill")
+            .args(["-STOP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let down = ev
+        .wait(Duration::from_secs(15), |e| {
+            e["type"] == "hostState" && e["hostId"] == id && e["state"] == "disconnected"
+        })
+        .await;
+    assert!(
+        down["reason"].as_str().unwrap().contains("keepalive"),
+        "{down}"
+    );
+    let (st, _) = s.get("/api/v1/hosts").await;
+    assert_eq!(st, 200, "the API answers while the host hangs");
+    drop(resume);
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(90))
+        .await;
+}
+
 /// Last in the file on purpose: it stops and restarts the shared libvirtd.
 #[tokio::test]
 async fn a_killed_libvirtd_shows_as_disconnected_within_15_s_and_reconnects_by_itself() {
