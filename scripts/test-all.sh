@@ -54,6 +54,11 @@ cargo build -p virtumancer --locked
 SERVER_PID=$!
 for _ in $(seq 1 300); do [ -s "$E2E/ready" ] && break; sleep 0.1; done
 [ -s "$E2E/ready" ] || { echo "e2e server did not start:"; cat "$E2E/server.log"; exit 1; }
+SSH_DIR=${VM_TEST_SSH_DIR:-/tmp/virtumancer-testbed/ssh}
+export VIRTUMANCER_E2E_SSH_PORT=${VM_TEST_SSH_PORT:-2222}
+export VIRTUMANCER_E2E_SSH_KEY=$SSH_DIR/id_ed25519
+VIRTUMANCER_E2E_SSH_FINGERPRINT=$(ssh-keygen -lf "$SSH_DIR/ssh_host_ed25519_key.pub" | awk '{print $2}')
+export VIRTUMANCER_E2E_SSH_FINGERPRINT
 (cd web && VIRTUMANCER_URL="http://$(cat "$E2E/ready")" npx playwright test) || { echo "server log:"; tail -50 "$E2E/server.log"; exit 1; }
 kill "$SERVER_PID"; SERVER_PID=
 rm -rf "$E2E"

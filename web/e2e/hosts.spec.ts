@@ -86,3 +86,39 @@ test('an invalid URI shows the server error in the modal and saves nothing', asy
   const hosts = (await (await request.get('/api/v1/hosts')).json()) as Host[]
   expect(hosts.some((h) => h.name === name)).toBe(false)
 })
+
+// Needs the testbed sshd in front of a real libvirtd (scripts/test-all.sh exports these).
+const sshPort = process.env.VIRTUMANCER_E2E_SSH_PORT
+const sshKey = process.env.VIRTUMANCER_E2E_SSH_KEY
+const sshFingerprint = process.env.VIRTUMANCER_E2E_SSH_FINGERPRINT
+
+test('an SSH host is saved only after its host key is shown and trusted', async ({ page, request }) => {
+  test.skip(!sshPort || !sshKey || !sshFingerprint, 'needs the testbed sshd (run through `make test`)')
+  const name = uniqueName('e2e-ssh')
+  const modal = await openAddHost(page)
+  await page.getByTestId('add-host-name').fill(name)
+  await page.getByTestId('add-host-uri').fill(`qemu+ssh://root@127.0.0.1:${sshPort}/system`)
+  await page.getByTestId('add-host-keyfile').fill(sshKey!)
+
+  await page.getByTestId('add-host-test').click()
+  const panel = page.getByTestId('add-host-hostkey')
+  await expect(panel).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('add-host-hostkey-fingerprint')).toHaveText(sshFingerprint!)
+  await expect(page.getByTestId('add-host-hostkey-type')).toHaveText('ssh-ed25519')
+
+  await page.getByTestId('add-host-trust-key').check()
+  await page.getByTestId('add-host-test').click()
+  const facts = page.getByTestId('add-host-facts')
+  await expect(facts).toContainText('Connection succeeded', { timeout: 30_000 })
+
+  await page.getByTestId('add-host-save').click()
+  await expect(modal).toBeHidden()
+  const row = page.getByTestId(`host-row-${name}`)
+  await expect(row.getByTestId('host-state-badge')).toHaveText('connected', { timeout: 30_000 })
+  const stored = ((await (await request.get('/api/v1/hosts')).json()) as Host[]).find((h) => h.name === name)
+  expect(stored?.hostKey?.fingerprint).toBe(sshFingerprint)
+
+  await row.getByTestId('host-delete').click()
+  await page.getByTestId('confirm-accept').click()
+  await expect(row).toHaveCount(0)
+})
