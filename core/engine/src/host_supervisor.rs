@@ -106,25 +106,22 @@ impl Run {
         });
     }
 
-    /// Applies a command received while not connected. Returns `Wake::Stop` to end the task.
-    fn apply(&mut self, cmd: Option<Command>) -> Option<Wake> {
+    /// Applies a command received while not connected. `Wake::Stop` ends the task; after
+    /// `Wake::Retry` the main loop looks at `want` and `spec` again.
+    fn apply(&mut self, cmd: Option<Command>) -> Wake {
         match cmd {
-            None | Some(Command::Stop) => Some(Wake::Stop),
+            None | Some(Command::Stop) => return Wake::Stop,
             Some(Command::Connect) => {
                 self.want = true;
                 self.backoff.reset();
-                Some(Wake::Retry)
             }
-            Some(Command::Disconnect) => {
-                self.want = false;
-                Some(Wake::Retry)
-            }
+            Some(Command::Disconnect) => self.want = false,
             Some(Command::Reconfigure(spec)) => {
                 self.spec = spec;
                 self.backoff.reset();
-                Some(Wake::Retry)
             }
         }
+        Wake::Retry
     }
 
     async fn run(mut self) {
@@ -132,7 +129,7 @@ impl Run {
             if !self.want {
                 self.report(HostState::Disconnected, None);
                 let cmd = self.commands.recv().await;
-                if let Some(Wake::Stop) = self.apply(cmd) {
+                if let Wake::Stop = self.apply(cmd) {
                     return;
                 }
                 continue;
@@ -146,8 +143,8 @@ impl Run {
                 tokio::select! {
                     r = &mut open => r,
                     cmd = self.commands.recv() => match self.apply(cmd) {
-                        Some(Wake::Stop) => return,
-                        _ => continue,
+                        Wake::Stop => return,
+                        Wake::Retry => continue,
                     },
                 }
             };
@@ -189,7 +186,7 @@ impl Run {
         };
         tokio::select! {
             () = sleep => Wake::Retry,
-            cmd = self.commands.recv() => self.apply(cmd).unwrap_or(Wake::Retry),
+            cmd = self.commands.recv() => self.apply(cmd),
         }
     }
 
@@ -231,23 +228,17 @@ impl Run {
                     conn.close().await;
                     return Served::Lost(format!("connection lost: {why}"));
                 }
-                cmd = self.commands.recv() => match cmd {
-                    Some(Command::Connect) => {}
-                    Some(Command::Disconnect) => {
-                        conn.close().await;
-                        self.want = false;
-                        return Served::Released;
+                cmd = self.commands.recv() => {
+                    // Already connected: "connect" has nothing to do.
+                    if matches!(cmd, Some(Command::Connect)) {
+                        continue;
                     }
-                    Some(Command::Reconfigure(spec)) => {
-                        conn.close().await;
-                        self.spec = spec;
-                        return Served::Released;
-                    }
-                    None | Some(Command::Stop) => {
-                        conn.close().await;
-                        return Served::Stop;
-                    }
-                },
+                    conn.close().await;
+                    return match self.apply(cmd) {
+                        Wake::Stop => Served::Stop,
+                        Wake::Retry => Served::Released,
+                    };
+                }
             }
         }
     }
