@@ -12,8 +12,8 @@ pub fn read(conn: &Connect) -> Result<HostFacts, DriverError> {
     let hostname = conn.get_hostname().map_err(e)?;
     let node = conn.get_node_info().map_err(e)?;
     let caps_xml = conn.get_capabilities().map_err(e)?;
-    let caps = Capabilities::from_xml(&caps_xml)
-        .map_err(|err| DriverError::Backend(format!("{err}: {}", err.source)))?;
+    let caps =
+        Capabilities::from_xml(&caps_xml).map_err(|err| DriverError::Backend(err.to_string()))?;
     let libvirt_version = format_libvirt_version(u64::from(conn.get_lib_version().map_err(e)?));
     let hypervisor_type = conn.get_type().map_err(e)?;
     let hypervisor_version = format_libvirt_version(u64::from(conn.get_hyp_version().map_err(e)?));
