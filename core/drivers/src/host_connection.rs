@@ -1,9 +1,9 @@
 //! Opening host connections and reading from them.
 
-use crate::{ConnectError, DriverError};
+use crate::{ConnectError, DriverError, InventoryEvent, InventoryReader};
 use async_trait::async_trait;
 use std::path::PathBuf;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use virtumancer_model::{HostFacts, HostKey, HostUri};
 
 /// Everything needed to open one host connection.
@@ -76,6 +76,13 @@ pub trait HostConnection: Send + Sync {
     /// Reads host facts (hostname, versions, CPU, memory, KVM). Errors: `Unavailable` when
     /// the connection is gone, `Backend` otherwise.
     async fn facts(&self) -> Result<HostFacts, DriverError>;
+
+    /// The host's inventory.
+    fn inventory(&self) -> &dyn InventoryReader;
+
+    /// Inventory change events from now on. A receiver that lags (`RecvError::Lagged`) must
+    /// re-read the whole inventory.
+    fn events(&self) -> broadcast::Receiver<InventoryEvent>;
 
     /// A receiver that turns `Some(reason)` once the connection has closed for any reason.
     fn closed(&self) -> watch::Receiver<Option<CloseReason>>;

@@ -11,6 +11,7 @@
 mod connect_error;
 mod driver_error;
 mod host_connection;
+mod inventory_reader;
 mod registry;
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -18,6 +19,7 @@ pub mod testkit;
 pub use connect_error::ConnectError;
 pub use driver_error::DriverError;
 pub use host_connection::{CloseReason, ConnectSpec, HostConnection, HostConnector};
+pub use inventory_reader::{InventoryEvent, InventoryReader};
 pub use registry::{DriverRegistration, PluginInfo, ProvidedTrait, Registry, RegistryError};
 
 #[doc(hidden)]

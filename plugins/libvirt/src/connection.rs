@@ -1,22 +1,36 @@
 //! One open libvirt connection.
 
-use crate::{blocking, close_callback, facts};
+use crate::inventory_events::{self, EventCallbacks};
+use crate::normalize::VolumeIndex;
+use crate::{blocking, close_callback, facts, inventory};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Semaphore, broadcast, watch};
 use virt::connect::Connect;
-use virtumancer_drivers::{CloseReason, DriverError, HostConnection};
-use virtumancer_model::HostFacts;
+use virtumancer_drivers::{
+    CloseReason, DriverError, HostConnection, InventoryEvent, InventoryReader,
+};
+use virtumancer_model::{HostFacts, HostInventory, VmInventory};
 
-/// Deadline for reading facts; a host slower than this counts as unavailable.
-const FACTS_DEADLINE: Duration = Duration::from_secs(30);
+/// Deadline for reading facts or one VM; a host slower than this counts as unavailable.
+const CALL_DEADLINE: Duration = Duration::from_secs(30);
+/// Deadline for a whole inventory pass (thousands of domains on a slow link).
+const SNAPSHOT_DEADLINE: Duration = Duration::from_secs(600);
+
+/// The libvirt handle and what must be undone before it is released.
+pub(crate) struct Live {
+    pub conn: Connect,
+    pub callbacks: EventCallbacks,
+}
 
 /// An open connection to one libvirt host. Closing (or dropping) it releases libvirt's handle.
 pub struct LibvirtConnection {
-    conn: Arc<Mutex<Option<Connect>>>,
+    live: Arc<Mutex<Option<Live>>>,
     gate: Arc<Semaphore>,
     closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
+    events_tx: broadcast::Sender<InventoryEvent>,
+    volumes: Arc<Mutex<VolumeIndex>>,
     uri: String,
 }
 
@@ -29,34 +43,38 @@ impl std::fmt::Debug for LibvirtConnection {
 }
 
 impl LibvirtConnection {
-    /// Wraps a freshly opened connection whose close callback sends into `closed_tx`.
+    /// Wraps a freshly opened connection whose callbacks send into the given channels.
     pub(crate) fn new(
-        conn: Connect,
+        live: Live,
         closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
+        events_tx: broadcast::Sender<InventoryEvent>,
         uri: String,
     ) -> Self {
         Self {
-            conn: Arc::new(Mutex::new(Some(conn))),
+            live: Arc::new(Mutex::new(Some(live))),
             gate: Arc::new(Semaphore::new(blocking::CALLS_PER_CONNECTION)),
             closed_tx,
+            events_tx,
+            volumes: Arc::new(Mutex::new(VolumeIndex::default())),
             uri,
         }
     }
 
     /// A clone of the libvirt handle (a new reference), or `Unavailable` once closed.
-    fn handle(conn: &Mutex<Option<Connect>>) -> Result<Handle, DriverError> {
-        let guard = conn.lock().expect("connection mutex poisoned");
+    fn handle(live: &Mutex<Option<Live>>) -> Result<Handle, DriverError> {
+        let guard = live.lock().expect("connection mutex poisoned");
         guard
             .as_ref()
-            .map(|c| Handle(c.clone()))
+            .map(|l| Handle(l.conn.clone()))
             .ok_or_else(|| DriverError::Unavailable("connection closed".into()))
     }
 
-    fn close_now(conn: &Mutex<Option<Connect>>) {
-        let taken = conn.lock().expect("connection mutex poisoned").take();
-        if let Some(c) = taken {
-            close_callback::unregister(&c);
-            drop(Handle(c));
+    fn close_now(live: &Mutex<Option<Live>>) {
+        let taken = live.lock().expect("connection mutex poisoned").take();
+        if let Some(l) = taken {
+            inventory_events::deregister(&l.conn, &l.callbacks);
+            close_callback::unregister(&l.conn);
+            drop(Handle(l.conn));
         }
     }
 }
@@ -73,17 +91,19 @@ impl Drop for Handle {
 #[async_trait]
 impl HostConnection for LibvirtConnection {
     async fn facts(&self) -> Result<HostFacts, DriverError> {
-        let conn = Arc::clone(&self.conn);
-        blocking::run(
-            &self.gate,
-            FACTS_DEADLINE,
-            "reading host facts",
-            move || {
-                let h = Self::handle(&conn)?;
-                facts::read(&h.0)
-            },
-        )
+        let live = Arc::clone(&self.live);
+        blocking::run(&self.gate, CALL_DEADLINE, "reading host facts", move || {
+            facts::read(&Self::handle(&live)?.0)
+        })
         .await
+    }
+
+    fn inventory(&self) -> &dyn InventoryReader {
+        self
+    }
+
+    fn events(&self) -> broadcast::Receiver<InventoryEvent> {
+        self.events_tx.subscribe()
     }
 
     fn closed(&self) -> watch::Receiver<Option<CloseReason>> {
@@ -98,17 +118,48 @@ impl HostConnection for LibvirtConnection {
             }
             changed
         });
-        let conn = Arc::clone(&self.conn);
+        let live = Arc::clone(&self.live);
         // virConnectClose may block on a hung transport: never on a worker thread.
-        let _ = tokio::task::spawn_blocking(move || Self::close_now(&conn)).await;
+        let _ = tokio::task::spawn_blocking(move || Self::close_now(&live)).await;
+    }
+}
+
+#[async_trait]
+impl InventoryReader for LibvirtConnection {
+    async fn snapshot(&self) -> Result<HostInventory, DriverError> {
+        let (live, volumes) = (Arc::clone(&self.live), Arc::clone(&self.volumes));
+        blocking::run(
+            &self.gate,
+            SNAPSHOT_DEADLINE,
+            "reading the inventory",
+            move || {
+                let (inv, index) = inventory::snapshot(&Self::handle(&live)?.0)?;
+                *volumes.lock().expect("volume index mutex poisoned") = index;
+                Ok(inv)
+            },
+        )
+        .await
+    }
+
+    async fn vm(&self, uuid: &str) -> Result<Option<VmInventory>, DriverError> {
+        let (live, volumes, uuid) = (
+            Arc::clone(&self.live),
+            Arc::clone(&self.volumes),
+            uuid.to_owned(),
+        );
+        blocking::run(&self.gate, CALL_DEADLINE, "reading a VM", move || {
+            let index = volumes.lock().expect("volume index mutex poisoned").clone();
+            inventory::vm_by_uuid(&Self::handle(&live)?.0, &uuid, &index)
+        })
+        .await
     }
 }
 
 impl Drop for LibvirtConnection {
     fn drop(&mut self) {
-        if self.conn.lock().map(|g| g.is_some()).unwrap_or(false) {
-            let conn = Arc::clone(&self.conn);
-            std::thread::spawn(move || Self::close_now(&conn));
+        if self.live.lock().map(|g| g.is_some()).unwrap_or(false) {
+            let live = Arc::clone(&self.live);
+            std::thread::spawn(move || Self::close_now(&live));
         }
     }
 }

@@ -1,14 +1,14 @@
 //! Opening libvirt connections for every supported transport.
 
-use crate::connection::LibvirtConnection;
+use crate::connection::{LibvirtConnection, Live};
 use crate::errors::connect_error;
-use crate::{close_callback, event_loop, ssh_host_key};
+use crate::{close_callback, event_loop, inventory_events, ssh_host_key};
 use async_trait::async_trait;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{broadcast, oneshot, watch};
 use url::Url;
 use virt::connect::Connect;
 use virtumancer_drivers::{ConnectError, ConnectSpec, DriverError, HostConnection, HostConnector};
@@ -132,13 +132,14 @@ impl HostConnector for LibvirtConnector {
         let open_uri = uri.clone();
         tokio::task::spawn_blocking(move || {
             let result = open_blocking(&open_uri, local);
-            if let Err(Ok((mut conn, _))) = tx.send(result) {
+            if let Err(Ok(mut opened)) = tx.send(result) {
                 // Nobody waits any more (deadline passed): do not leak the connection.
-                close_callback::unregister(&conn);
-                let _ = conn.close();
+                inventory_events::deregister(&opened.live.conn, &opened.live.callbacks);
+                close_callback::unregister(&opened.live.conn);
+                let _ = opened.live.conn.close();
             }
         });
-        let (conn, closed_tx) = match tokio::time::timeout(OPEN_DEADLINE, rx).await {
+        let opened = match tokio::time::timeout(OPEN_DEADLINE, rx).await {
             Ok(Ok(r)) => r?,
             Ok(Err(_)) => {
                 return Err(ConnectError::Failed(
@@ -154,14 +155,23 @@ impl HostConnector for LibvirtConnector {
             }
         };
         Ok(Box::new(LibvirtConnection::new(
-            conn,
-            closed_tx,
+            opened.live,
+            opened.closed_tx,
+            opened.events_tx,
             spec.uri.to_string(),
         )))
     }
 }
 
-type Opened = (Connect, close_callback::Sender);
+/// A connection with its callbacks registered.
+struct Opened {
+    live: Live,
+    closed_tx: close_callback::Sender,
+    events_tx: broadcast::Sender<virtumancer_drivers::InventoryEvent>,
+}
+
+/// How many inventory events a subscriber may fall behind before it must resync.
+const EVENT_BACKLOG: usize = 4096;
 
 fn open_blocking(uri: &str, local: bool) -> Result<Opened, ConnectError> {
     let conn = Connect::open(Some(uri)).map_err(|e| connect_error(&e))?;
@@ -180,7 +190,13 @@ fn open_blocking(uri: &str, local: bool) -> Result<Opened, ConnectError> {
             "close callback could not be registered"
         );
     }
-    Ok((conn, tx))
+    let (events_tx, _) = broadcast::channel(EVENT_BACKLOG);
+    let callbacks = inventory_events::register(&conn, &events_tx);
+    Ok(Opened {
+        live: Live { conn, callbacks },
+        closed_tx: tx,
+        events_tx,
+    })
 }
 
 fn check_key_file(path: &Path) -> Result<(), ConnectError> {

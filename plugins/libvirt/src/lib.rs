@@ -8,7 +8,7 @@
 //! registered before the first connection opens, so keepalive and close callbacks work. Every
 //! blocking libvirt call runs on tokio's blocking pool, bounded per connection, and is wrapped
 //! in a timeout so that one hung host cannot stall anything else.
-#![allow(unsafe_code)] // libvirt's close callback has no safe wrapper in `virt`; see close_callback.rs
+#![allow(unsafe_code)] // libvirt's close callback and events have no safe wrapper in `virt`; see close_callback.rs and inventory_events.rs
 
 mod blocking;
 mod close_callback;
@@ -17,6 +17,9 @@ mod connector;
 mod errors;
 pub mod event_loop;
 mod facts;
+mod inventory;
+mod inventory_events;
+mod normalize;
 mod ssh_host_key;
 
 pub use connection::LibvirtConnection;

@@ -166,3 +166,106 @@ async fn qemu_over_tls_needs_the_client_certificates() {
         "{err}"
     );
 }
+
+fn virsh(args: &[&str]) -> String {
+    let out = std::process::Command::new("virsh")
+        .args(["-c", "qemu:///system"])
+        .args(args)
+        .output()
+        .expect("virsh");
+    assert!(
+        out.status.success(),
+        "virsh {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn next_event(
+    rx: &mut tokio::sync::broadcast::Receiver<virtumancer_drivers::InventoryEvent>,
+    pred: impl Fn(&virtumancer_drivers::InventoryEvent) -> bool,
+) -> virtumancer_drivers::InventoryEvent {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let ev = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("no matching event within 15 s")
+            .expect("event channel");
+        if pred(&ev) {
+            return ev;
+        }
+    }
+}
+
+#[tokio::test]
+async fn changes_made_behind_our_back_arrive_as_events() {
+    use virtumancer_drivers::InventoryEvent;
+    let Some(tb) = testbed("changes_made_behind_our_back_arrive_as_events") else {
+        return;
+    };
+    let c = connector();
+    let uri = format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port);
+    let conn = c
+        .open(&ConnectSpec::plain(HostUri::parse(&uri).unwrap()))
+        .await
+        .unwrap();
+    let mut rx = conn.events();
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("vm.xml");
+    let name = format!("vt-events-{}", std::process::id());
+    std::fs::write(
+        &xml,
+        format!(
+            "<domain type='qemu'><name>{name}</name><title>t &amp; &lt;x&gt;</title><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
+             <os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk></devices></domain>"
+        ),
+    )
+    .unwrap();
+    virsh(&["define", xml.to_str().unwrap()]);
+    let uuid = virsh(&["domuuid", &name]).trim().to_owned();
+    let ev = next_event(
+        &mut rx,
+        |e| matches!(e, InventoryEvent::VmChanged { uuid: u } if *u == uuid),
+    )
+    .await;
+    assert_eq!(ev, InventoryEvent::VmChanged { uuid: uuid.clone() });
+    let vm = conn
+        .inventory()
+        .vm(&uuid)
+        .await
+        .unwrap()
+        .expect("defined VM is readable");
+    assert_eq!(
+        (vm.name.as_str(), vm.title.as_deref()),
+        (name.as_str(), Some("t & <x>"))
+    );
+    assert_eq!(vm.disks[0].device, "cdrom");
+    assert_eq!(
+        vm.disks[0].source_path, None,
+        "an empty CD-ROM has no source"
+    );
+    let snap = conn.inventory().snapshot().await.unwrap();
+    assert!(snap.vms.iter().any(|v| v.uuid == uuid));
+
+    virsh(&["undefine", &name]);
+    next_event(
+        &mut rx,
+        |e| matches!(e, InventoryEvent::VmRemoved { uuid: u } if *u == uuid),
+    )
+    .await;
+    assert_eq!(conn.inventory().vm(&uuid).await.unwrap(), None);
+
+    let net = dir.path().join("net.xml");
+    std::fs::write(
+        &net,
+        format!(
+            "<network><name>{name}</name><bridge name='vtev{}'/></network>",
+            std::process::id() % 10000
+        ),
+    )
+    .unwrap();
+    virsh(&["net-define", net.to_str().unwrap()]);
+    next_event(&mut rx, |e| *e == InventoryEvent::NetworksChanged).await;
+    virsh(&["net-undefine", &name]);
+    conn.close().await;
+}

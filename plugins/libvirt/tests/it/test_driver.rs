@@ -67,3 +67,54 @@ async fn unreachable_tcp_host_is_transient() {
     assert!(matches!(err, ConnectError::Unreachable(_)), "{err:?}");
     assert!(err.to_string().contains("127.0.0.1"), "{err}");
 }
+
+#[tokio::test]
+async fn snapshot_of_the_builtin_test_node() {
+    use virtumancer_model::PowerState;
+    let conn = connector().open(&spec("test:///default")).await.unwrap();
+    let inv = conn.inventory().snapshot().await.unwrap();
+    assert_eq!(inv.vms.len(), 1);
+    let vm = &inv.vms[0];
+    assert_eq!(
+        (vm.name.as_str(), vm.state, vm.persistent),
+        ("test", PowerState::Running, true)
+    );
+    assert_eq!(vm.uuid, "6695eb01-f6a4-8304-79aa-97f2502e193f");
+    assert_eq!((vm.vcpus, vm.memory_bytes), (2, 8 << 30));
+    assert_eq!(
+        vm.disks[0].source_path.as_deref(),
+        Some("/guest/diskimage1")
+    );
+    assert!(
+        vm.disks[0].capacity_bytes.is_some(),
+        "file disks outside pools are sized by block info"
+    );
+    assert_eq!(vm.nics[0].network.as_deref(), Some("default"));
+    assert_eq!(
+        inv.networks
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>(),
+        ["default"]
+    );
+    assert_eq!(
+        inv.pools
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["default-pool"]
+    );
+    assert_eq!(conn.inventory().vm(&vm.uuid).await.unwrap().unwrap(), *vm);
+    assert_eq!(
+        conn.inventory()
+            .vm("00000000-0000-0000-0000-000000000000")
+            .await
+            .unwrap(),
+        None
+    );
+    conn.close().await;
+    assert!(matches!(
+        conn.inventory().snapshot().await,
+        Err(virtumancer_drivers::DriverError::Unavailable(_))
+    ));
+}

@@ -1,0 +1,140 @@
+//! Blocking inventory reads on one libvirt connection.
+
+use crate::errors::driver_error;
+use crate::normalize::{self, VolumeIndex};
+use std::collections::HashMap;
+use virt::connect::Connect;
+use virt::domain::Domain as VirDomain;
+use virtumancer_drivers::DriverError;
+use virtumancer_libvirt_xml::{Domain, Network, StoragePool, StorageVolume};
+use virtumancer_model::{HostInventory, StoragePoolInventory, VmInventory};
+
+fn e(err: virt::error::Error) -> DriverError {
+    driver_error(&err)
+}
+
+fn xml_err(err: virtumancer_libvirt_xml::XmlError) -> DriverError {
+    DriverError::Backend(err.to_string())
+}
+
+/// Every pool with its volumes (volumes only for active pools).
+pub fn pools(conn: &Connect) -> Result<Vec<StoragePoolInventory>, DriverError> {
+    let mut out = Vec::new();
+    let pools = match conn.list_all_storage_pools(0) {
+        Ok(p) => p,
+        // A daemon without a storage driver has no pools rather than an error.
+        Err(err) if matches!(driver_error(&err), DriverError::Unsupported { .. }) => {
+            return Ok(out);
+        }
+        Err(err) => return Err(e(err)),
+    };
+    for p in pools {
+        let xml = StoragePool::from_xml(&p.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
+        let active = p.is_active().map_err(e)?;
+        let mut volumes = Vec::new();
+        if active {
+            for v in p.list_all_volumes(0).map_err(e)? {
+                volumes.push(normalize::volume(
+                    &StorageVolume::from_xml(&v.get_xml_desc(0).map_err(e)?).map_err(xml_err)?,
+                ));
+            }
+        }
+        out.push(normalize::pool(
+            &xml,
+            active,
+            p.get_autostart().map_err(e)?,
+            volumes,
+        ));
+    }
+    Ok(out)
+}
+
+/// Every network.
+pub fn networks(conn: &Connect) -> Result<Vec<virtumancer_model::NetworkInventory>, DriverError> {
+    let nets = match conn.list_all_networks(0) {
+        Ok(n) => n,
+        Err(err) if matches!(driver_error(&err), DriverError::Unsupported { .. }) => {
+            return Ok(Vec::new());
+        }
+        Err(err) => return Err(e(err)),
+    };
+    nets.iter()
+        .map(|n| {
+            let xml = Network::from_xml(&n.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
+            Ok(normalize::network(
+                &xml,
+                n.is_active().map_err(e)?,
+                n.get_autostart().map_err(e)?,
+            ))
+        })
+        .collect()
+}
+
+/// One domain's inventory.
+pub fn vm(dom: &VirDomain, volumes: &VolumeIndex) -> Result<VmInventory, DriverError> {
+    let xml = Domain::from_xml(&dom.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
+    let (state, _reason) = dom.get_state().map_err(e)?;
+    let persistent = dom.is_persistent().map_err(e)?;
+    let mut blocks = HashMap::new();
+    for disk in xml
+        .devices
+        .disks
+        .iter()
+        .filter(|k| normalize::needs_block_info(k, volumes))
+    {
+        // A missing image is not an error for the inventory: the size is just unknown.
+        if let Ok(info) = dom.get_block_info(&disk.target.dev, 0) {
+            blocks.insert(disk.target.dev.clone(), (info.capacity, info.allocation));
+        }
+    }
+    Ok(normalize::vm(
+        &xml,
+        normalize::power_state(state),
+        persistent,
+        volumes,
+        &blocks,
+    ))
+}
+
+/// Everything, in one pass: pools first (to size disks), then networks, then domains.
+pub fn snapshot(conn: &Connect) -> Result<(HostInventory, VolumeIndex), DriverError> {
+    let pools = pools(conn)?;
+    let index = VolumeIndex::new(&pools);
+    let networks = networks(conn)?;
+    let mut vms = Vec::new();
+    for dom in conn.list_all_domains(0).map_err(e)? {
+        match vm(&dom, &index) {
+            Ok(v) => vms.push(v),
+            // Undefined between listing and reading: it is gone, not an error.
+            Err(DriverError::NotFound { .. }) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok((
+        HostInventory {
+            vms,
+            networks,
+            pools,
+        },
+        index,
+    ))
+}
+
+/// One domain by UUID; `None` when it does not exist.
+pub fn vm_by_uuid(
+    conn: &Connect,
+    uuid: &str,
+    volumes: &VolumeIndex,
+) -> Result<Option<VmInventory>, DriverError> {
+    match VirDomain::lookup_by_uuid_string(conn, uuid) {
+        Ok(dom) => match vm(&dom, volumes) {
+            Ok(v) => Ok(Some(v)),
+            Err(DriverError::NotFound { .. }) => Ok(None),
+            Err(err) => Err(err),
+        },
+        Err(err) => match driver_error(&err) {
+            DriverError::NotFound { .. } => Ok(None),
+            other => Err(other),
+        },
+    }
+}

@@ -1,0 +1,417 @@
+//! Turning typed libvirt XML into the model's inventory types (pure functions).
+
+use std::collections::HashMap;
+use virtumancer_libvirt_xml::{
+    Disk, Domain, Graphics, Interface, Network, StoragePool, StorageVolume, Vlan,
+};
+use virtumancer_model::{
+    DiskInventory, GraphicsInventory, NetworkInventory, NicInventory, PortgroupInventory,
+    PowerState, StoragePoolInventory, VmInventory, VolumeInventory,
+};
+
+/// Volumes of every pool, to size disks and to name the pool a file disk lives in.
+#[derive(Debug, Clone, Default)]
+pub struct VolumeIndex {
+    by_path: HashMap<String, (String, VolumeInventory)>,
+    by_name: HashMap<(String, String), VolumeInventory>,
+}
+
+impl VolumeIndex {
+    /// Indexes the volumes of `pools`.
+    pub fn new(pools: &[StoragePoolInventory]) -> Self {
+        let mut idx = Self::default();
+        for p in pools {
+            for v in &p.volumes {
+                if let Some(path) = &v.path {
+                    idx.by_path
+                        .insert(path.clone(), (p.name.clone(), v.clone()));
+                }
+                idx.by_name
+                    .insert((p.name.clone(), v.name.clone()), v.clone());
+            }
+        }
+        idx
+    }
+
+    fn lookup(&self, disk: &Disk) -> Option<(String, VolumeInventory)> {
+        let src = disk.source.as_ref()?;
+        if let (Some(pool), Some(vol)) = (&src.pool, &src.volume) {
+            return self
+                .by_name
+                .get(&(pool.clone(), vol.clone()))
+                .map(|v| (pool.clone(), v.clone()));
+        }
+        let path = src.file.as_ref().or(src.dev.as_ref())?;
+        self.by_path.get(path).cloned()
+    }
+}
+
+/// libvirt's `virDomainState` as a power state.
+pub fn power_state(state: u32) -> PowerState {
+    match state {
+        1 | 2 => PowerState::Running,
+        3 => PowerState::Paused,
+        4 => PowerState::ShuttingDown,
+        5 => PowerState::Shutoff,
+        6 => PowerState::Crashed,
+        7 => PowerState::Suspended,
+        _ => PowerState::Unknown,
+    }
+}
+
+/// Whether a disk's size must come from `virDomainGetBlockInfo` (a local file or device that
+/// no pool volume describes).
+pub fn needs_block_info(disk: &Disk, volumes: &VolumeIndex) -> bool {
+    matches!(disk.kind.as_str(), "file" | "block")
+        && disk
+            .source
+            .as_ref()
+            .is_some_and(|s| s.file.is_some() || s.dev.is_some())
+        && volumes.lookup(disk).is_none()
+}
+
+/// The inventory of one domain. `block_sizes` maps a disk target to (capacity, allocation)
+/// for disks outside pools.
+pub fn vm(
+    d: &Domain,
+    state: PowerState,
+    persistent: bool,
+    volumes: &VolumeIndex,
+    block_sizes: &HashMap<String, (u64, u64)>,
+) -> VmInventory {
+    VmInventory {
+        uuid: d.uuid.clone().unwrap_or_default(),
+        name: d.name.clone(),
+        title: d.title.clone(),
+        description: d.description.clone(),
+        state,
+        persistent,
+        vcpus: d.vcpu.count,
+        current_vcpus: d.vcpu.current(),
+        memory_bytes: d.memory_bytes().unwrap_or(0),
+        current_memory_bytes: d.current_memory_bytes().unwrap_or(0),
+        max_memory_bytes: d.max_memory.as_ref().and_then(|m| m.bytes()),
+        firmware: d.os.firmware_kind().to_owned(),
+        os_type: d.os.os_type.value.clone(),
+        arch: d.os.os_type.arch.clone(),
+        machine: d.os.os_type.machine.clone(),
+        cpu_mode: d.cpu.as_ref().and_then(|c| c.mode.clone()),
+        cpu_model: d
+            .cpu
+            .as_ref()
+            .and_then(|c| c.model.as_ref())
+            .map(|m| m.name.clone())
+            .filter(|m| !m.is_empty()),
+        boot_devices: d.os.boot.iter().map(|b| b.dev.clone()).collect(),
+        disks: d
+            .devices
+            .disks
+            .iter()
+            .map(|k| disk(k, volumes, block_sizes))
+            .collect(),
+        nics: d.devices.interfaces.iter().map(nic).collect(),
+        graphics: d.devices.graphics.iter().map(graphics).collect(),
+    }
+}
+
+fn disk(
+    k: &Disk,
+    volumes: &VolumeIndex,
+    block_sizes: &HashMap<String, (u64, u64)>,
+) -> DiskInventory {
+    let src = k.source.clone().unwrap_or_default();
+    let pooled = volumes.lookup(k);
+    let (capacity, allocation) = match (&pooled, block_sizes.get(&k.target.dev)) {
+        (Some((_, v)), _) => (Some(v.capacity_bytes), v.allocation_bytes),
+        (None, Some((c, a))) => (Some(*c), Some(*a)),
+        (None, None) => (None, None),
+    };
+    DiskInventory {
+        device: k.device().to_owned(),
+        kind: k.kind.clone(),
+        target: k.target.dev.clone(),
+        bus: k.target.bus.clone(),
+        source_path: src.file.clone().or(src.dev.clone()).or(src.dir.clone()),
+        pool: src
+            .pool
+            .clone()
+            .or_else(|| pooled.as_ref().map(|(p, _)| p.clone())),
+        volume: src
+            .volume
+            .clone()
+            .or_else(|| pooled.as_ref().map(|(_, v)| v.name.clone())),
+        protocol: src.protocol.clone(),
+        remote_name: src.protocol.as_ref().and(src.name.clone()),
+        format: k.driver.as_ref().and_then(|d| d.format.clone()),
+        readonly: k.readonly.is_some(),
+        shareable: k.shareable.is_some(),
+        boot_order: k.boot.map(|b| b.order),
+        serial: k.serial.clone(),
+        capacity_bytes: capacity,
+        allocation_bytes: allocation,
+    }
+}
+
+fn vlan_parts(v: Option<&Vlan>) -> (Vec<u16>, bool, Option<u16>) {
+    match v {
+        Some(v) => (
+            v.tags.iter().map(|t| t.id).collect(),
+            v.is_trunk(),
+            v.native().map(|t| t.id),
+        ),
+        None => (Vec::new(), false, None),
+    }
+}
+
+fn nic(i: &Interface) -> NicInventory {
+    let src = i.source.clone().unwrap_or_default();
+    let (vlan_tags, trunk, native_vlan) = vlan_parts(i.vlan.as_ref());
+    let vp = i.virtualport.as_ref();
+    NicInventory {
+        kind: i.kind.clone(),
+        mac: i.mac.as_ref().map(|m| m.address.to_ascii_lowercase()),
+        model: i.model.as_ref().map(|m| m.kind.clone()),
+        network: src.network.clone(),
+        bridge: src.bridge.clone(),
+        portgroup: src.portgroup.clone(),
+        source_dev: src.dev.clone().or(src.path.clone()),
+        source_mode: src.mode.clone(),
+        vlan_tags,
+        trunk,
+        native_vlan,
+        virtualport_type: vp.and_then(|v| v.kind.clone()),
+        interface_id: vp
+            .and_then(|v| v.parameters.as_ref())
+            .and_then(|p| p.interface_id.clone()),
+        target_dev: i.target.as_ref().map(|t| t.dev.clone()),
+        link_state: i.link.as_ref().map(|l| l.state.clone()),
+    }
+}
+
+fn graphics(g: &Graphics) -> GraphicsInventory {
+    GraphicsInventory {
+        kind: g.kind.clone(),
+        port: g.port.filter(|p| *p > 0),
+        autoport: g.autoport.as_deref() == Some("yes"),
+        listen: g.listen_address().map(str::to_owned),
+        has_password: g.passwd.is_some(),
+    }
+}
+
+/// The inventory of one network.
+pub fn network(n: &Network, active: bool, autostart: bool) -> NetworkInventory {
+    NetworkInventory {
+        uuid: n.uuid.clone().unwrap_or_default(),
+        name: n.name.clone(),
+        forward_mode: n.forward_mode().to_owned(),
+        bridge: n.bridge.as_ref().and_then(|b| b.name.clone()),
+        virtualport_type: n.virtualport.as_ref().and_then(|v| v.kind.clone()),
+        active,
+        autostart,
+        portgroups: n
+            .portgroups
+            .iter()
+            .map(|p| {
+                let (vlan_tags, trunk, native_vlan) = vlan_parts(p.vlan.as_ref());
+                PortgroupInventory {
+                    name: p.name.clone(),
+                    is_default: p.default.as_deref() == Some("yes"),
+                    vlan_tags,
+                    trunk,
+                    native_vlan,
+                }
+            })
+            .collect(),
+        ip_ranges: n
+            .ips
+            .iter()
+            .filter_map(|ip| {
+                let addr = ip.address.as_ref()?;
+                let prefix = ip
+                    .prefix
+                    .map(|p| p.to_string())
+                    .or(ip.netmask.clone())
+                    .unwrap_or_default();
+                let ranges: Vec<String> = ip
+                    .dhcp
+                    .iter()
+                    .flat_map(|d| d.ranges.iter().map(|r| format!("{}-{}", r.start, r.end)))
+                    .collect();
+                Some(if ranges.is_empty() {
+                    format!("{addr}/{prefix}")
+                } else {
+                    format!("{addr}/{prefix} dhcp {}", ranges.join(","))
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The inventory of one pool with its volumes.
+pub fn pool(
+    p: &StoragePool,
+    active: bool,
+    autostart: bool,
+    volumes: Vec<VolumeInventory>,
+) -> StoragePoolInventory {
+    let bytes =
+        |s: &Option<virtumancer_libvirt_xml::Size>| s.as_ref().and_then(|s| s.bytes("bytes"));
+    StoragePoolInventory {
+        uuid: p.uuid.clone().unwrap_or_default(),
+        name: p.name.clone(),
+        kind: p.kind.clone(),
+        active,
+        autostart,
+        path: p.target.as_ref().and_then(|t| t.path.clone()),
+        capacity_bytes: bytes(&p.capacity),
+        allocation_bytes: bytes(&p.allocation),
+        available_bytes: bytes(&p.available),
+        volumes,
+    }
+}
+
+/// The inventory of one volume.
+pub fn volume(v: &StorageVolume) -> VolumeInventory {
+    VolumeInventory {
+        name: v.name.clone(),
+        key: v.key.clone(),
+        path: v.target.as_ref().and_then(|t| t.path.clone()),
+        format: v
+            .target
+            .as_ref()
+            .and_then(|t| t.format.as_ref())
+            .map(|f| f.kind.clone()),
+        capacity_bytes: v.capacity_bytes().unwrap_or(0),
+        allocation_bytes: v.allocation_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(name: &str) -> String {
+        std::fs::read_to_string(format!(
+            "{}/../../core/libvirt-xml/tests/corpus/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn full_domain_normalizes_disks_from_pools_and_every_nic_kind() {
+        let pool_xml = StoragePool::from_xml(&corpus("pool-qemu-dir.xml")).unwrap();
+        let vols: Vec<_> = ["volume-qemu-qcow2.xml", "volume-qemu-raw.xml"]
+            .iter()
+            .map(|f| volume(&StorageVolume::from_xml(&corpus(f)).unwrap()))
+            .collect();
+        let pools = vec![pool(&pool_xml, true, false, vols)];
+        let idx = VolumeIndex::new(&pools);
+        let d = Domain::from_xml(&corpus("domain-qemu-full-inactive.xml")).unwrap();
+        let mut blocks = HashMap::new();
+        for k in &d.devices.disks {
+            if needs_block_info(k, &idx) {
+                blocks.insert(k.target.dev.clone(), (10, 5));
+            }
+        }
+        let v = vm(&d, PowerState::Shutoff, true, &idx, &blocks);
+        assert_eq!(v.name, "corpus-full");
+        assert_eq!(
+            (v.vcpus, v.current_vcpus, v.memory_bytes),
+            (2, 1, 512 << 20)
+        );
+        let by_path = v
+            .disks
+            .iter()
+            .find(|k| {
+                k.source_path
+                    .as_deref()
+                    .is_some_and(|p| p.ends_with("corpus-a.qcow2"))
+            })
+            .unwrap();
+        assert_eq!(
+            by_path.pool.as_deref(),
+            Some("corpus-dir"),
+            "a file disk inside a pool names its pool"
+        );
+        assert_eq!(
+            by_path.capacity_bytes,
+            Some(64 << 20),
+            "size from the pool volume"
+        );
+        let by_name = v.disks.iter().find(|k| k.kind == "volume").unwrap();
+        assert_eq!(
+            (by_name.pool.as_deref(), by_name.volume.as_deref()),
+            (Some("corpus-dir"), Some("corpus-b.raw"))
+        );
+        assert!(by_name.capacity_bytes.is_some());
+        let blockdev = v.disks.iter().find(|k| k.kind == "block").unwrap();
+        assert_eq!(
+            (blockdev.capacity_bytes, blockdev.allocation_bytes),
+            (Some(10), Some(5)),
+            "size from block info"
+        );
+        let net = v
+            .disks
+            .iter()
+            .find(|k| k.protocol.as_deref() == Some("nbd"))
+            .unwrap();
+        assert_eq!(net.remote_name.as_deref(), Some("export & one"));
+        assert_eq!(net.capacity_bytes, None, "network disks have no local size");
+        let trunk = v.nics.iter().find(|n| n.trunk).unwrap();
+        assert_eq!(
+            (trunk.vlan_tags.clone(), trunk.native_vlan),
+            (vec![42, 47, 123], Some(123))
+        );
+        assert_eq!(trunk.virtualport_type.as_deref(), Some("openvswitch"));
+        assert!(
+            v.nics
+                .iter()
+                .any(|n| n.kind == "direct" && n.source_mode.as_deref() == Some("bridge"))
+        );
+        assert!(v.graphics.iter().any(|g| g.kind == "vnc"));
+    }
+
+    #[test]
+    fn unknown_interface_kinds_are_kept() {
+        let d = Domain::from_xml(&corpus("domain-qemu-q35-misc-inactive.xml")).unwrap();
+        let v = vm(
+            &d,
+            PowerState::Shutoff,
+            true,
+            &VolumeIndex::default(),
+            &HashMap::new(),
+        );
+        assert_eq!(
+            v.nics.len(),
+            d.devices.interfaces.len(),
+            "no interface is dropped"
+        );
+        assert!(v.nics.iter().any(|n| n.kind == "vhostuser"));
+        assert_eq!(v.firmware, "efi");
+    }
+
+    #[test]
+    fn ovs_network_portgroups() {
+        let n = network(
+            &Network::from_xml(&corpus("network-qemu-ovs.xml")).unwrap(),
+            true,
+            true,
+        );
+        assert_eq!(n.virtualport_type.as_deref(), Some("openvswitch"));
+        let trunk = n.portgroups.iter().find(|p| p.name == "trunk").unwrap();
+        assert!(trunk.trunk);
+        assert_eq!(trunk.native_vlan, Some(30));
+        assert!(n.portgroups.iter().any(|p| p.is_default));
+        let iso = network(
+            &Network::from_xml(&corpus("network-qemu-isolated.xml")).unwrap(),
+            false,
+            false,
+        );
+        assert_eq!(iso.forward_mode, "isolated");
+        assert!(
+            iso.ip_ranges[0]
+                .starts_with("192.168.151.1/255.255.255.0 dhcp 192.168.151.100-192.168.151.150")
+        );
+    }
+}
