@@ -1,8 +1,8 @@
 //! The host use cases: add, change, remove, connect and disconnect hosts, and test URIs.
 
-use crate::host_supervisor::{Command, HostSupervisor};
+use crate::host_supervisor::{Command, HostSupervisor, SupervisorParts};
 use crate::state_recorder::{self, Report};
-use crate::{Backoff, EngineError, EventBus, HostChanges, NewHost, TestRequest};
+use crate::{Backoff, EngineError, EventBus, HostChanges, InventorySync, NewHost, TestRequest};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::{Mutex, mpsc};
 use virtumancer_drivers::{ConnectError, ConnectSpec, HostConnector, Registry};
 use virtumancer_model::{Event, Host, HostFacts, HostId, HostKey, HostUri, ResourceName};
-use virtumancer_store::{HostConfig, HostRepository, StoreError};
+use virtumancer_store::{HostConfig, HostRepository, Store, StoreError};
 
 /// Bound on a whole "test connection" (key scan + open + facts).
 const TEST_DEADLINE: Duration = Duration::from_secs(45);
@@ -24,12 +24,30 @@ pub struct ConnectionTest {
     pub host_key: Option<HostKey>,
 }
 
+/// Tunables of the fleet.
+#[derive(Debug, Clone)]
+pub struct FleetOptions {
+    /// Reconnect backoff.
+    pub backoff: Backoff,
+    /// How often a connected host's whole inventory is re-read to catch missed events.
+    pub reconcile_every: Duration,
+}
+
+impl Default for FleetOptions {
+    fn default() -> Self {
+        Self {
+            backoff: Backoff::new(Duration::from_secs(1), Duration::from_secs(30)),
+            reconcile_every: Duration::from_secs(300),
+        }
+    }
+}
+
 /// Every host and its supervisor. One per server.
 pub struct HostFleet {
-    store: Arc<dyn HostRepository>,
+    store: Arc<dyn Store>,
     registry: Arc<Registry>,
     bus: EventBus,
-    backoff: Backoff,
+    options: FleetOptions,
     supervisors: Mutex<HashMap<HostId, HostSupervisor>>,
     reports: mpsc::UnboundedSender<Report>,
 }
@@ -50,33 +68,28 @@ impl HostFleet {
     /// Loads every host and starts its supervisor: hosts the user left connected reconnect,
     /// hosts the user disconnected stay disconnected.
     pub async fn start(
-        store: Arc<dyn HostRepository>,
+        store: Arc<dyn Store>,
         registry: Arc<Registry>,
         bus: EventBus,
     ) -> Result<Arc<Self>, EngineError> {
-        Self::start_with_backoff(
-            store,
-            registry,
-            bus,
-            Backoff::new(Duration::from_secs(1), Duration::from_secs(30)),
-        )
-        .await
+        Self::start_with(store, registry, bus, FleetOptions::default()).await
     }
 
-    /// [`HostFleet::start`] with a custom reconnect backoff.
-    pub async fn start_with_backoff(
-        store: Arc<dyn HostRepository>,
+    /// [`HostFleet::start`] with custom tunables.
+    pub async fn start_with(
+        store: Arc<dyn Store>,
         registry: Arc<Registry>,
         bus: EventBus,
-        backoff: Backoff,
+        options: FleetOptions,
     ) -> Result<Arc<Self>, EngineError> {
         let (reports, rx) = mpsc::unbounded_channel();
-        tokio::spawn(state_recorder::run(Arc::clone(&store), bus.clone(), rx));
+        let hosts: Arc<dyn HostRepository> = store.clone();
+        tokio::spawn(state_recorder::run(hosts, bus.clone(), rx));
         let fleet = Arc::new(Self {
             store,
             registry,
             bus,
-            backoff,
+            options,
             supervisors: Mutex::new(HashMap::new()),
             reports,
         });
@@ -101,14 +114,14 @@ impl HostFleet {
             key_file: host.key_file.as_ref().map(PathBuf::from),
             accepted_host_key: host.host_key.as_ref().map(|k| k.fingerprint.clone()),
         };
-        let sup = HostSupervisor::spawn(
-            host.id,
-            spec,
-            host.auto_connect,
+        let parts = SupervisorParts {
             connector,
-            self.reports.clone(),
-            self.backoff.clone(),
-        );
+            reports: self.reports.clone(),
+            backoff: self.options.backoff.clone(),
+            sync: InventorySync::new(host.id, Arc::clone(&self.store), self.bus.clone()),
+            reconcile_every: self.options.reconcile_every,
+        };
+        let sup = HostSupervisor::spawn(host.id, spec, host.auto_connect, parts);
         if let Some(old) = self.supervisors.lock().await.insert(host.id, sup) {
             old.stop().await;
         }
@@ -350,6 +363,20 @@ impl HostFleet {
                 ))
                 .into())
             })
+    }
+
+    /// Re-reads a connected host's whole inventory now (in the background).
+    pub async fn resync(&self, id: HostId) -> Result<Host, EngineError> {
+        let host = self.get(id).await?;
+        if let Some(sup) = self.supervisors.lock().await.get(&id) {
+            sup.send(Command::Resync);
+        }
+        Ok(host)
+    }
+
+    /// The store, for read-only use cases built next to the fleet.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
     }
 
     /// Stops every supervisor (closing connections).

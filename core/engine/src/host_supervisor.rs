@@ -1,14 +1,15 @@
 //! One task per host that owns its connection: connects in the background, notices drops
 //! (close callback, keepalive) and reconnects with exponential backoff.
 
-use crate::Backoff;
 use crate::state_recorder::Report;
+use crate::{Backoff, InventorySync};
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use virtumancer_drivers::{ConnectSpec, HostConnection, HostConnector};
+use virtumancer_drivers::{ConnectSpec, HostConnection, HostConnector, InventoryEvent};
 use virtumancer_model::{HostId, HostState};
 use virtumancer_store::HostStateRecord;
 
@@ -24,8 +25,24 @@ pub(crate) enum Command {
     Disconnect,
     /// URI or keys changed: drop the connection and use this spec from now on.
     Reconfigure(ConnectSpec),
+    /// Re-read the whole inventory now (the user's resync).
+    Resync,
     /// The host is being deleted or the server stops.
     Stop,
+}
+
+/// What a supervisor works with.
+pub(crate) struct SupervisorParts {
+    /// Opens the connection.
+    pub connector: Arc<dyn HostConnector>,
+    /// Where state changes go.
+    pub reports: mpsc::UnboundedSender<Report>,
+    /// Reconnect backoff.
+    pub backoff: Backoff,
+    /// Inventory sync of this host.
+    pub sync: InventorySync,
+    /// Full re-read interval while connected.
+    pub reconcile_every: Duration,
 }
 
 /// Handle to a running supervisor task.
@@ -41,11 +58,16 @@ impl HostSupervisor {
         host_id: HostId,
         spec: ConnectSpec,
         want_connected: bool,
-        connector: Arc<dyn HostConnector>,
-        reports: mpsc::UnboundedSender<Report>,
-        backoff: Backoff,
+        with: SupervisorParts,
     ) -> Self {
         let (commands, rx) = mpsc::unbounded_channel();
+        let SupervisorParts {
+            connector,
+            reports,
+            backoff,
+            sync,
+            reconcile_every,
+        } = with;
         let run = Run {
             host_id,
             spec,
@@ -54,6 +76,8 @@ impl HostSupervisor {
             reports,
             backoff,
             commands: rx,
+            sync,
+            reconcile_every,
         };
         let task = tokio::spawn(run.run());
         Self { commands, task }
@@ -90,6 +114,8 @@ struct Run {
     reports: mpsc::UnboundedSender<Report>,
     backoff: Backoff,
     commands: mpsc::UnboundedReceiver<Command>,
+    sync: InventorySync,
+    reconcile_every: Duration,
 }
 
 impl Run {
@@ -111,6 +137,8 @@ impl Run {
     fn apply(&mut self, cmd: Option<Command>) -> Wake {
         match cmd {
             None | Some(Command::Stop) => return Wake::Stop,
+            // Nothing to re-read while not connected; the next connection syncs anyway.
+            Some(Command::Resync) => {}
             Some(Command::Connect) => {
                 self.want = true;
                 self.backoff.reset();
@@ -217,6 +245,14 @@ impl Run {
             record,
         });
         let mut closed = conn.closed();
+        let mut events = conn.events();
+        let mut events_open = true;
+        self.full_sync(conn.as_ref(), "connect").await;
+        let mut reconcile = tokio::time::interval_at(
+            tokio::time::Instant::now() + self.reconcile_every,
+            self.reconcile_every,
+        );
+        reconcile.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 // Map inside the future so the watch guard is released before the next await.
@@ -228,9 +264,27 @@ impl Run {
                     conn.close().await;
                     return Served::Lost(format!("connection lost: {why}"));
                 }
+                ev = events.recv(), if events_open => match ev {
+                    Ok(InventoryEvent::VmChanged { uuid } | InventoryEvent::VmRemoved { uuid }) => {
+                        if let Err(e) = self.sync.vm(conn.as_ref(), &uuid).await {
+                            tracing::warn!(host = %self.host_id, %uuid, error = %e, "syncing a VM after an event failed");
+                        }
+                    }
+                    Ok(InventoryEvent::NetworksChanged | InventoryEvent::StoragePoolsChanged) => {
+                        self.full_sync(conn.as_ref(), "network or pool event").await;
+                    }
+                    // Missed events: only a full pass is sure to catch up.
+                    Err(RecvError::Lagged(_)) => self.full_sync(conn.as_ref(), "missed events").await,
+                    Err(RecvError::Closed) => events_open = false,
+                },
+                _ = reconcile.tick() => self.full_sync(conn.as_ref(), "periodic reconcile").await,
                 cmd = self.commands.recv() => {
                     // Already connected: "connect" has nothing to do.
                     if matches!(cmd, Some(Command::Connect)) {
+                        continue;
+                    }
+                    if matches!(cmd, Some(Command::Resync)) {
+                        self.full_sync(conn.as_ref(), "user resync").await;
                         continue;
                     }
                     conn.close().await;
@@ -239,6 +293,20 @@ impl Run {
                         Wake::Retry => Served::Released,
                     };
                 }
+            }
+        }
+    }
+}
+
+impl Run {
+    /// A full inventory pass; failures are logged (the next pass or reconnect retries).
+    async fn full_sync(&self, conn: &dyn HostConnection, why: &str) {
+        match self.sync.full(conn).await {
+            Ok(r) => {
+                tracing::info!(host = %self.host_id, why, vms = r.vms_seen, changed = r.vms_changed, rows = r.rows_written, "inventory synced")
+            }
+            Err(e) => {
+                tracing::warn!(host = %self.host_id, why, error = %e, "inventory sync failed")
             }
         }
     }

@@ -6,15 +6,18 @@
 //! about HTTP.
 
 mod backoff;
+mod config_hash;
 mod engine_error;
 mod event_bus;
 mod host_fleet;
 mod host_requests;
 mod host_supervisor;
+mod inventory_sync;
 mod state_recorder;
 
 pub use backoff::Backoff;
 pub use engine_error::EngineError;
 pub use event_bus::EventBus;
-pub use host_fleet::{ConnectionTest, HostFleet};
+pub use host_fleet::{ConnectionTest, FleetOptions, HostFleet};
 pub use host_requests::{HostChanges, NewHost, TestRequest};
+pub use inventory_sync::{InventorySync, SyncReport};

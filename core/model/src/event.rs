@@ -25,6 +25,21 @@ pub enum Event {
         #[serde(rename = "hostId")]
         host_id: HostId,
     },
+    /// A host's inventory changed (sync or libvirt event): refetch what is shown.
+    InventoryChanged {
+        /// The host.
+        #[serde(rename = "hostId")]
+        host_id: HostId,
+        /// VMs added, changed, gone or re-stated (at most 100 ids; see `vmCount`).
+        #[serde(rename = "vmIds")]
+        vm_ids: Vec<crate::VmId>,
+        /// How many VMs changed in all.
+        #[serde(rename = "vmCount")]
+        vm_count: usize,
+        /// Networks or pools changed too.
+        #[serde(rename = "otherChanges")]
+        other_changes: bool,
+    },
     /// A host's connection state changed.
     HostState {
         /// The host.
@@ -45,6 +60,8 @@ pub enum Event {
 pub enum Topic {
     /// Host added/changed/removed and host state events.
     Hosts,
+    /// Inventory changes (VMs, networks, pools).
+    Inventory,
 }
 
 impl Event {
@@ -54,6 +71,7 @@ impl Event {
             Self::HostUpserted { .. } | Self::HostRemoved { .. } | Self::HostState { .. } => {
                 Topic::Hosts
             }
+            Self::InventoryChanged { .. } => Topic::Inventory,
         }
     }
 }

@@ -13,16 +13,18 @@ mod ids;
 mod name;
 mod network_inventory;
 mod power_state;
+mod vm;
 mod vm_inventory;
 
 pub use event::{Event, Topic};
 pub use host::{Host, HostKey, HostState};
 pub use host_facts::{HostFacts, format_libvirt_version};
 pub use host_uri::{HostUri, HostUriError, Transport};
-pub use ids::HostId;
+pub use ids::{HostId, VmId};
 pub use name::{NameError, ResourceName};
 pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
 };
 pub use power_state::PowerState;
+pub use vm::{Vm, VmDetail};
 pub use vm_inventory::{DiskInventory, GraphicsInventory, NicInventory, VmInventory};

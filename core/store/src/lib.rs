@@ -5,16 +5,26 @@
 
 mod error;
 mod host_repository;
+mod inventory_repository;
+mod sqlite_inventory;
 mod sqlite_store;
 
 pub use error::StoreError;
 pub use host_repository::{HostConfig, HostRepository, HostStateRecord};
+pub use inventory_repository::{
+    HashedItem, InventoryBatch, InventoryRepository, VmPage, VmQuery, VmSort, VmSyncState,
+};
 pub use sqlite_store::SqliteStore;
+
+/// Every repository of one database.
+pub trait Store: HostRepository + InventoryRepository {}
+
+impl<T: HostRepository + InventoryRepository> Store for T {}
 
 use std::sync::Arc;
 
 /// Opens the store named by `url` (`sqlite:path?mode=rwc`, `sqlite::memory:`) and migrates it.
-pub async fn open(url: &str) -> Result<Arc<dyn HostRepository>, StoreError> {
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         return Err(StoreError::Unsupported(
             "PostgreSQL support is not built yet (planned for scale-out); use a sqlite: URL".into(),

@@ -14,7 +14,7 @@ use virtumancer_model::{Host, HostFacts, HostId, HostKey, HostState};
 /// Repositories on one SQLite database file (WAL mode).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 /// Every column of `hosts`, in the order `host_from_row` reads them.

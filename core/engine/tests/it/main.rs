@@ -3,13 +3,14 @@
 
 mod fleet;
 mod supervisor;
+mod sync;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 use virtumancer_drivers::Registry;
-use virtumancer_engine::{Backoff, EventBus, HostFleet};
+use virtumancer_engine::{Backoff, EventBus, FleetOptions, HostFleet};
 use virtumancer_model::{Event, HostId, HostState};
 use virtumancer_plugin_libvirt as _;
 
@@ -33,8 +34,11 @@ pub async fn start_in(dir: tempfile::TempDir) -> Env {
     let store = virtumancer_store::open(&url).await.unwrap();
     let bus = EventBus::new();
     let events = bus.subscribe();
-    let backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(2));
-    let fleet = HostFleet::start_with_backoff(store, registry(dir.path()), bus, backoff)
+    let options = FleetOptions {
+        backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(2)),
+        ..FleetOptions::default()
+    };
+    let fleet = HostFleet::start_with(store, registry(dir.path()), bus, options)
         .await
         .unwrap();
     Env { dir, fleet, events }

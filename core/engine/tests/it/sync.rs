@@ -1,0 +1,230 @@
+//! Inventory sync on libvirt's test driver and real SQLite files.
+
+use crate::{registry, start, wait_state};
+use std::sync::Arc;
+use std::time::Duration;
+use virtumancer_drivers::{ConnectSpec, HostConnection};
+use virtumancer_engine::{EventBus, InventorySync, NewHost};
+use virtumancer_model::{HostId, HostState, HostUri, PowerState};
+use virtumancer_store::{HostConfig, Store, VmQuery};
+
+async fn store_with_host(dir: &std::path::Path) -> (Arc<dyn Store>, HostId) {
+    let store = virtumancer_store::open(&format!("sqlite:{}", dir.join("v.db").display()))
+        .await
+        .unwrap();
+    let id = HostId::new();
+    let cfg = HostConfig {
+        name: "h".into(),
+        uri: "test:///default".into(),
+        key_file: None,
+        host_key: None,
+    };
+    store.insert_host(id, &cfg, false).await.unwrap();
+    (store, id)
+}
+
+async fn open(dir: &std::path::Path, uri: &str) -> Box<dyn HostConnection> {
+    let reg = registry(dir);
+    let uri = HostUri::parse(uri).unwrap();
+    reg.host_connector(&uri)
+        .unwrap()
+        .open(&ConnectSpec::plain(uri))
+        .await
+        .unwrap()
+}
+
+fn all() -> VmQuery {
+    VmQuery {
+        include_gone: true,
+        include_dismissed: true,
+        limit: 1000,
+        ..VmQuery::default()
+    }
+}
+
+#[tokio::test]
+async fn full_sync_records_everything_and_a_no_change_resync_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, host) = store_with_host(dir.path()).await;
+    let conn = open(dir.path(), "test:///default").await;
+    let bus = EventBus::new();
+    let mut events = bus.subscribe();
+    let sync = InventorySync::new(host, Arc::clone(&store), bus);
+
+    let first = sync.full(conn.as_ref()).await.unwrap();
+    assert_eq!((first.vms_seen, first.vms_changed), (1, 1));
+    assert!(
+        first.rows_written >= 5,
+        "vm + disk + attachment + nic + network + pool rows: {first:?}"
+    );
+    let ev = events.try_recv().expect("an inventoryChanged event");
+    assert!(
+        matches!(
+            ev,
+            virtumancer_model::Event::InventoryChanged {
+                vm_count: 1,
+                other_changes: true,
+                ..
+            }
+        ),
+        "{ev:?}"
+    );
+
+    let page = store.list_vms(&all()).await.unwrap();
+    assert_eq!(page.total, 1);
+    let vm = &page.items[0];
+    assert_eq!(
+        (vm.name.as_str(), vm.state, vm.managed, vm.gone_at),
+        ("test", PowerState::Running, false, None)
+    );
+    let detail = store.get_vm(vm.id).await.unwrap().unwrap();
+    assert_eq!(
+        detail.disks[0].source_path.as_deref(),
+        Some("/guest/diskimage1")
+    );
+    assert_eq!(detail.nics[0].network.as_deref(), Some("default"));
+
+    let again = sync.full(conn.as_ref()).await.unwrap();
+    assert_eq!(
+        (again.vms_changed, again.rows_written),
+        (0, 0),
+        "nothing changed, nothing written"
+    );
+    assert!(events.try_recv().is_err(), "no event for a no-change sync");
+    assert_eq!(
+        store.list_vms(&all()).await.unwrap().items[0].updated_at,
+        vm.updated_at
+    );
+    conn.close().await;
+}
+
+#[tokio::test]
+async fn vanished_vms_are_marked_gone_not_deleted_and_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, host) = store_with_host(dir.path()).await;
+    let conn = open(dir.path(), "test:///default").await;
+    let sync = InventorySync::new(host, Arc::clone(&store), EventBus::new());
+    let mut inv = conn.inventory().snapshot().await.unwrap();
+    sync.apply_snapshot(inv.clone()).await.unwrap();
+    let id = store.list_vms(&all()).await.unwrap().items[0].id;
+    store.set_managed(&[id], true).await.unwrap();
+
+    let vm = inv.vms.pop().unwrap();
+    let gone = sync.apply_snapshot(inv.clone()).await.unwrap();
+    assert_eq!((gone.vms_changed, gone.rows_written), (1, 1));
+    let stored = store
+        .get_vm(id)
+        .await
+        .unwrap()
+        .expect("kept with its history");
+    assert!(stored.vm.gone_at.is_some());
+    assert!(stored.vm.managed, "managed mark survives");
+    assert_eq!(stored.disks.len(), 1, "hardware kept");
+    assert!(
+        store
+            .list_vms(&VmQuery {
+                limit: 10,
+                ..VmQuery::default()
+            })
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
+        "hidden by default"
+    );
+    assert_eq!(
+        sync.apply_snapshot(inv.clone()).await.unwrap().rows_written,
+        0,
+        "already gone: nothing to write"
+    );
+
+    inv.vms.push(vm.clone());
+    sync.apply_snapshot(inv.clone()).await.unwrap();
+    let back = store.get_vm(id).await.unwrap().unwrap();
+    assert_eq!(
+        (back.vm.gone_at, back.vm.id),
+        (None, id),
+        "same record, not a new one"
+    );
+
+    // A state change alone rewrites one row; a config change rewrites the VM and its children.
+    inv.vms[0].state = PowerState::Paused;
+    assert_eq!(
+        sync.apply_snapshot(inv.clone()).await.unwrap().rows_written,
+        1
+    );
+    inv.vms[0].memory_bytes *= 2;
+    let changed = sync.apply_snapshot(inv.clone()).await.unwrap();
+    assert!(changed.rows_written > 1);
+    assert_eq!(
+        store.get_vm(id).await.unwrap().unwrap().vm.memory_bytes,
+        vm.memory_bytes * 2
+    );
+    conn.close().await;
+}
+
+#[tokio::test]
+async fn a_failed_read_applies_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, host) = store_with_host(dir.path()).await;
+    let conn = open(dir.path(), "test:///default").await;
+    let sync = InventorySync::new(host, Arc::clone(&store), EventBus::new());
+    conn.close().await;
+    assert!(
+        sync.full(conn.as_ref()).await.is_err(),
+        "a closed connection cannot be read"
+    );
+    assert_eq!(store.list_vms(&all()).await.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn a_connected_host_is_synced_and_its_vms_are_discovered() {
+    let mut env = start().await;
+    let h = env
+        .fleet
+        .add(NewHost {
+            name: "t".into(),
+            uri: "test:///default".into(),
+            auto_connect: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    wait_state(
+        &mut env.events,
+        h.id,
+        HostState::Connected,
+        Duration::from_secs(20),
+    )
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        match tokio::time::timeout_at(deadline, env.events.recv())
+            .await
+            .expect("no inventory event")
+            .unwrap()
+        {
+            virtumancer_model::Event::InventoryChanged { host_id, .. } if host_id == h.id => break,
+            _ => {}
+        }
+    }
+    let page = env
+        .fleet
+        .store()
+        .list_vms(&VmQuery {
+            managed: Some(false),
+            limit: 50,
+            ..VmQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>(),
+        ["test"]
+    );
+    assert_eq!(page.items[0].host_name, "t");
+    env.fleet.shutdown().await;
+}

@@ -1,0 +1,82 @@
+//! VMs as Virtumancer records them.
+
+use crate::{DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, VmId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A VM found on a host: discovered until imported, then managed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Vm {
+    /// Virtumancer's id.
+    pub id: VmId,
+    /// The host it was found on.
+    pub host_id: HostId,
+    /// That host's name.
+    pub host_name: String,
+    /// Hypervisor UUID.
+    pub uuid: String,
+    /// Hypervisor name.
+    pub name: String,
+    /// Short description.
+    pub title: Option<String>,
+    /// Long description.
+    pub description: Option<String>,
+    /// Power state at the last sync or event.
+    pub state: PowerState,
+    /// Persistent definition (false: transient).
+    pub persistent: bool,
+    /// Imported into Virtumancer's management.
+    pub managed: bool,
+    /// Hidden from the discovered list by the user.
+    pub dismissed: bool,
+    /// Maximum vCPUs.
+    pub vcpus: u32,
+    /// vCPUs online at boot.
+    pub current_vcpus: u32,
+    /// Memory at boot, bytes.
+    pub memory_bytes: u64,
+    /// Balloon target, bytes.
+    pub current_memory_bytes: u64,
+    /// `bios` or `efi`.
+    pub firmware: String,
+    /// `hvm`, `linux`, `exe`.
+    pub os_type: String,
+    /// Hash of the normalized configuration; changes when the VM's config changes.
+    pub config_hash: String,
+    /// When the VM vanished from its host; `None` while it exists.
+    pub gone_at: Option<DateTime<Utc>>,
+    /// When it was last seen on its host.
+    pub last_seen_at: DateTime<Utc>,
+    /// First recorded.
+    pub created_at: DateTime<Utc>,
+    /// Last changed in the database.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A VM with all its normalized hardware.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VmDetail {
+    /// The VM.
+    pub vm: Vm,
+    /// Hot-plug memory ceiling, bytes.
+    pub max_memory_bytes: Option<u64>,
+    /// Guest architecture.
+    pub arch: Option<String>,
+    /// Machine type.
+    pub machine: Option<String>,
+    /// CPU mode.
+    pub cpu_mode: Option<String>,
+    /// CPU model.
+    pub cpu_model: Option<String>,
+    /// Boot devices in order.
+    pub boot_devices: Vec<String>,
+    /// Disks with sizes.
+    pub disks: Vec<DiskInventory>,
+    /// Network interfaces with portgroups and VLANs.
+    pub nics: Vec<NicInventory>,
+    /// Graphical consoles.
+    pub graphics: Vec<GraphicsInventory>,
+}

@@ -1,0 +1,145 @@
+//! The repository of the normalized inventory (VMs, disks, NICs, networks, pools).
+
+use crate::StoreError;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use virtumancer_model::{
+    HostId, NetworkInventory, PowerState, StoragePoolInventory, Vm, VmDetail, VmId, VmInventory,
+};
+
+/// What sync needs to know about a stored VM to decide whether to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmSyncState {
+    /// Our id.
+    pub id: VmId,
+    /// Hypervisor UUID.
+    pub uuid: String,
+    /// Stored config hash.
+    pub config_hash: String,
+    /// Stored power state.
+    pub state: PowerState,
+    /// Marked gone.
+    pub gone: bool,
+}
+
+/// A hashed item (network or pool) as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashedItem {
+    /// Hypervisor UUID.
+    pub uuid: String,
+    /// Stored config hash.
+    pub config_hash: String,
+}
+
+/// Everything one sync pass changes for one host, applied in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct InventoryBatch {
+    /// VMs seen for the first time (discovered, not managed).
+    pub insert_vms: Vec<(VmId, VmInventory, String)>,
+    /// VMs whose configuration changed (or that came back after being gone).
+    pub update_vms: Vec<(VmId, VmInventory, String)>,
+    /// VMs whose only change is the power state.
+    pub state_changes: Vec<(VmId, PowerState)>,
+    /// VMs that vanished from the host.
+    pub gone_vms: Vec<VmId>,
+    /// Networks to insert or replace, with their hash.
+    pub upsert_networks: Vec<(NetworkInventory, String)>,
+    /// UUIDs of networks that vanished.
+    pub remove_networks: Vec<String>,
+    /// Pools to insert or replace, with their hash.
+    pub upsert_pools: Vec<(StoragePoolInventory, String)>,
+    /// UUIDs of pools that vanished.
+    pub remove_pools: Vec<String>,
+}
+
+impl InventoryBatch {
+    /// Whether the batch would write nothing.
+    pub fn is_empty(&self) -> bool {
+        self.insert_vms.is_empty()
+            && self.update_vms.is_empty()
+            && self.state_changes.is_empty()
+            && self.gone_vms.is_empty()
+            && self.upsert_networks.is_empty()
+            && self.remove_networks.is_empty()
+            && self.upsert_pools.is_empty()
+            && self.remove_pools.is_empty()
+    }
+}
+
+/// Which VMs to list.
+#[derive(Debug, Clone, Default)]
+pub struct VmQuery {
+    /// Only this host.
+    pub host: Option<HostId>,
+    /// Only managed (`Some(true)`) or only discovered (`Some(false)`).
+    pub managed: Option<bool>,
+    /// Include dismissed VMs (discovered list hides them by default).
+    pub include_dismissed: bool,
+    /// Include VMs marked gone.
+    pub include_gone: bool,
+    /// Only this power state.
+    pub state: Option<PowerState>,
+    /// Case-insensitive substring of the name, or a UUID prefix.
+    pub search: Option<String>,
+    /// Sort order.
+    pub sort: VmSort,
+    /// Zero-based offset.
+    pub offset: u32,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// Sort orders of VM lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VmSort {
+    /// By name (then host).
+    #[default]
+    Name,
+    /// By name, descending.
+    NameDesc,
+    /// By host name, then VM name.
+    Host,
+    /// By state, then name.
+    State,
+    /// Newest first.
+    Created,
+    /// By memory, largest first.
+    Memory,
+}
+
+/// A page of VMs and the total matching the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VmPage {
+    /// This page.
+    pub items: Vec<Vm>,
+    /// All matching VMs.
+    pub total: u64,
+}
+
+/// The inventory in the database. `apply` is one transaction: a sync is never half-applied.
+#[async_trait]
+pub trait InventoryRepository: Send + Sync {
+    /// Stored VMs of a host, for diffing.
+    async fn vm_sync_states(&self, host: HostId) -> Result<Vec<VmSyncState>, StoreError>;
+    /// Stored network hashes of a host.
+    async fn network_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError>;
+    /// Stored pool hashes of a host.
+    async fn pool_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError>;
+    /// Applies a batch atomically and records the sync time; returns inventory rows written.
+    async fn apply(
+        &self,
+        host: HostId,
+        batch: &InventoryBatch,
+        synced_at: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
+    /// A page of VMs.
+    async fn list_vms(&self, query: &VmQuery) -> Result<VmPage, StoreError>;
+    /// One VM with its hardware.
+    async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError>;
+    /// Marks VMs managed (import) or discovered; returns the ids that exist.
+    async fn set_managed(&self, ids: &[VmId], managed: bool) -> Result<Vec<VmId>, StoreError>;
+    /// Marks every discovered, present VM of a host managed; returns their ids.
+    async fn import_all(&self, host: HostId) -> Result<Vec<VmId>, StoreError>;
+    /// Hides (or shows again) discovered VMs; returns the ids that exist.
+    async fn set_dismissed(&self, ids: &[VmId], dismissed: bool) -> Result<Vec<VmId>, StoreError>;
+}

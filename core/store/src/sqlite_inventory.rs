@@ -1,0 +1,712 @@
+//! The SQLite implementation of the inventory repository.
+
+use crate::inventory_repository::{
+    HashedItem, InventoryBatch, InventoryRepository, VmPage, VmQuery, VmSort, VmSyncState,
+};
+use crate::{SqliteStore, StoreError};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+use virtumancer_model::{
+    DiskInventory, GraphicsInventory, HostId, NetworkInventory, NicInventory, PowerState,
+    StoragePoolInventory, Vm, VmDetail, VmId, VmInventory,
+};
+
+type Tx<'a> = Transaction<'a, Sqlite>;
+
+fn corrupt(column: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        column,
+        message: e.to_string(),
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serializing plain data cannot fail")
+}
+
+/// The identity of a disk's storage object, shared by every VM that attaches it; `None` for
+/// an empty drive.
+fn source_key(d: &DiskInventory) -> Option<String> {
+    if let Some(p) = &d.source_path {
+        return Some(p.clone());
+    }
+    if let (Some(pool), Some(vol)) = (&d.pool, &d.volume) {
+        return Some(format!("volume:{pool}/{vol}"));
+    }
+    d.protocol
+        .as_ref()
+        .map(|p| format!("{p}:{}", d.remote_name.as_deref().unwrap_or("")))
+}
+
+async fn insert_children(
+    tx: &mut Tx<'_>,
+    host: HostId,
+    vm: VmId,
+    inv: &VmInventory,
+) -> Result<u64, StoreError> {
+    let mut rows = 0;
+    for (i, d) in inv.disks.iter().enumerate() {
+        let disk_id: Option<i64> = match source_key(d) {
+            Some(key) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO disks (host_id, source_key, kind, source_path, pool, volume, protocol, remote_name, format, \
+                     capacity_bytes, allocation_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT (host_id, source_key) DO UPDATE SET kind = excluded.kind, source_path = excluded.source_path, \
+                     pool = excluded.pool, volume = excluded.volume, protocol = excluded.protocol, remote_name = excluded.remote_name, \
+                     format = excluded.format, capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes \
+                     RETURNING id",
+                )
+                .bind(host.to_string())
+                .bind(key)
+                .bind(&d.kind)
+                .bind(&d.source_path)
+                .bind(&d.pool)
+                .bind(&d.volume)
+                .bind(&d.protocol)
+                .bind(&d.remote_name)
+                .bind(&d.format)
+                .bind(d.capacity_bytes.map(|v| v as i64))
+                .bind(d.allocation_bytes.map(|v| v as i64))
+                .fetch_one(&mut **tx)
+                .await?;
+                rows += 1;
+                Some(id)
+            }
+            None => None,
+        };
+        sqlx::query(
+            "INSERT INTO disk_attachments (vm_id, ordinal, disk_id, device, target, bus, readonly, shareable, boot_order, serial) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(vm.to_string())
+        .bind(i as i64)
+        .bind(disk_id)
+        .bind(&d.device)
+        .bind(&d.target)
+        .bind(&d.bus)
+        .bind(d.readonly)
+        .bind(d.shareable)
+        .bind(d.boot_order.map(i64::from))
+        .bind(&d.serial)
+        .execute(&mut **tx)
+        .await?;
+        rows += 1;
+    }
+    for (i, n) in inv.nics.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO nics (vm_id, ordinal, kind, mac, model, network, bridge, portgroup, source_dev, source_mode, vlan_tags, \
+             trunk, native_vlan, virtualport_type, interface_id, target_dev, link_state) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(vm.to_string())
+        .bind(i as i64)
+        .bind(&n.kind)
+        .bind(&n.mac)
+        .bind(&n.model)
+        .bind(&n.network)
+        .bind(&n.bridge)
+        .bind(&n.portgroup)
+        .bind(&n.source_dev)
+        .bind(&n.source_mode)
+        .bind(json(&n.vlan_tags))
+        .bind(n.trunk)
+        .bind(n.native_vlan.map(i64::from))
+        .bind(&n.virtualport_type)
+        .bind(&n.interface_id)
+        .bind(&n.target_dev)
+        .bind(&n.link_state)
+        .execute(&mut **tx)
+        .await?;
+        rows += 1;
+    }
+    for (i, g) in inv.graphics.iter().enumerate() {
+        sqlx::query("INSERT INTO graphics (vm_id, ordinal, kind, port, autoport, listen, has_password) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(vm.to_string())
+            .bind(i as i64)
+            .bind(&g.kind)
+            .bind(g.port)
+            .bind(g.autoport)
+            .bind(&g.listen)
+            .bind(g.has_password)
+            .execute(&mut **tx)
+            .await?;
+        rows += 1;
+    }
+    Ok(rows)
+}
+
+async fn delete_children(tx: &mut Tx<'_>, vm: VmId) -> Result<u64, StoreError> {
+    let mut rows = 0;
+    for sql in [
+        "DELETE FROM disk_attachments WHERE vm_id = ?",
+        "DELETE FROM nics WHERE vm_id = ?",
+        "DELETE FROM graphics WHERE vm_id = ?",
+    ] {
+        rows += sqlx::query(sql)
+            .bind(vm.to_string())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(rows)
+}
+
+async fn upsert_network(
+    tx: &mut Tx<'_>,
+    host: HostId,
+    n: &NetworkInventory,
+    hash: &str,
+) -> Result<u64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO networks (host_id, uuid, name, forward_mode, bridge, virtualport_type, active, autostart, ip_ranges, config_hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host_id, uuid) DO UPDATE SET name = excluded.name, \
+         forward_mode = excluded.forward_mode, bridge = excluded.bridge, virtualport_type = excluded.virtualport_type, \
+         active = excluded.active, autostart = excluded.autostart, ip_ranges = excluded.ip_ranges, config_hash = excluded.config_hash \
+         RETURNING id",
+    )
+    .bind(host.to_string())
+    .bind(&n.uuid)
+    .bind(&n.name)
+    .bind(&n.forward_mode)
+    .bind(&n.bridge)
+    .bind(&n.virtualport_type)
+    .bind(n.active)
+    .bind(n.autostart)
+    .bind(json(&n.ip_ranges))
+    .bind(hash)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut rows = 1 + sqlx::query("DELETE FROM portgroups WHERE network_id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    for p in &n.portgroups {
+        sqlx::query("INSERT INTO portgroups (network_id, name, is_default, vlan_tags, trunk, native_vlan) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(id)
+            .bind(&p.name)
+            .bind(p.is_default)
+            .bind(json(&p.vlan_tags))
+            .bind(p.trunk)
+            .bind(p.native_vlan.map(i64::from))
+            .execute(&mut **tx)
+            .await?;
+        rows += 1;
+    }
+    Ok(rows)
+}
+
+async fn upsert_pool(
+    tx: &mut Tx<'_>,
+    host: HostId,
+    p: &StoragePoolInventory,
+    hash: &str,
+) -> Result<u64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO storage_pools (host_id, uuid, name, kind, active, autostart, path, capacity_bytes, allocation_bytes, \
+         available_bytes, config_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host_id, uuid) DO UPDATE SET \
+         name = excluded.name, kind = excluded.kind, active = excluded.active, autostart = excluded.autostart, path = excluded.path, \
+         capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes, \
+         available_bytes = excluded.available_bytes, config_hash = excluded.config_hash RETURNING id",
+    )
+    .bind(host.to_string())
+    .bind(&p.uuid)
+    .bind(&p.name)
+    .bind(&p.kind)
+    .bind(p.active)
+    .bind(p.autostart)
+    .bind(&p.path)
+    .bind(p.capacity_bytes.map(|v| v as i64))
+    .bind(p.allocation_bytes.map(|v| v as i64))
+    .bind(p.available_bytes.map(|v| v as i64))
+    .bind(hash)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut rows = 1 + sqlx::query("DELETE FROM volumes WHERE pool_id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    for v in &p.volumes {
+        sqlx::query(
+            "INSERT INTO volumes (pool_id, name, vol_key, path, format, capacity_bytes, allocation_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&v.name)
+        .bind(&v.key)
+        .bind(&v.path)
+        .bind(&v.format)
+        .bind(v.capacity_bytes as i64)
+        .bind(v.allocation_bytes.map(|a| a as i64))
+        .execute(&mut **tx)
+        .await?;
+        rows += 1;
+    }
+    Ok(rows)
+}
+
+/// Binds the columns of `vms` shared by insert and update, in this order: name, title,
+/// description, state, persistent, vcpus, current_vcpus, memory_bytes, current_memory_bytes,
+/// max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, boot_devices, config_hash.
+macro_rules! bind_vm_columns {
+    ($q:expr, $v:expr, $hash:expr) => {
+        $q.bind(&$v.name)
+            .bind(&$v.title)
+            .bind(&$v.description)
+            .bind($v.state.as_str())
+            .bind($v.persistent)
+            .bind(i64::from($v.vcpus))
+            .bind(i64::from($v.current_vcpus))
+            .bind($v.memory_bytes as i64)
+            .bind($v.current_memory_bytes as i64)
+            .bind($v.max_memory_bytes.map(|m| m as i64))
+            .bind(&$v.firmware)
+            .bind(&$v.os_type)
+            .bind(&$v.arch)
+            .bind(&$v.machine)
+            .bind(&$v.cpu_mode)
+            .bind(&$v.cpu_model)
+            .bind(json(&$v.boot_devices))
+            .bind($hash)
+    };
+}
+
+/// `SELECT <vm columns + host name> FROM vms JOIN hosts …` as one static string.
+macro_rules! select_vms {
+    ($tail:literal) => {
+        concat!(
+            "SELECT v.id, v.host_id, h.name AS host_name, v.uuid, v.name, v.title, v.description, v.state, v.persistent, ",
+            "v.managed, v.dismissed, v.vcpus, v.current_vcpus, v.memory_bytes, v.current_memory_bytes, v.firmware, v.os_type, ",
+            "v.config_hash, v.gone_at, v.last_seen_at, v.created_at, v.updated_at, h.last_synced_at, v.max_memory_bytes, ",
+            "v.arch, v.machine, v.cpu_mode, v.cpu_model, v.boot_devices FROM vms v JOIN hosts h ON h.id = v.host_id ",
+            $tail
+        )
+    };
+}
+
+/// The filter shared by the VM list and its count (parameters ?1…?6).
+macro_rules! vm_filter {
+    () => {
+        "WHERE (?1 IS NULL OR v.host_id = ?1) AND (?2 IS NULL OR v.managed = ?2) AND (?3 OR v.dismissed = 0) \
+         AND (?4 OR v.gone_at IS NULL) AND (?5 IS NULL OR v.state = ?5) \
+         AND (?6 IS NULL OR v.name LIKE '%' || ?6 || '%' ESCAPE '\\' OR v.uuid LIKE ?6 || '%' ESCAPE '\\') "
+    };
+}
+
+fn vm_from_row(r: &SqliteRow) -> Result<Vm, StoreError> {
+    let gone_at: Option<DateTime<Utc>> = r.try_get("gone_at")?;
+    let host_synced: Option<DateTime<Utc>> = r.try_get("last_synced_at")?;
+    let seen: DateTime<Utc> = r.try_get("last_seen_at")?;
+    let state: String = r.try_get("state")?;
+    let id: String = r.try_get("id")?;
+    let host_id: String = r.try_get("host_id")?;
+    Ok(Vm {
+        id: id.parse().map_err(|e| corrupt("vms.id", e))?,
+        host_id: host_id.parse().map_err(|e| corrupt("vms.host_id", e))?,
+        host_name: r.try_get("host_name")?,
+        uuid: r.try_get("uuid")?,
+        name: r.try_get("name")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        state: PowerState::parse(&state).ok_or_else(|| corrupt("vms.state", &state))?,
+        persistent: r.try_get("persistent")?,
+        managed: r.try_get("managed")?,
+        dismissed: r.try_get("dismissed")?,
+        vcpus: r.try_get::<i64, _>("vcpus")? as u32,
+        current_vcpus: r.try_get::<i64, _>("current_vcpus")? as u32,
+        memory_bytes: r.try_get::<i64, _>("memory_bytes")? as u64,
+        current_memory_bytes: r.try_get::<i64, _>("current_memory_bytes")? as u64,
+        firmware: r.try_get("firmware")?,
+        os_type: r.try_get("os_type")?,
+        config_hash: r.try_get("config_hash")?,
+        // A present VM was seen at its host's last sync; a gone one when it was last present.
+        last_seen_at: if gone_at.is_none() {
+            host_synced.map_or(seen, |h| h.max(seen))
+        } else {
+            seen
+        },
+        gone_at,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    s: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| corrupt(column, e))
+}
+
+#[async_trait]
+impl InventoryRepository for SqliteStore {
+    async fn vm_sync_states(&self, host: HostId) -> Result<Vec<VmSyncState>, StoreError> {
+        let rows = sqlx::query("SELECT id, uuid, config_hash, state, gone_at IS NOT NULL AS gone FROM vms WHERE host_id = ?")
+            .bind(host.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get("id")?;
+                let state: String = r.try_get("state")?;
+                Ok(VmSyncState {
+                    id: id.parse().map_err(|e| corrupt("vms.id", e))?,
+                    uuid: r.try_get("uuid")?,
+                    config_hash: r.try_get("config_hash")?,
+                    state: PowerState::parse(&state).ok_or_else(|| corrupt("vms.state", &state))?,
+                    gone: r.try_get("gone")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn network_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError> {
+        let rows = sqlx::query("SELECT uuid, config_hash FROM networks WHERE host_id = ?")
+            .bind(host.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HashedItem {
+                    uuid: r.try_get("uuid")?,
+                    config_hash: r.try_get("config_hash")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn pool_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError> {
+        let rows = sqlx::query("SELECT uuid, config_hash FROM storage_pools WHERE host_id = ?")
+            .bind(host.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HashedItem {
+                    uuid: r.try_get("uuid")?,
+                    config_hash: r.try_get("config_hash")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn apply(
+        &self,
+        host: HostId,
+        b: &InventoryBatch,
+        synced_at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut rows = 0;
+        for (id, v, hash) in &b.insert_vms {
+            let q = sqlx::query(
+                "INSERT INTO vms (name, title, description, state, persistent, vcpus, current_vcpus, memory_bytes, \
+                 current_memory_bytes, max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, boot_devices, \
+                 config_hash, id, host_id, uuid, last_seen_at, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            );
+            bind_vm_columns!(q, v, hash)
+                .bind(id.to_string())
+                .bind(host.to_string())
+                .bind(&v.uuid)
+                .bind(synced_at)
+                .bind(synced_at)
+                .bind(synced_at)
+                .execute(&mut *tx)
+                .await?;
+            rows += 1 + insert_children(&mut tx, host, *id, v).await?;
+        }
+        for (id, v, hash) in &b.update_vms {
+            let q = sqlx::query(
+                "UPDATE vms SET name = ?, title = ?, description = ?, state = ?, persistent = ?, vcpus = ?, current_vcpus = ?, \
+                 memory_bytes = ?, current_memory_bytes = ?, max_memory_bytes = ?, firmware = ?, os_type = ?, arch = ?, machine = ?, \
+                 cpu_mode = ?, cpu_model = ?, boot_devices = ?, config_hash = ?, gone_at = NULL, last_seen_at = ?, updated_at = ? \
+                 WHERE id = ?",
+            );
+            rows += bind_vm_columns!(q, v, hash)
+                .bind(synced_at)
+                .bind(synced_at)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            rows += delete_children(&mut tx, *id).await?;
+            rows += insert_children(&mut tx, host, *id, v).await?;
+        }
+        for (id, state) in &b.state_changes {
+            rows += sqlx::query(
+                "UPDATE vms SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(state.as_str())
+            .bind(synced_at)
+            .bind(synced_at)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        for id in &b.gone_vms {
+            rows += sqlx::query(
+                "UPDATE vms SET gone_at = ?, updated_at = ? WHERE id = ? AND gone_at IS NULL",
+            )
+            .bind(synced_at)
+            .bind(synced_at)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        if !b.update_vms.is_empty() {
+            // Storage objects no VM attaches any more.
+            rows += sqlx::query(
+                "DELETE FROM disks WHERE host_id = ? AND NOT EXISTS (SELECT 1 FROM disk_attachments a WHERE a.disk_id = disks.id)",
+            )
+            .bind(host.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        for (n, hash) in &b.upsert_networks {
+            rows += upsert_network(&mut tx, host, n, hash).await?;
+        }
+        for uuid in &b.remove_networks {
+            rows += sqlx::query("DELETE FROM networks WHERE host_id = ? AND uuid = ?")
+                .bind(host.to_string())
+                .bind(uuid)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        for (p, hash) in &b.upsert_pools {
+            rows += upsert_pool(&mut tx, host, p, hash).await?;
+        }
+        for uuid in &b.remove_pools {
+            rows += sqlx::query("DELETE FROM storage_pools WHERE host_id = ? AND uuid = ?")
+                .bind(host.to_string())
+                .bind(uuid)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        // The host's sync time is bookkeeping, not inventory: not counted.
+        sqlx::query("UPDATE hosts SET last_synced_at = ? WHERE id = ?")
+            .bind(synced_at)
+            .bind(host.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    async fn list_vms(&self, q: &VmQuery) -> Result<VmPage, StoreError> {
+        let search = q.search.as_ref().map(|s| {
+            s.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        });
+        let host = q.host.map(|h| h.to_string());
+        let state = q.state.map(PowerState::as_str);
+        macro_rules! page {
+            ($order:literal) => {
+                sqlx::query(concat!(
+                    select_vms!(""),
+                    vm_filter!(),
+                    $order,
+                    " LIMIT ?7 OFFSET ?8"
+                ))
+            };
+        }
+        let query = match q.sort {
+            VmSort::Name => page!("ORDER BY v.name COLLATE NOCASE, h.name, v.id"),
+            VmSort::NameDesc => page!("ORDER BY v.name COLLATE NOCASE DESC, h.name, v.id"),
+            VmSort::Host => page!("ORDER BY h.name COLLATE NOCASE, v.name COLLATE NOCASE, v.id"),
+            VmSort::State => page!("ORDER BY v.state, v.name COLLATE NOCASE, v.id"),
+            VmSort::Created => page!("ORDER BY v.created_at DESC, v.id"),
+            VmSort::Memory => page!("ORDER BY v.memory_bytes DESC, v.name COLLATE NOCASE, v.id"),
+        };
+        let rows = query
+            .bind(&host)
+            .bind(q.managed)
+            .bind(q.include_dismissed)
+            .bind(q.include_gone)
+            .bind(state)
+            .bind(&search)
+            .bind(i64::from(q.limit))
+            .bind(i64::from(q.offset))
+            .fetch_all(&self.pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) FROM vms v ", vm_filter!()))
+            .bind(&host)
+            .bind(q.managed)
+            .bind(q.include_dismissed)
+            .bind(q.include_gone)
+            .bind(state)
+            .bind(&search)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(VmPage {
+            items: rows.iter().map(vm_from_row).collect::<Result<_, _>>()?,
+            total: total as u64,
+        })
+    }
+
+    async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError> {
+        let Some(row) = sqlx::query(select_vms!("WHERE v.id = ?"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let vm = vm_from_row(&row)?;
+        let disks = sqlx::query(
+            "SELECT a.device, a.target, a.bus, a.readonly, a.shareable, a.boot_order, a.serial, d.kind, d.source_path, d.pool, \
+             d.volume, d.protocol, d.remote_name, d.format, d.capacity_bytes, d.allocation_bytes \
+             FROM disk_attachments a LEFT JOIN disks d ON d.id = a.disk_id WHERE a.vm_id = ? ORDER BY a.ordinal",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DiskInventory {
+                device: r.try_get("device")?,
+                kind: r.try_get::<Option<String>, _>("kind")?.unwrap_or_else(|| "file".into()),
+                target: r.try_get("target")?,
+                bus: r.try_get("bus")?,
+                source_path: r.try_get("source_path")?,
+                pool: r.try_get("pool")?,
+                volume: r.try_get("volume")?,
+                protocol: r.try_get("protocol")?,
+                remote_name: r.try_get("remote_name")?,
+                format: r.try_get("format")?,
+                readonly: r.try_get("readonly")?,
+                shareable: r.try_get("shareable")?,
+                boot_order: r.try_get::<Option<i64>, _>("boot_order")?.map(|v| v as u32),
+                serial: r.try_get("serial")?,
+                capacity_bytes: r.try_get::<Option<i64>, _>("capacity_bytes")?.map(|v| v as u64),
+                allocation_bytes: r.try_get::<Option<i64>, _>("allocation_bytes")?.map(|v| v as u64),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let nics = sqlx::query("SELECT * FROM nics WHERE vm_id = ? ORDER BY ordinal")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(NicInventory {
+                    kind: r.try_get("kind")?,
+                    mac: r.try_get("mac")?,
+                    model: r.try_get("model")?,
+                    network: r.try_get("network")?,
+                    bridge: r.try_get("bridge")?,
+                    portgroup: r.try_get("portgroup")?,
+                    source_dev: r.try_get("source_dev")?,
+                    source_mode: r.try_get("source_mode")?,
+                    vlan_tags: parse_json("nics.vlan_tags", &r.try_get::<String, _>("vlan_tags")?)?,
+                    trunk: r.try_get("trunk")?,
+                    native_vlan: r
+                        .try_get::<Option<i64>, _>("native_vlan")?
+                        .map(|v| v as u16),
+                    virtualport_type: r.try_get("virtualport_type")?,
+                    interface_id: r.try_get("interface_id")?,
+                    target_dev: r.try_get("target_dev")?,
+                    link_state: r.try_get("link_state")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let graphics = sqlx::query("SELECT * FROM graphics WHERE vm_id = ? ORDER BY ordinal")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(GraphicsInventory {
+                    kind: r.try_get("kind")?,
+                    port: r.try_get("port")?,
+                    autoport: r.try_get("autoport")?,
+                    listen: r.try_get("listen")?,
+                    has_password: r.try_get("has_password")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(VmDetail {
+            vm,
+            max_memory_bytes: row
+                .try_get::<Option<i64>, _>("max_memory_bytes")?
+                .map(|v| v as u64),
+            arch: row.try_get("arch")?,
+            machine: row.try_get("machine")?,
+            cpu_mode: row.try_get("cpu_mode")?,
+            cpu_model: row.try_get("cpu_model")?,
+            boot_devices: parse_json(
+                "vms.boot_devices",
+                &row.try_get::<String, _>("boot_devices")?,
+            )?,
+            disks,
+            nics,
+            graphics,
+        }))
+    }
+
+    async fn set_managed(&self, ids: &[VmId], managed: bool) -> Result<Vec<VmId>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut found = Vec::new();
+        for id in ids {
+            let n = sqlx::query("UPDATE vms SET managed = ?, dismissed = 0, updated_at = ? WHERE id = ? AND managed <> ?")
+                .bind(managed)
+                .bind(Utc::now())
+                .bind(id.to_string())
+                .bind(managed)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let exists = n > 0
+                || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM vms WHERE id = ?")
+                    .bind(id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?
+                    > 0;
+            if exists {
+                found.push(*id);
+            }
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn import_all(&self, host: HostId) -> Result<Vec<VmId>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "UPDATE vms SET managed = 1, dismissed = 0, updated_at = ? WHERE host_id = ? AND managed = 0 AND gone_at IS NULL RETURNING id",
+        )
+        .bind(Utc::now())
+        .bind(host.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter()
+            .map(|s| s.parse().map_err(|e| corrupt("vms.id", e)))
+            .collect()
+    }
+
+    async fn set_dismissed(&self, ids: &[VmId], dismissed: bool) -> Result<Vec<VmId>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut found = Vec::new();
+        for id in ids {
+            let n = sqlx::query("UPDATE vms SET dismissed = ?, updated_at = ? WHERE id = ?")
+                .bind(dismissed)
+                .bind(Utc::now())
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n > 0 {
+                found.push(*id);
+            }
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+}
