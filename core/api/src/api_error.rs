@@ -94,6 +94,8 @@ impl From<EngineError> for ApiError {
         let msg = e.to_string();
         match e {
             EngineError::HostNotFound(_) => Self::new(ErrorCode::HostNotFound, msg),
+            EngineError::VmNotFound(_) => Self::new(ErrorCode::VmNotFound, msg),
+            EngineError::InvalidRequest(_) => Self::new(ErrorCode::InvalidRequest, msg),
             EngineError::InvalidName(_) => Self::new(ErrorCode::InvalidName, msg),
             EngineError::InvalidUri(HostUriError::UnsupportedScheme { .. }) => {
                 Self::new(ErrorCode::UnsupportedUriScheme, msg)

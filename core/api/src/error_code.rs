@@ -13,6 +13,8 @@ pub enum ErrorCode {
     InvalidJson,
     /// 400: a path id is not a valid id.
     InvalidId,
+    /// 400: the query string has an unknown parameter or a bad value.
+    InvalidQuery,
     /// 413: the body exceeds the size limit.
     PayloadTooLarge,
     /// 415: the body is not `application/json`.
@@ -29,6 +31,10 @@ pub enum ErrorCode {
     NoDriverForUri,
     /// 404: no host with that id.
     HostNotFound,
+    /// 404: no VM with that id.
+    VmNotFound,
+    /// 422: the request is well-formed but cannot be carried out as asked (message says why).
+    InvalidRequest,
     /// 409: another host has that name.
     HostNameTaken,
     /// 409: another host has that URI.
@@ -58,13 +64,13 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         use ErrorCode::*;
         match self {
-            InvalidJson | InvalidId => StatusCode::BAD_REQUEST,
+            InvalidJson | InvalidId | InvalidQuery => StatusCode::BAD_REQUEST,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
-            | ConnectionFailed => StatusCode::UNPROCESSABLE_ENTITY,
-            HostNotFound | NotFound => StatusCode::NOT_FOUND,
+            | ConnectionFailed | InvalidRequest => StatusCode::UNPROCESSABLE_ENTITY,
+            HostNotFound | VmNotFound | NotFound => StatusCode::NOT_FOUND,
             HostNameTaken | HostUriTaken => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -7,11 +7,13 @@
 
 mod api_error;
 mod app_json;
+mod app_query;
 mod error_code;
 mod events;
 mod health;
 mod hosts;
 mod plugins;
+mod vms;
 
 pub use api_error::ApiError;
 pub use error_code::ErrorCode;
@@ -26,16 +28,31 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 use virtumancer_engine::HostFleet;
 
-/// Largest accepted request body. Host bodies are tiny; anything bigger is a mistake or abuse.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest accepted request body: room for a 10,000-VM bulk selection, nothing more.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     /// The host use cases (and through them the registry and event bus).
     pub fleet: Arc<HostFleet>,
+    /// The VM use cases.
+    pub vms: virtumancer_engine::VmCatalog,
     /// When the server started, for `/health`.
     pub started: Instant,
+}
+
+impl AppState {
+    /// State for a fleet, started now.
+    pub fn new(fleet: Arc<HostFleet>) -> Self {
+        let vms =
+            virtumancer_engine::VmCatalog::new(Arc::clone(fleet.store()), fleet.bus().clone());
+        Self {
+            fleet,
+            vms,
+            started: Instant::now(),
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -47,10 +64,11 @@ pub struct AppState {
     ),
     tags(
         (name = "hosts", description = "libvirt hosts and their connections"),
+        (name = "vms", description = "The inventory of VMs: managed and discovered"),
         (name = "plugins", description = "Driver plugins linked into the server"),
         (name = "system", description = "Health and metadata"),
     ),
-    components(schemas(virtumancer_model::Event, virtumancer_model::Topic, ErrorCode))
+    components(schemas(virtumancer_model::Event, virtumancer_model::Topic, ErrorCode, vms::VmSortKey))
 )]
 struct ApiDoc;
 
@@ -67,6 +85,13 @@ fn api_router() -> OpenApiRouter<AppState> {
             ))
             .routes(routes!(hosts::connect_host))
             .routes(routes!(hosts::disconnect_host))
+            .routes(routes!(vms::list_vms))
+            .routes(routes!(vms::list_discovered_vms))
+            .routes(routes!(vms::get_vm))
+            .routes(routes!(vms::import_vms))
+            .routes(routes!(vms::dismiss_vms))
+            .routes(routes!(vms::import_all_vms))
+            .routes(routes!(vms::resync_host))
             .routes(routes!(plugins::list_plugins))
             .routes(routes!(health::health)),
     )

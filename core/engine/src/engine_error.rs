@@ -1,7 +1,7 @@
 //! Errors of the engine's use cases.
 
 use virtumancer_drivers::{ConnectError, DriverError};
-use virtumancer_model::{HostId, HostUriError, NameError};
+use virtumancer_model::{HostId, HostUriError, NameError, VmId};
 use virtumancer_store::StoreError;
 
 /// A use case that could not be carried out; each variant maps to one API error code.
@@ -10,6 +10,12 @@ pub enum EngineError {
     /// No host with this id.
     #[error("host {0} does not exist")]
     HostNotFound(HostId),
+    /// No VM with this id.
+    #[error("VM {0} does not exist")]
+    VmNotFound(VmId),
+    /// The request is malformed in a way the types cannot express.
+    #[error("{0}")]
+    InvalidRequest(String),
     /// The name was refused.
     #[error("invalid name: {0}")]
     InvalidName(#[from] NameError),

@@ -14,6 +14,7 @@ mod host_requests;
 mod host_supervisor;
 mod inventory_sync;
 mod state_recorder;
+mod vm_catalog;
 
 pub use backoff::Backoff;
 pub use engine_error::EngineError;
@@ -21,3 +22,4 @@ pub use event_bus::EventBus;
 pub use host_fleet::{ConnectionTest, FleetOptions, HostFleet};
 pub use host_requests::{HostChanges, NewHost, TestRequest};
 pub use inventory_sync::{InventorySync, SyncReport};
+pub use vm_catalog::{BulkOutcome, MAX_BULK, VmCatalog};

@@ -6,7 +6,6 @@ use crate::{plugins, web_assets};
 use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 use tracing_subscriber::EnvFilter;
 use virtumancer_api::AppState;
 use virtumancer_drivers::Registry;
@@ -70,10 +69,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         store.set_meta(DEMO_SEEDED, "1").await?;
     }
 
-    let state = AppState {
-        fleet: Arc::clone(&fleet),
-        started: Instant::now(),
-    };
+    let state = AppState::new(Arc::clone(&fleet));
     let app = virtumancer_api::router(state).fallback(web_assets::handler(config.web_dir.clone()));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

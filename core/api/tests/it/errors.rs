@@ -102,7 +102,7 @@ async fn malformed_json_oversized_bodies_and_wrong_media_types() {
 
     let huge = format!(
         "{{\"name\":\"a\",\"uri\":\"test:///default\",\"keyFile\":\"/{}\"}}",
-        "k".repeat(200_000)
+        "k".repeat(2_000_000)
     );
     let (s, b) = a.raw(post(Body::from(huge), "application/json")).await;
     assert_eq!(

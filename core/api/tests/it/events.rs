@@ -3,7 +3,7 @@
 use futures::StreamExt as _;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use virtumancer_api::AppState;
 use virtumancer_drivers::Registry;
@@ -21,10 +21,7 @@ async fn a_client_that_falls_behind_is_closed_with_a_reason() {
     let fleet = HostFleet::start(store, registry, bus.clone())
         .await
         .unwrap();
-    let app = virtumancer_api::router(AppState {
-        fleet,
-        started: Instant::now(),
-    });
+    let app = virtumancer_api::router(AppState::new(fleet));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -4,6 +4,7 @@ mod errors;
 mod events;
 mod hosts;
 mod openapi_drift;
+mod vms;
 
 use axum::Router;
 use axum::body::Body;
@@ -12,7 +13,6 @@ use http_body_util::BodyExt as _;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 use tower::ServiceExt as _;
 use virtumancer_api::AppState;
 use virtumancer_drivers::Registry;
@@ -39,10 +39,7 @@ pub async fn api() -> Api {
     let fleet = HostFleet::start(store, registry, EventBus::new())
         .await
         .unwrap();
-    let app = virtumancer_api::router(AppState {
-        fleet: Arc::clone(&fleet),
-        started: Instant::now(),
-    });
+    let app = virtumancer_api::router(AppState::new(Arc::clone(&fleet)));
     Api {
         app,
         fleet,

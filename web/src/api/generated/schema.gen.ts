@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/discovered-vms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Discovered VMs (found on hosts, not imported yet), filtered and paged. */
+        get: operations["listDiscoveredVms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -113,6 +130,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{id}/actions/import-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imports every discovered VM of a host. */
+        post: operations["importAllVms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/actions/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-reads a connected host's whole inventory now; changes arrive as `inventoryChanged`. */
+        post: operations["resyncHost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plugins": {
         parameters: {
             query?: never;
@@ -122,6 +173,74 @@ export interface paths {
         };
         /** Lists the driver plugins the server was built with. */
         get: operations["listPlugins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Managed VMs across hosts, filtered and paged. */
+        get: operations["listVms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hides discovered VMs from the discovered list (they stay recorded). */
+        post: operations["dismissVms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imports VMs: they become managed. Ids that name no VM are reported, not fatal. */
+        post: operations["importVms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One VM (managed or discovered) with all its normalized hardware. */
+        get: operations["getVm"];
         put?: never;
         post?: never;
         delete?: never;
@@ -146,6 +265,13 @@ export interface components {
             /** @description Human-readable explanation. */
             message: string;
         };
+        /** @description What a bulk request did. */
+        BulkResult: {
+            /** @description VMs now in the requested state. */
+            done: components["schemas"]["VmId"][];
+            /** @description Ids that name no VM. */
+            notFound: components["schemas"]["VmId"][];
+        };
         /** @description What a successful connection test found. */
         ConnectionTestResult: {
             /** @description Facts the host reported. */
@@ -165,11 +291,55 @@ export interface components {
             /** @description libvirt URI, e.g. `qemu+ssh://root@10.0.0.5:22/system`. */
             uri: string;
         };
+        /** @description One disk attachment. */
+        DiskInventory: {
+            /**
+             * Format: int64
+             * @description Bytes allocated on the host.
+             */
+            allocationBytes?: number | null;
+            /**
+             * Format: int32
+             * @description Per-device boot order.
+             */
+            bootOrder?: number | null;
+            /** @description Bus: `virtio`, `sata`, `scsi`, `ide`, … */
+            bus?: string | null;
+            /**
+             * Format: int64
+             * @description Guest-visible size, bytes (from the pool volume or block info).
+             */
+            capacityBytes?: number | null;
+            /** @description `disk`, `cdrom`, `floppy`, `lun`. */
+            device: string;
+            /** @description Image format, e.g. `qcow2`, `raw`. */
+            format?: string | null;
+            /** @description Source type: `file`, `block`, `network`, `volume`, `dir`, … */
+            kind: string;
+            /** @description Storage pool (volume disks, or the pool whose volume has this path). */
+            pool?: string | null;
+            /** @description Network protocol (`nbd`, `iscsi`, `rbd`…) for network disks. */
+            protocol?: string | null;
+            /** @description Read-only. */
+            readonly: boolean;
+            /** @description Remote name (export, image, IQN) for network disks. */
+            remoteName?: string | null;
+            /** @description Disk serial. */
+            serial?: string | null;
+            /** @description Shareable between VMs. */
+            shareable: boolean;
+            /** @description File or device path (file, block, dir). */
+            sourcePath?: string | null;
+            /** @description Guest device name, e.g. `vda`. */
+            target: string;
+            /** @description Volume name within `pool`. */
+            volume?: string | null;
+        };
         /**
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "host_name_taken" | "host_uri_taken" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -181,6 +351,17 @@ export interface components {
             hostId: components["schemas"]["HostId"];
             /** @enum {string} */
             type: "hostRemoved";
+        } | {
+            /** @description The host. */
+            hostId: components["schemas"]["HostId"];
+            /** @description Networks or pools changed too. */
+            otherChanges: boolean;
+            /** @enum {string} */
+            type: "inventoryChanged";
+            /** @description How many VMs changed in all. */
+            vmCount: number;
+            /** @description VMs added, changed, gone or re-stated (at most 100 ids; see `vmCount`). */
+            vmIds: components["schemas"]["VmId"][];
         } | {
             /**
              * Format: date-time
@@ -195,6 +376,22 @@ export interface components {
             state: components["schemas"]["HostState"];
             /** @enum {string} */
             type: "hostState";
+        };
+        /** @description One graphical console. */
+        GraphicsInventory: {
+            /** @description Port chosen automatically. */
+            autoport: boolean;
+            /** @description A password is set (the password itself is never stored). */
+            hasPassword: boolean;
+            /** @description `vnc`, `spice`, … */
+            kind: string;
+            /** @description Listen address. */
+            listen?: string | null;
+            /**
+             * Format: int32
+             * @description Port (live, or fixed).
+             */
+            port?: number | null;
         };
         /** @description The server's health. */
         Health: {
@@ -320,6 +517,42 @@ export interface components {
          * @enum {string}
          */
         HostState: "connecting" | "connected" | "disconnected" | "error";
+        /** @description One network interface. Kinds no driver knows are kept with what could be read. */
+        NicInventory: {
+            /** @description Host bridge. */
+            bridge?: string | null;
+            /** @description Virtual port interface id (OVS). */
+            interfaceId?: string | null;
+            /** @description `network`, `bridge`, `direct`, `ethernet`, `user`, `vhostuser`, … */
+            kind: string;
+            /** @description `up` or `down`. */
+            linkState?: string | null;
+            /** @description MAC address. */
+            mac?: string | null;
+            /** @description NIC model, e.g. `virtio`. */
+            model?: string | null;
+            /**
+             * Format: int32
+             * @description Native VLAN of a trunk.
+             */
+            nativeVlan?: number | null;
+            /** @description libvirt network name. */
+            network?: string | null;
+            /** @description Portgroup of `network`. */
+            portgroup?: string | null;
+            /** @description Host device (direct/macvtap) or socket path (vhostuser). */
+            sourceDev?: string | null;
+            /** @description Source mode (`bridge`, `vepa`, `private`, `passthrough`, `client`, `server`). */
+            sourceMode?: string | null;
+            /** @description Host tap device (live). */
+            targetDev?: string | null;
+            /** @description Trunk port. */
+            trunk: boolean;
+            /** @description `openvswitch`, `802.1Qbg`, … */
+            virtualportType?: string | null;
+            /** @description VLAN tags in document order. */
+            vlanTags: number[];
+        };
         /** @description A registered plugin, as `GET /api/v1/plugins` lists it. */
         PluginInfo: {
             /** @description Linked into the binary (as opposed to a WASM plugin). */
@@ -338,6 +571,11 @@ export interface components {
             version: string;
         };
         /**
+         * @description A VM's power state as the hypervisor reports it.
+         * @enum {string}
+         */
+        PowerState: "running" | "paused" | "shuttingDown" | "shutoff" | "crashed" | "suspended" | "unknown";
+        /**
          * @description A driver trait a plugin provides.
          * @enum {string}
          */
@@ -355,7 +593,7 @@ export interface components {
          * @description Subscription topics a WebSocket client can choose.
          * @enum {string}
          */
-        Topic: "hosts";
+        Topic: "hosts" | "inventory";
         /** @description Body of `PATCH /hosts/{id}`; absent fields stay as they are. */
         UpdateHost: {
             /** @description Newly accepted SSH host key fingerprint. */
@@ -367,6 +605,138 @@ export interface components {
             /** @description New URI (reconnects the host). */
             uri?: string | null;
         };
+        /** @description A VM found on a host: discovered until imported, then managed. */
+        Vm: {
+            /** @description Hash of the normalized configuration; changes when the VM's config changes. */
+            configHash: string;
+            /**
+             * Format: date-time
+             * @description First recorded.
+             */
+            createdAt: string;
+            /**
+             * Format: int64
+             * @description Balloon target, bytes.
+             */
+            currentMemoryBytes: number;
+            /**
+             * Format: int32
+             * @description vCPUs online at boot.
+             */
+            currentVcpus: number;
+            /** @description Long description. */
+            description?: string | null;
+            /** @description Hidden from the discovered list by the user. */
+            dismissed: boolean;
+            /** @description `bios` or `efi`. */
+            firmware: string;
+            /**
+             * Format: date-time
+             * @description When the VM vanished from its host; `None` while it exists.
+             */
+            goneAt?: string | null;
+            /** @description The host it was found on. */
+            hostId: components["schemas"]["HostId"];
+            /** @description That host's name. */
+            hostName: string;
+            /** @description Virtumancer's id. */
+            id: components["schemas"]["VmId"];
+            /**
+             * Format: date-time
+             * @description When it was last seen on its host.
+             */
+            lastSeenAt: string;
+            /** @description Imported into Virtumancer's management. */
+            managed: boolean;
+            /**
+             * Format: int64
+             * @description Memory at boot, bytes.
+             */
+            memoryBytes: number;
+            /** @description Hypervisor name. */
+            name: string;
+            /** @description `hvm`, `linux`, `exe`. */
+            osType: string;
+            /** @description Persistent definition (false: transient). */
+            persistent: boolean;
+            /** @description Power state at the last sync or event. */
+            state: components["schemas"]["PowerState"];
+            /** @description Short description. */
+            title?: string | null;
+            /**
+             * Format: date-time
+             * @description Last changed in the database.
+             */
+            updatedAt: string;
+            /** @description Hypervisor UUID. */
+            uuid: string;
+            /**
+             * Format: int32
+             * @description Maximum vCPUs.
+             */
+            vcpus: number;
+        };
+        /** @description A VM with all its normalized hardware. */
+        VmDetail: {
+            /** @description Guest architecture. */
+            arch?: string | null;
+            /** @description Boot devices in order. */
+            bootDevices: string[];
+            /** @description CPU mode. */
+            cpuMode?: string | null;
+            /** @description CPU model. */
+            cpuModel?: string | null;
+            /** @description Disks with sizes. */
+            disks: components["schemas"]["DiskInventory"][];
+            /** @description Graphical consoles. */
+            graphics: components["schemas"]["GraphicsInventory"][];
+            /** @description Machine type. */
+            machine?: string | null;
+            /**
+             * Format: int64
+             * @description Hot-plug memory ceiling, bytes.
+             */
+            maxMemoryBytes?: number | null;
+            /** @description Network interfaces with portgroups and VLANs. */
+            nics: components["schemas"]["NicInventory"][];
+            /** @description The VM. */
+            vm: components["schemas"]["Vm"];
+        };
+        /**
+         * Format: uuid
+         * @description Virtumancer's own identifier of a VM (libvirt's UUID is `Vm::uuid`).
+         */
+        VmId: string;
+        /** @description One page of VMs. */
+        VmList: {
+            /** @description This page. */
+            items: components["schemas"]["Vm"][];
+            /**
+             * Format: int32
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Page size.
+             */
+            perPage: number;
+            /**
+             * Format: int64
+             * @description All VMs matching the filters.
+             */
+            total: number;
+        };
+        /** @description Body of `POST /vms/import` and `POST /vms/dismiss`. */
+        VmSelection: {
+            /** @description 1 to 10,000 VM ids. */
+            vmIds: components["schemas"]["VmId"][];
+        };
+        /**
+         * @description Sort orders for VM lists.
+         * @enum {string}
+         */
+        VmSortKey: "name" | "nameDesc" | "host" | "state" | "created" | "memory";
     };
     responses: never;
     parameters: never;
@@ -376,6 +746,52 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listDiscoveredVms: {
+        parameters: {
+            query?: {
+                /** @description Only VMs of this host. */
+                hostId?: components["schemas"]["HostId"];
+                /** @description Only VMs in this power state. */
+                state?: components["schemas"]["PowerState"];
+                /** @description Name substring (case-insensitive) or UUID prefix. */
+                q?: string;
+                /** @description Sort order (default `name`). */
+                sort?: components["schemas"]["VmSortKey"];
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Page size, 1–500 (default 50). */
+                perPage?: number;
+                /** @description Include VMs that vanished from their host (default false). */
+                includeGone?: boolean;
+                /** @description Include dismissed VMs (discovered list only; default false). */
+                includeDismissed?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of discovered VMs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VmList"];
+                };
+            };
+            /** @description Bad filter or paging */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -752,6 +1168,88 @@ export interface operations {
             };
         };
     };
+    importAllVms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    resyncHost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resync started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Host"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     listPlugins: {
         parameters: {
             query?: never;
@@ -768,6 +1266,195 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PluginInfo"][];
+                };
+            };
+        };
+    };
+    listVms: {
+        parameters: {
+            query?: {
+                /** @description Only VMs of this host. */
+                hostId?: components["schemas"]["HostId"];
+                /** @description Only VMs in this power state. */
+                state?: components["schemas"]["PowerState"];
+                /** @description Name substring (case-insensitive) or UUID prefix. */
+                q?: string;
+                /** @description Sort order (default `name`). */
+                sort?: components["schemas"]["VmSortKey"];
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Page size, 1–500 (default 50). */
+                perPage?: number;
+                /** @description Include VMs that vanished from their host (default false). */
+                includeGone?: boolean;
+                /** @description Include dismissed VMs (discovered list only; default false). */
+                includeDismissed?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of managed VMs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VmList"];
+                };
+            };
+            /** @description Bad filter or paging */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    dismissVms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VmSelection"];
+            };
+        };
+        responses: {
+            /** @description Dismissed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No ids, or more than 10,000 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    importVms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VmSelection"];
+            };
+        };
+        responses: {
+            /** @description Imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No ids, or more than 10,000 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getVm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The VM */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VmDetail"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };

@@ -1,0 +1,231 @@
+//! The VM inventory API on libvirt's test driver.
+
+use crate::{api, error_code};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Adds a test-driver host and waits until its inventory is synced.
+async fn synced(a: &crate::Api) -> String {
+    let mut rx = a.fleet.bus().subscribe();
+    let (s, h) = a
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "inv <&> host", "uri": "test:///default"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{h}");
+    let id = h["id"].as_str().unwrap().to_owned();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let ev = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("inventory was not synced")
+            .unwrap();
+        if matches!(ev, virtumancer_model::Event::InventoryChanged { .. }) {
+            return id;
+        }
+    }
+}
+
+#[tokio::test]
+async fn discovered_vms_can_be_searched_imported_and_shown_with_hardware() {
+    let a = api().await;
+    let host = synced(&a).await;
+    let (s, d) = a.get("/api/v1/discovered-vms").await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(
+        (
+            d["total"].as_u64(),
+            d["page"].as_u64(),
+            d["perPage"].as_u64()
+        ),
+        (Some(1), Some(1), Some(50))
+    );
+    let vm = &d["items"][0];
+    assert_eq!(
+        (
+            vm["name"].as_str(),
+            vm["managed"].as_bool(),
+            vm["hostName"].as_str()
+        ),
+        (Some("test"), Some(false), Some("inv <&> host"))
+    );
+    let id = vm["id"].as_str().unwrap().to_owned();
+
+    for (q, n) in [
+        ("TES", 1),
+        ("nope", 0),
+        ("6695eb01", 1),
+        ("%", 0),
+        ("_est", 0),
+    ] {
+        let (_, r) = a
+            .get(&format!("/api/v1/discovered-vms?q={}", urlencode(q)))
+            .await;
+        assert_eq!(r["total"].as_u64(), Some(n), "q={q}: {r}");
+    }
+    let (_, r) = a
+        .get(&format!(
+            "/api/v1/discovered-vms?hostId={host}&state=running&sort=nameDesc"
+        ))
+        .await;
+    assert_eq!(r["total"], 1);
+    let (_, r) = a.get("/api/v1/discovered-vms?state=paused").await;
+    assert_eq!(r["total"], 0);
+
+    let (s, detail) = a.get(&format!("/api/v1/vms/{id}")).await;
+    assert_eq!(s, StatusCode::OK, "{detail}");
+    assert_eq!(detail["disks"][0]["sourcePath"], "/guest/diskimage1");
+    assert!(detail["disks"][0]["capacityBytes"].as_u64().is_some());
+    assert_eq!(detail["nics"][0]["network"], "default");
+    assert_eq!(detail["vm"]["state"], "running");
+    assert_eq!(detail["vm"]["goneAt"], Value::Null);
+
+    let (_, managed) = a.get("/api/v1/vms").await;
+    assert_eq!(managed["total"], 0);
+    let bogus = "00000000-0000-4000-8000-000000000001";
+    let (s, r) = a
+        .post("/api/v1/vms/import", json!({"vmIds": [id, bogus]}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["done"].clone(), r["notFound"].clone()),
+        (json!([id]), json!([bogus]))
+    );
+    let (_, managed) = a.get("/api/v1/vms").await;
+    assert_eq!(managed["items"][0]["id"], id.as_str());
+    let (_, d) = a.get("/api/v1/discovered-vms").await;
+    assert_eq!(d["total"], 0);
+}
+
+#[tokio::test]
+async fn dismiss_hides_and_import_all_takes_everything_left() {
+    let a = api().await;
+    let host = synced(&a).await;
+    let (_, d) = a.get("/api/v1/discovered-vms").await;
+    let id = d["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, r) = a.post("/api/v1/vms/dismiss", json!({"vmIds": [id]})).await;
+    assert_eq!((s, r["done"].clone()), (StatusCode::OK, json!([id])));
+    assert_eq!(a.get("/api/v1/discovered-vms").await.1["total"], 0);
+    assert_eq!(
+        a.get("/api/v1/discovered-vms?includeDismissed=true")
+            .await
+            .1["total"],
+        1
+    );
+    let (s, r) = a
+        .post(
+            &format!("/api/v1/hosts/{host}/actions/import-all"),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, r["done"].clone()), (StatusCode::OK, json!([id])));
+    let (_, m) = a.get("/api/v1/vms").await;
+    assert_eq!(
+        (m["total"].as_u64(), m["items"][0]["dismissed"].as_bool()),
+        (Some(1), Some(false))
+    );
+    let (s, _) = a
+        .post(&format!("/api/v1/hosts/{host}/actions/resync"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn bad_vm_requests_are_precise_4xx() {
+    let a = api().await;
+    let cases = [
+        (
+            "/api/v1/vms?page=0",
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            "/api/v1/vms?perPage=501",
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            "/api/v1/vms?sort=size",
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            "/api/v1/vms?state=asleep",
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            "/api/v1/vms?colour=red",
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            "/api/v1/vms?hostId=nope",
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            "/api/v1/vms/not-a-uuid",
+            StatusCode::BAD_REQUEST,
+            "invalid_id",
+        ),
+        (
+            "/api/v1/vms/00000000-0000-4000-8000-000000000000",
+            StatusCode::NOT_FOUND,
+            "vm_not_found",
+        ),
+    ];
+    for (path, status, code) in cases {
+        let (s, b) = a.get(path).await;
+        assert_eq!(error_code(s, &b, status), code, "{path}");
+    }
+    let q = "x".repeat(300);
+    let (s, b) = a.get(&format!("/api/v1/vms?q={q}")).await;
+    assert_eq!(error_code(s, &b, StatusCode::BAD_REQUEST), "invalid_query");
+
+    let (s, b) = a.post("/api/v1/vms/import", json!({"vmIds": []})).await;
+    assert_eq!(
+        error_code(s, &b, StatusCode::UNPROCESSABLE_ENTITY),
+        "invalid_request"
+    );
+    let many: Vec<String> = (0..10_001)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+        .collect();
+    let (s, b) = a.post("/api/v1/vms/import", json!({"vmIds": many})).await;
+    assert_eq!(
+        error_code(s, &b, StatusCode::UNPROCESSABLE_ENTITY),
+        "invalid_request"
+    );
+    let (s, b) = a
+        .post("/api/v1/vms/dismiss", json!({"vmIds": ["nope"]}))
+        .await;
+    assert_eq!(error_code(s, &b, StatusCode::BAD_REQUEST), "invalid_json");
+    let (s, b) = a
+        .post(
+            "/api/v1/hosts/00000000-0000-4000-8000-000000000000/actions/import-all",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(s, &b, StatusCode::NOT_FOUND), "host_not_found");
+    let (s, b) = a
+        .post(
+            "/api/v1/hosts/00000000-0000-4000-8000-000000000000/actions/resync",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(s, &b, StatusCode::NOT_FOUND), "host_not_found");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,123 @@
+//! The VM use cases: list managed and discovered VMs, show one, import, dismiss.
+
+use crate::{EngineError, EventBus};
+use std::collections::HashMap;
+use std::sync::Arc;
+use virtumancer_model::{Event, HostId, VmDetail, VmId};
+use virtumancer_store::{Store, VmPage, VmQuery};
+
+/// Largest number of VMs one import or dismiss request may name.
+pub const MAX_BULK: usize = 10_000;
+
+/// What a bulk request did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BulkOutcome {
+    /// VMs changed (or already in the requested state).
+    pub done: Vec<VmId>,
+    /// Ids that name no VM.
+    pub not_found: Vec<VmId>,
+}
+
+/// VM queries and the managed/discovered marks.
+#[derive(Clone)]
+pub struct VmCatalog {
+    store: Arc<dyn Store>,
+    bus: EventBus,
+}
+
+impl std::fmt::Debug for VmCatalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VmCatalog").finish_non_exhaustive()
+    }
+}
+
+impl VmCatalog {
+    /// A catalog over `store`, announcing changes on `bus`.
+    pub fn new(store: Arc<dyn Store>, bus: EventBus) -> Self {
+        Self { store, bus }
+    }
+
+    /// A page of VMs.
+    pub async fn list(&self, query: &VmQuery) -> Result<VmPage, EngineError> {
+        Ok(self.store.list_vms(query).await?)
+    }
+
+    /// One VM with its hardware.
+    pub async fn get(&self, id: VmId) -> Result<VmDetail, EngineError> {
+        self.store
+            .get_vm(id)
+            .await?
+            .ok_or(EngineError::VmNotFound(id))
+    }
+
+    /// Imports VMs (marks them managed).
+    pub async fn import(&self, ids: &[VmId]) -> Result<BulkOutcome, EngineError> {
+        let done = self.store.set_managed(&dedup(ids)?, true).await?;
+        Ok(self.outcome(ids, done).await)
+    }
+
+    /// Imports every discovered VM of a host.
+    pub async fn import_all(&self, host: HostId) -> Result<BulkOutcome, EngineError> {
+        if self.store.get_host(host).await?.is_none() {
+            return Err(EngineError::HostNotFound(host));
+        }
+        let done = self.store.import_all(host).await?;
+        self.announce(host, &done);
+        Ok(BulkOutcome {
+            done,
+            not_found: Vec::new(),
+        })
+    }
+
+    /// Hides discovered VMs from the discovered list.
+    pub async fn dismiss(&self, ids: &[VmId]) -> Result<BulkOutcome, EngineError> {
+        let done = self.store.set_dismissed(&dedup(ids)?, true).await?;
+        Ok(self.outcome(ids, done).await)
+    }
+
+    async fn outcome(&self, asked: &[VmId], done: Vec<VmId>) -> BulkOutcome {
+        let not_found = asked
+            .iter()
+            .filter(|id| !done.contains(id))
+            .copied()
+            .collect();
+        // Group by host so each host's UI refreshes once.
+        let mut by_host: HashMap<HostId, Vec<VmId>> = HashMap::new();
+        for id in &done {
+            if let Ok(Some(d)) = self.store.get_vm(*id).await {
+                by_host.entry(d.vm.host_id).or_default().push(*id);
+            }
+        }
+        for (host, ids) in by_host {
+            self.announce(host, &ids);
+        }
+        BulkOutcome { done, not_found }
+    }
+
+    fn announce(&self, host: HostId, ids: &[VmId]) {
+        if !ids.is_empty() {
+            self.bus.publish(Event::InventoryChanged {
+                host_id: host,
+                vm_ids: ids.iter().take(100).copied().collect(),
+                vm_count: ids.len(),
+                other_changes: false,
+            });
+        }
+    }
+}
+
+fn dedup(ids: &[VmId]) -> Result<Vec<VmId>, EngineError> {
+    if ids.is_empty() {
+        return Err(EngineError::InvalidRequest("name at least one VM".into()));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(EngineError::InvalidRequest(format!(
+            "at most {MAX_BULK} VMs per request, got {}",
+            ids.len()
+        )));
+    }
+    let mut v = ids.to_vec();
+    v.sort();
+    v.dedup();
+    Ok(v)
+}
