@@ -2,6 +2,7 @@
 //! plugin, registered from `inventory` exactly as the server does.
 
 mod fleet;
+mod large_node;
 mod supervisor;
 mod sync;
 

@@ -261,6 +261,106 @@ async fn tls_hosts_connect_with_client_certificates_and_fail_clearly_without() {
     );
 }
 
+fn virsh(args: &[&str]) {
+    let out = Command::new("virsh")
+        .args(["-c", "qemu:///system"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "virsh {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Waits until the discovered/managed VM named `name` satisfies `pred` (re-reading after each
+/// inventory event).
+async fn wait_vm(
+    s: &Server,
+    ev: &mut crate::Events,
+    name: &str,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, page) = s
+            .get("/api/v1/discovered-vms?includeGone=true&perPage=500")
+            .await;
+        if let Some(vm) = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            && pred(vm)
+        {
+            return vm.clone();
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        assert!(
+            !left.is_zero(),
+            "VM {name} never matched; last page: {page}"
+        );
+        ev.wait(left, |e| e["type"] == "inventoryChanged").await;
+    }
+}
+
+#[tokio::test]
+async fn vms_changed_behind_our_back_follow_through_events_within_seconds() {
+    let Some(tb) = testbed("vms_changed_behind_our_back_follow_through_events_within_seconds")
+    else {
+        return;
+    };
+    let (_d, s) = server().await;
+    let mut ev = s.events("hosts,inventory").await;
+    let (st, h) = s
+        .post(
+            "/api/v1/hosts",
+            json!({"name": "qemu", "uri": format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port)}),
+        )
+        .await;
+    assert_eq!(st, 201, "{h}");
+    let id = h["id"].as_str().unwrap().to_owned();
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30))
+        .await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("vt-inv-{}", std::process::id());
+    let xml = dir.path().join("vm.xml");
+    std::fs::write(
+        &xml,
+        format!(
+            "<domain type='qemu'><name>{name}</name><title>&lt;lab&gt; &amp; \"x\" ünï</title><memory unit='MiB'>32</memory>\
+             <vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='cdrom'>\
+             <target dev='hdc' bus='ide'/><readonly/></disk><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>"
+        ),
+    )
+    .unwrap();
+    virsh(&["define", xml.to_str().unwrap()]);
+    let vm = wait_vm(&s, &mut ev, &name, |v| v["state"] == "shutoff").await;
+    assert_eq!(vm["title"], "<lab> & \"x\" ünï");
+    let vm_id = vm["id"].as_str().unwrap().to_owned();
+
+    virsh(&["start", &name]);
+    wait_vm(&s, &mut ev, &name, |v| v["state"] == "running").await;
+    let (_, detail) = s.get(&format!("/api/v1/vms/{vm_id}")).await;
+    assert_eq!(detail["disks"][0]["device"], "cdrom");
+    assert_eq!(
+        detail["disks"][0]["sourcePath"],
+        serde_json::Value::Null,
+        "empty CD-ROM"
+    );
+    virsh(&["destroy", &name]);
+    wait_vm(&s, &mut ev, &name, |v| v["state"] == "shutoff").await;
+    virsh(&["undefine", &name]);
+    let gone = wait_vm(&s, &mut ev, &name, |v| v["goneAt"].is_string()).await;
+    assert_eq!(
+        gone["id"],
+        vm_id.as_str(),
+        "the same record is kept, marked gone"
+    );
+}
+
 /// Resumes a SIGSTOPped process even when the test fails half-way.
 struct Resume(String);
 
