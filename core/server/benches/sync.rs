@@ -62,8 +62,16 @@ async fn ours(dir: &std::path::Path, uri: &str) -> (Duration, usize, Duration, u
     store.insert_host(host, &cfg, false).await.expect("host");
     let sync = InventorySync::new(host, Arc::clone(&store), EventBus::new());
     let t = Instant::now();
-    let first = sync.full(conn.as_ref()).await.expect("full sync");
+    let snapshot = conn.inventory().snapshot().await.expect("snapshot");
+    let read = t.elapsed();
+    let first = sync.apply_snapshot(snapshot).await.expect("full sync");
     let full = t.elapsed();
+    eprintln!(
+        "  {} domains: read {} + diff/write {}",
+        first.vms_seen,
+        secs(read),
+        secs(full - read)
+    );
     let t = Instant::now();
     let again = sync.full(conn.as_ref()).await.expect("re-sync");
     let resync = t.elapsed();

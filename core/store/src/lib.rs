@@ -6,6 +6,7 @@
 mod error;
 mod host_repository;
 mod inventory_repository;
+mod sqlite_bulk_insert;
 mod sqlite_inventory;
 mod sqlite_store;
 

@@ -28,7 +28,7 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 
 /// The identity of a disk's storage object, shared by every VM that attaches it; `None` for
 /// an empty drive.
-fn source_key(d: &DiskInventory) -> Option<String> {
+pub(crate) fn source_key(d: &DiskInventory) -> Option<String> {
     if let Some(p) = &d.source_path {
         return Some(p.clone());
     }
@@ -400,24 +400,8 @@ impl InventoryRepository for SqliteStore {
     ) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut rows = 0;
-        for (id, v, hash) in &b.insert_vms {
-            let q = sqlx::query(
-                "INSERT INTO vms (name, title, description, state, persistent, vcpus, current_vcpus, memory_bytes, \
-                 current_memory_bytes, max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, boot_devices, \
-                 config_hash, id, host_id, uuid, last_seen_at, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            );
-            bind_vm_columns!(q, v, hash)
-                .bind(id.to_string())
-                .bind(host.to_string())
-                .bind(&v.uuid)
-                .bind(synced_at)
-                .bind(synced_at)
-                .bind(synced_at)
-                .execute(&mut *tx)
-                .await?;
-            rows += 1 + insert_children(&mut tx, host, *id, v).await?;
-        }
+        rows +=
+            crate::sqlite_bulk_insert::insert_vms(&mut tx, host, &b.insert_vms, synced_at).await?;
         for (id, v, hash) in &b.update_vms {
             let q = sqlx::query(
                 "UPDATE vms SET name = ?, title = ?, description = ?, state = ?, persistent = ?, vcpus = ?, current_vcpus = ?, \

@@ -2,12 +2,12 @@
 
 use crate::errors::driver_error;
 use crate::normalize::{self, VolumeIndex};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use virt::connect::Connect;
 use virt::domain::Domain as VirDomain;
 use virtumancer_drivers::DriverError;
 use virtumancer_libvirt_xml::{Domain, Network, StoragePool, StorageVolume};
-use virtumancer_model::{HostInventory, StoragePoolInventory, VmInventory};
+use virtumancer_model::{HostInventory, PowerState, StoragePoolInventory, VmInventory};
 
 fn e(err: virt::error::Error) -> DriverError {
     driver_error(&err)
@@ -70,11 +70,21 @@ pub fn networks(conn: &Connect) -> Result<Vec<virtumancer_model::NetworkInventor
         .collect()
 }
 
-/// One domain's inventory.
+/// One domain's inventory, asking libvirt for its state.
 pub fn vm(dom: &VirDomain, volumes: &VolumeIndex) -> Result<VmInventory, DriverError> {
-    let xml = Domain::from_xml(&dom.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
     let (state, _reason) = dom.get_state().map_err(e)?;
     let persistent = dom.is_persistent().map_err(e)?;
+    vm_with(dom, normalize::power_state(state), persistent, volumes)
+}
+
+/// One domain's inventory with state and persistence already known.
+fn vm_with(
+    dom: &VirDomain,
+    state: PowerState,
+    persistent: bool,
+    volumes: &VolumeIndex,
+) -> Result<VmInventory, DriverError> {
+    let xml = Domain::from_xml(&dom.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
     let mut blocks = HashMap::new();
     for disk in xml
         .devices
@@ -87,13 +97,47 @@ pub fn vm(dom: &VirDomain, volumes: &VolumeIndex) -> Result<VmInventory, DriverE
             blocks.insert(disk.target.dev.clone(), (info.capacity, info.allocation));
         }
     }
-    Ok(normalize::vm(
-        &xml,
-        normalize::power_state(state),
-        persistent,
-        volumes,
-        &blocks,
-    ))
+    Ok(normalize::vm(&xml, state, persistent, volumes, &blocks))
+}
+
+fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<String>, DriverError> {
+    conn.list_all_domains(flags)
+        .map_err(e)?
+        .iter()
+        .map(|d| d.get_uuid_string().map_err(e))
+        .collect()
+}
+
+/// Every domain with its power state and persistence, from a handful of list calls instead of
+/// two calls per domain. Domains whose state changes between the calls get a slightly stale
+/// state; the lifecycle event of that change corrects it.
+fn domains_with_state(conn: &Connect) -> Result<Vec<(VirDomain, PowerState, bool)>, DriverError> {
+    use virt::sys;
+    let all = conn.list_all_domains(0).map_err(e)?;
+    let running = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_RUNNING)?;
+    let paused = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_PAUSED)?;
+    let active = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_ACTIVE)?;
+    let transient = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_TRANSIENT)?;
+    let mut out = Vec::with_capacity(all.len());
+    for dom in all {
+        let uuid = dom.get_uuid_string().map_err(e)?;
+        let state = if running.contains(&uuid) {
+            PowerState::Running
+        } else if paused.contains(&uuid) {
+            PowerState::Paused
+        } else if active.contains(&uuid) {
+            // Active but neither running nor paused: shutting down, crashed, suspended.
+            match dom.get_state() {
+                Ok((s, _)) => normalize::power_state(s),
+                Err(err) if matches!(driver_error(&err), DriverError::NotFound { .. }) => continue,
+                Err(err) => return Err(e(err)),
+            }
+        } else {
+            PowerState::Shutoff
+        };
+        out.push((dom, state, !transient.contains(&uuid)));
+    }
+    Ok(out)
 }
 
 /// Everything, in one pass: pools first (to size disks), then networks, then domains.
@@ -102,8 +146,8 @@ pub fn snapshot(conn: &Connect) -> Result<(HostInventory, VolumeIndex), DriverEr
     let index = VolumeIndex::new(&pools);
     let networks = networks(conn)?;
     let mut vms = Vec::new();
-    for dom in conn.list_all_domains(0).map_err(e)? {
-        match vm(&dom, &index) {
+    for (dom, state, persistent) in domains_with_state(conn)? {
+        match vm_with(&dom, state, persistent, &index) {
             Ok(v) => vms.push(v),
             // Undefined between listing and reading: it is gone, not an error.
             Err(DriverError::NotFound { .. }) => {}
