@@ -1,6 +1,6 @@
 // Aliases of the generated OpenAPI schema types. Never declare request/response shapes by hand:
 // if the server changes, `npm run gen:api` and the compiler tell us what broke.
-import type { components, paths } from './generated/schema.gen'
+import type { components, operations, paths } from './generated/schema.gen'
 
 type Schemas = components['schemas']
 
@@ -17,3 +17,19 @@ export type ApiErrorBody = Schemas['ApiError']
 export type ServerEvent = Schemas['Event']
 export type ServerEventType = ServerEvent['type']
 export type Health = paths['/api/v1/health']['get']['responses'][200]['content']['application/json']
+export type Topic = Schemas['Topic']
+export type Vm = Schemas['Vm']
+export type VmId = Schemas['VmId']
+export type VmList = Schemas['VmList']
+export type VmDetail = Schemas['VmDetail']
+export type VmSelection = Schemas['VmSelection']
+export type VmSortKey = Schemas['VmSortKey']
+export type PowerState = Schemas['PowerState']
+export type DiskInventory = Schemas['DiskInventory']
+export type NicInventory = Schemas['NicInventory']
+export type GraphicsInventory = Schemas['GraphicsInventory']
+export type BulkResult = Schemas['BulkResult']
+export type InventoryChangedEvent = Extract<ServerEvent, { type: 'inventoryChanged' }>
+/** Query parameters of `GET /api/v1/vms` (the discovered list takes the same plus `includeDismissed`). */
+export type VmListQuery = NonNullable<operations['listVms']['parameters']['query']>
+export type DiscoveredVmListQuery = NonNullable<operations['listDiscoveredVms']['parameters']['query']>

@@ -1,11 +1,20 @@
 import { EventStream, eventsUrl } from '@/api/events'
+import type { Topic } from '@/api/types'
 import { useEventConnectionStore } from '@/stores/eventConnection'
+
+/** Topics the app subscribes to: host lifecycle and VM/network/pool inventory changes. */
+export const EVENT_TOPICS: readonly Topic[] = ['hosts', 'inventory']
+
+/** URL of the app's event WebSocket (all topics the UI needs). */
+export function appEventsUrl(loc: Pick<Location, 'protocol' | 'host'> = window.location): string {
+  return eventsUrl([...EVENT_TOPICS], loc)
+}
 
 let stream: EventStream | null = null
 
 /** The app-wide event stream (one WebSocket for all topics). */
 export function getEventStream(): EventStream {
-  if (!stream) stream = new EventStream({ url: eventsUrl(['hosts']) })
+  if (!stream) stream = new EventStream({ url: appEventsUrl() })
   return stream
 }
 

@@ -1,0 +1,19 @@
+// The only place that talks HTTP for VMs. Everything throws ApiError on non-2xx.
+import { api, unwrap } from '@/api/client'
+import type { BulkResult, DiscoveredVmListQuery, Host, VmDetail, VmList, VmListQuery } from '@/api/types'
+
+const byId = (id: string) => ({ params: { path: { id } } })
+
+export const vmsApi = {
+  listManaged: (query: VmListQuery): Promise<VmList> => unwrap(api.GET('/api/v1/vms', { params: { query } })),
+  listDiscovered: (query: DiscoveredVmListQuery): Promise<VmList> =>
+    unwrap(api.GET('/api/v1/discovered-vms', { params: { query } })),
+  get: (id: string): Promise<VmDetail> => unwrap(api.GET('/api/v1/vms/{id}', byId(id))),
+  importVms: (vmIds: string[]): Promise<BulkResult> => unwrap(api.POST('/api/v1/vms/import', { body: { vmIds } })),
+  dismissVms: (vmIds: string[]): Promise<BulkResult> => unwrap(api.POST('/api/v1/vms/dismiss', { body: { vmIds } })),
+  importAll: (hostId: string): Promise<BulkResult> =>
+    unwrap(api.POST('/api/v1/hosts/{id}/actions/import-all', byId(hostId))),
+  resyncHost: (hostId: string): Promise<Host> => unwrap(api.POST('/api/v1/hosts/{id}/actions/resync', byId(hostId))),
+}
+
+export type VmsApi = typeof vmsApi

@@ -1,0 +1,88 @@
+// Display helpers for VMs and their hardware. Pure functions; every output is plain text
+// (rendered with Vue's escaping interpolation, never as HTML).
+import type { DiskInventory, NicInventory, PowerState } from '@/api/types'
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
+
+/** Binary units, largest that keeps the value ≥ 1: 2147483648 → "2 GiB", 536870912 → "512 MiB". */
+export function formatBytes(bytes: number | null | undefined, digits = 1): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—'
+  let v = bytes
+  let i = 0
+  while (v >= 1024 && i < UNITS.length - 1) {
+    v /= 1024
+    i++
+  }
+  let fixed = v.toFixed(i === 0 ? 0 : digits)
+  // Rounding can reach the next unit (1023.96 MiB → "1024.0"): step up.
+  if (Number(fixed) >= 1024 && i < UNITS.length - 1) {
+    v /= 1024
+    i++
+    fixed = v.toFixed(digits)
+  }
+  const trimmed = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed
+  return `${trimmed} ${UNITS[i]}`
+}
+
+/** "2 GiB / 8 GiB", or just one value when both are equal. */
+export function formatCurrentMax(current: number | null | undefined, max: number | null | undefined): string {
+  if (current === null || current === undefined) return formatBytes(max)
+  if (max === null || max === undefined || max === current) return formatBytes(current)
+  return `${formatBytes(current)} / ${formatBytes(max)}`
+}
+
+/** "2 / 4" vCPUs (current / max), or "4" when equal. */
+export function formatVcpus(current: number, max: number): string {
+  return current === max ? String(max) : `${current} / ${max}`
+}
+
+/** VLAN tags of a NIC: "10,20,30 (native 30, trunk)", "100", or "—". */
+export function formatVlan(nic: Pick<NicInventory, 'vlanTags' | 'trunk' | 'nativeVlan'>): string {
+  const tags = nic.vlanTags ?? []
+  const extra: string[] = []
+  if (nic.nativeVlan !== null && nic.nativeVlan !== undefined) extra.push(`native ${nic.nativeVlan}`)
+  if (nic.trunk) extra.push('trunk')
+  if (tags.length === 0 && extra.length === 0) return '—'
+  const base = tags.join(',')
+  if (extra.length === 0) return base
+  return base ? `${base} (${extra.join(', ')})` : `(${extra.join(', ')})`
+}
+
+/** Where a disk's data comes from: path, pool/volume, protocol + remote name, or "empty" for a media-less drive. */
+export function formatDiskSource(d: DiskInventory): string {
+  if (d.sourcePath) return d.pool ? `${d.sourcePath} (pool ${d.pool})` : d.sourcePath
+  if (d.volume) return d.pool ? `${d.pool}/${d.volume}` : d.volume
+  if (d.protocol) return d.remoteName ? `${d.protocol}: ${d.remoteName}` : d.protocol
+  if (d.remoteName) return d.remoteName
+  if (d.device === 'cdrom' || d.device === 'floppy') return 'empty'
+  return '—'
+}
+
+/** What a NIC is plugged into: network, bridge or host device. */
+export function formatNicSource(n: NicInventory): string {
+  if (n.network) return n.network
+  if (n.bridge) return n.bridge
+  if (n.sourceDev) return n.sourceMode ? `${n.sourceDev} (${n.sourceMode})` : n.sourceDev
+  return '—'
+}
+
+export function powerStateLabel(s: PowerState): string {
+  return s === 'shuttingDown' ? 'shutting down' : s
+}
+
+export function powerStateTone(s: PowerState): 'success' | 'warning' | 'neutral' | 'danger' | 'info' {
+  switch (s) {
+    case 'running':
+      return 'success'
+    case 'paused':
+    case 'suspended':
+    case 'shuttingDown':
+      return 'warning'
+    case 'crashed':
+      return 'danger'
+    case 'shutoff':
+      return 'neutral'
+    default:
+      return 'info'
+  }
+}

@@ -1,0 +1,65 @@
+// Test fixtures for the vms module (imported by *.spec.ts only).
+import type { InventoryChangedEvent, ServerEvent, Vm, VmList } from '@/api/types'
+import type { EventSourceLike } from './queries'
+
+let n = 0
+export function makeVm(over: Partial<Vm> = {}): Vm {
+  n++
+  return {
+    id: `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    hostId: 'host-a',
+    hostName: 'alpha',
+    uuid: `6695eb01-f6a4-8304-79aa-${String(n).padStart(12, '0')}`,
+    name: `vm-${n}`,
+    title: null,
+    description: null,
+    state: 'running',
+    persistent: true,
+    managed: false,
+    dismissed: false,
+    vcpus: 2,
+    currentVcpus: 2,
+    memoryBytes: 2 * 1024 ** 3,
+    currentMemoryBytes: 2 * 1024 ** 3,
+    firmware: 'bios',
+    osType: 'hvm',
+    configHash: 'x',
+    goneAt: null,
+    lastSeenAt: '2026-01-01T00:00:00Z',
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    ...over,
+  }
+}
+
+export const page = (items: Vm[], total = items.length, p = 1, perPage = 50): VmList => ({ items, total, page: p, perPage })
+
+export function inventoryChanged(hostId: string, vmIds: string[], vmCount = vmIds.length, otherChanges = false): InventoryChangedEvent {
+  return { type: 'inventoryChanged', hostId, vmIds, vmCount, otherChanges }
+}
+
+/** Minimal event source: `emit` delivers to `on` handlers, `open` to `onOpen` handlers. */
+export function fakeStream() {
+  const handlers = new Map<string, Set<(ev: never) => void>>()
+  const opens = new Set<() => void>()
+  const s = {
+    on(type: string, h: (ev: never) => void) {
+      let set = handlers.get(type)
+      if (!set) handlers.set(type, (set = new Set()))
+      set.add(h)
+      return () => set.delete(h)
+    },
+    onOpen(h: () => void) {
+      opens.add(h)
+      return () => opens.delete(h)
+    },
+    emit(ev: ServerEvent | InventoryChangedEvent) {
+      for (const h of handlers.get(ev.type) ?? []) (h as (e: unknown) => void)(ev)
+    },
+    open() {
+      for (const h of opens) h()
+    },
+    listeners: () => [...handlers.values()].reduce((a, s) => a + s.size, 0) + opens.size,
+  }
+  return s as typeof s & EventSourceLike
+}
