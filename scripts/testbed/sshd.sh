@@ -38,7 +38,16 @@ CONF
   echo "sshd did not come up; see $DIR/sshd.log" >&2; return 1
 }
 stop() {
-  if [ -f "$DIR/sshd.pid" ]; then kill "$(cat "$DIR/sshd.pid")" 2>/dev/null || true; rm -f "$DIR/sshd.pid"; fi
+  [ -f "$DIR/sshd.pid" ] || return 0
+  local pid; pid=$(cat "$DIR/sshd.pid")
+  kill "$pid" 2>/dev/null || true
+  # Wait until it has let go of the port, so a restart can bind it again (zombies count as gone:
+  # PID 1 here may not reap).
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$pid" 2>/dev/null || grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
+  rm -f "$DIR/sshd.pid"
 }
 case "${1:-}" in
   start) start ;; stop) stop ;;

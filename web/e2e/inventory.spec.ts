@@ -64,6 +64,10 @@ test('discover the test VM, import it, and see its hardware', async ({ page, req
     await expect(page.getByTestId('vm-managed-badge')).toHaveText('managed')
     await expect(page.getByTestId('vm-disks-table')).toContainText('/guest/diskimage1')
     await expect(page.getByTestId('vm-nics-table').getByTestId('vm-nic-source').first()).toHaveText('default')
+    // Drift (F10): the record matches the host; a resync keeps it so.
+    await expect(page.getByTestId('vm-drift-status')).toHaveText('In sync with the host')
+    await page.getByTestId('vm-resync').click()
+    await expect(page.getByTestId('vm-drift-status')).toHaveText('In sync with the host')
     await expect(page.getByTestId('vm-host-link')).toHaveText(hostName)
   } finally {
     // Delete our host (tolerate it being gone already).

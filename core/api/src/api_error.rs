@@ -95,6 +95,7 @@ impl From<EngineError> for ApiError {
         match e {
             EngineError::HostNotFound(_) => Self::new(ErrorCode::HostNotFound, msg),
             EngineError::VmNotFound(_) => Self::new(ErrorCode::VmNotFound, msg),
+            EngineError::HostNotConnected(_) => Self::new(ErrorCode::HostNotConnected, msg),
             EngineError::InvalidRequest(_) => Self::new(ErrorCode::InvalidRequest, msg),
             EngineError::InvalidName(_) => Self::new(ErrorCode::InvalidName, msg),
             EngineError::InvalidUri(HostUriError::UnsupportedScheme { .. }) => {

@@ -39,6 +39,8 @@ pub enum ErrorCode {
     HostNameTaken,
     /// 409: another host has that URI.
     HostUriTaken,
+    /// 409: the host must be connected for this.
+    HostNotConnected,
     /// 422: the SSH host key must be accepted first (`details.hostKey`).
     HostKeyUnverified,
     /// 422: the SSH host key changed since it was accepted.
@@ -71,7 +73,7 @@ impl ErrorCode {
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
             | ConnectionFailed | InvalidRequest => StatusCode::UNPROCESSABLE_ENTITY,
             HostNotFound | VmNotFound | NotFound => StatusCode::NOT_FOUND,
-            HostNameTaken | HostUriTaken => StatusCode::CONFLICT,
+            HostNameTaken | HostUriTaken | HostNotConnected => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,

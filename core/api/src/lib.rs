@@ -88,6 +88,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(vms::list_vms))
             .routes(routes!(vms::list_discovered_vms))
             .routes(routes!(vms::get_vm))
+            .routes(routes!(vms::get_vm_drift))
+            .routes(routes!(vms::resync_vm))
             .routes(routes!(vms::import_vms))
             .routes(routes!(vms::dismiss_vms))
             .routes(routes!(vms::import_all_vms))

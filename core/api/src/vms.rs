@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use virtumancer_engine::BulkOutcome;
-use virtumancer_model::{Host, HostId, PowerState, Vm, VmDetail, VmId};
+use virtumancer_model::{Host, HostId, PowerState, Vm, VmDetail, VmDrift, VmId};
 use virtumancer_store::{VmQuery, VmSort};
 
 /// Largest page.
@@ -278,4 +278,40 @@ pub async fn resync_host(
         StatusCode::ACCEPTED,
         Json(s.fleet.resync(parse_host_id(&id)?).await?),
     ))
+}
+
+/// Compares the stored configuration of a VM with the live one on its host (drift, F10).
+#[utoipa::path(get, path = "/vms/{id}/drift", tag = "vms", operation_id = "getVmDrift",
+    params(("id" = String, Path, description = "VM id")),
+    responses(
+        (status = 200, description = "Stored vs live configuration", body = VmDrift),
+        (status = 400, description = "Malformed id", body = ApiError),
+        (status = 404, description = "No such VM", body = ApiError),
+        (status = 409, description = "The VM's host is not connected", body = ApiError),
+    ))]
+pub async fn get_vm_drift(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<VmDrift>, ApiError> {
+    let vm = s.vms.get(parse_vm_id(&id)?).await?;
+    Ok(Json(s.fleet.vm_drift(&vm).await?))
+}
+
+/// Re-reads one VM from its host now and answers with the stored result.
+#[utoipa::path(post, path = "/vms/{id}/actions/resync", tag = "vms", operation_id = "resyncVm",
+    params(("id" = String, Path, description = "VM id")),
+    responses(
+        (status = 200, description = "The VM as stored after the resync", body = VmDetail),
+        (status = 400, description = "Malformed id", body = ApiError),
+        (status = 404, description = "No such VM", body = ApiError),
+        (status = 409, description = "The VM's host is not connected", body = ApiError),
+    ))]
+pub async fn resync_vm(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<VmDetail>, ApiError> {
+    let id = parse_vm_id(&id)?;
+    let vm = s.vms.get(id).await?;
+    s.fleet.resync_vm(&vm).await?;
+    Ok(Json(s.vms.get(id).await?))
 }

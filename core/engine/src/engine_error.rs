@@ -10,6 +10,9 @@ pub enum EngineError {
     /// No host with this id.
     #[error("host {0} does not exist")]
     HostNotFound(HostId),
+    /// The host is not connected, so it cannot be asked.
+    #[error("host {0} is not connected")]
+    HostNotConnected(HostId),
     /// No VM with this id.
     #[error("VM {0} does not exist")]
     VmNotFound(VmId),

@@ -374,6 +374,54 @@ impl HostFleet {
         Ok(host)
     }
 
+    async fn ask<T>(
+        &self,
+        host: HostId,
+        make: impl FnOnce(tokio::sync::oneshot::Sender<Result<T, EngineError>>) -> Command,
+    ) -> Result<T, EngineError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        match self.supervisors.lock().await.get(&host) {
+            Some(sup) => sup.send(make(tx)),
+            None => return Err(EngineError::HostNotConnected(host)),
+        }
+        // A busy supervisor (a long full sync) answers late; a stopped one never.
+        match tokio::time::timeout(Duration::from_secs(60), rx).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) | Err(_) => Err(EngineError::HostNotConnected(host)),
+        }
+    }
+
+    /// Compares a VM's stored configuration with the live one on its host.
+    pub async fn vm_drift(
+        &self,
+        vm: &virtumancer_model::VmDetail,
+    ) -> Result<virtumancer_model::VmDrift, EngineError> {
+        let uuid = vm.vm.uuid.clone();
+        let live = self
+            .ask(vm.vm.host_id, |reply| Command::InspectVm { uuid, reply })
+            .await?;
+        let live_hash = live.as_ref().map(crate::config_hash::vm);
+        Ok(virtumancer_model::VmDrift {
+            vm_id: vm.vm.id,
+            in_sync: live_hash.as_deref() == Some(vm.vm.config_hash.as_str()),
+            present: live.is_some(),
+            stored_hash: vm.vm.config_hash.clone(),
+            state_differs: live.as_ref().is_some_and(|l| l.state != vm.vm.state),
+            live_hash,
+            checked_at: chrono::Utc::now(),
+        })
+    }
+
+    /// Re-reads one VM from its host and stores what changed.
+    pub async fn resync_vm(
+        &self,
+        vm: &virtumancer_model::VmDetail,
+    ) -> Result<crate::SyncReport, EngineError> {
+        let uuid = vm.vm.uuid.clone();
+        self.ask(vm.vm.host_id, |reply| Command::ResyncVm { uuid, reply })
+            .await
+    }
+
     /// The store, for read-only use cases built next to the fleet.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store

@@ -2,15 +2,15 @@
 //! (close callback, keepalive) and reconnects with exponential backoff.
 
 use crate::state_recorder::Report;
-use crate::{Backoff, InventorySync};
+use crate::{Backoff, EngineError, InventorySync, SyncReport};
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use virtumancer_drivers::{ConnectSpec, HostConnection, HostConnector, InventoryEvent};
-use virtumancer_model::{HostId, HostState};
+use virtumancer_model::{HostId, HostState, VmInventory};
 use virtumancer_store::HostStateRecord;
 
 /// Bound on reading facts right after connecting.
@@ -27,6 +27,20 @@ pub(crate) enum Command {
     Reconfigure(ConnectSpec),
     /// Re-read the whole inventory now (the user's resync).
     Resync,
+    /// Read one VM's live configuration (drift check).
+    InspectVm {
+        /// Its UUID.
+        uuid: String,
+        /// Where the answer goes.
+        reply: oneshot::Sender<Result<Option<VmInventory>, EngineError>>,
+    },
+    /// Re-read one VM and store what changed.
+    ResyncVm {
+        /// Its UUID.
+        uuid: String,
+        /// Where the answer goes.
+        reply: oneshot::Sender<Result<SyncReport, EngineError>>,
+    },
     /// The host is being deleted or the server stops.
     Stop,
 }
@@ -100,10 +114,14 @@ impl HostSupervisor {
     }
 }
 
-/// What happened while waiting.
+/// What a command means for the state machine.
 enum Wake {
+    /// Look at `want` and `spec` again.
     Retry,
+    /// End the task.
     Stop,
+    /// Nothing changes; keep doing what was being done.
+    Ignore,
 }
 
 struct Run {
@@ -138,7 +156,15 @@ impl Run {
         match cmd {
             None | Some(Command::Stop) => return Wake::Stop,
             // Nothing to re-read while not connected; the next connection syncs anyway.
-            Some(Command::Resync) => {}
+            Some(Command::Resync) => return Wake::Ignore,
+            Some(Command::InspectVm { reply, .. }) => {
+                let _ = reply.send(Err(EngineError::HostNotConnected(self.host_id)));
+                return Wake::Ignore;
+            }
+            Some(Command::ResyncVm { reply, .. }) => {
+                let _ = reply.send(Err(EngineError::HostNotConnected(self.host_id)));
+                return Wake::Ignore;
+            }
             Some(Command::Connect) => {
                 self.want = true;
                 self.backoff.reset();
@@ -156,9 +182,13 @@ impl Run {
         loop {
             if !self.want {
                 self.report(HostState::Disconnected, None);
-                let cmd = self.commands.recv().await;
-                if let Wake::Stop = self.apply(cmd) {
-                    return;
+                loop {
+                    let cmd = self.commands.recv().await;
+                    match self.apply(cmd) {
+                        Wake::Stop => return,
+                        Wake::Retry => break,
+                        Wake::Ignore => {}
+                    }
                 }
                 continue;
             }
@@ -168,14 +198,18 @@ impl Run {
             let opened = {
                 let open = connector.open(&attempt);
                 tokio::pin!(open);
-                tokio::select! {
-                    r = &mut open => r,
-                    cmd = self.commands.recv() => match self.apply(cmd) {
-                        Wake::Stop => return,
-                        Wake::Retry => continue,
-                    },
+                loop {
+                    tokio::select! {
+                        r = &mut open => break Some(r),
+                        cmd = self.commands.recv() => match self.apply(cmd) {
+                            Wake::Stop => return,
+                            Wake::Retry => break None,
+                            Wake::Ignore => {}
+                        },
+                    }
                 }
             };
+            let Some(opened) = opened else { continue };
             match opened {
                 Err(e) => {
                     self.report(HostState::Error, Some(e.to_string()));
@@ -212,9 +246,15 @@ impl Run {
                 None => std::future::pending().await,
             }
         };
-        tokio::select! {
-            () = sleep => Wake::Retry,
-            cmd = self.commands.recv() => self.apply(cmd),
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                () = &mut sleep => return Wake::Retry,
+                cmd = self.commands.recv() => match self.apply(cmd) {
+                    Wake::Ignore => {}
+                    w => return w,
+                },
+            }
         }
     }
 
@@ -283,14 +323,25 @@ impl Run {
                     if matches!(cmd, Some(Command::Connect)) {
                         continue;
                     }
-                    if matches!(cmd, Some(Command::Resync)) {
-                        self.full_sync(conn.as_ref(), "user resync").await;
-                        continue;
+                    match cmd {
+                        Some(Command::Resync) => {
+                            self.full_sync(conn.as_ref(), "user resync").await;
+                            continue;
+                        }
+                        Some(Command::InspectVm { uuid, reply }) => {
+                            let _ = reply.send(conn.inventory().vm(&uuid).await.map_err(EngineError::from));
+                            continue;
+                        }
+                        Some(Command::ResyncVm { uuid, reply }) => {
+                            let _ = reply.send(self.sync.vm(conn.as_ref(), &uuid).await);
+                            continue;
+                        }
+                        _ => {}
                     }
                     conn.close().await;
                     return match self.apply(cmd) {
                         Wake::Stop => Served::Stop,
-                        Wake::Retry => Served::Released,
+                        Wake::Retry | Wake::Ignore => Served::Released,
                     };
                 }
             }

@@ -26,5 +26,5 @@ pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
 };
 pub use power_state::PowerState;
-pub use vm::{Vm, VmDetail};
+pub use vm::{Vm, VmDetail, VmDrift};
 pub use vm_inventory::{DiskInventory, GraphicsInventory, NicInventory, VmInventory};

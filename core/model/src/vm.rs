@@ -80,3 +80,23 @@ pub struct VmDetail {
     /// Graphical consoles.
     pub graphics: Vec<GraphicsInventory>,
 }
+
+/// Whether Virtumancer's record of a VM still matches the host's live configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VmDrift {
+    /// The VM.
+    pub vm_id: VmId,
+    /// The stored configuration equals the live one (and the VM exists on its host).
+    pub in_sync: bool,
+    /// The host still has the VM.
+    pub present: bool,
+    /// Hash of the stored configuration.
+    pub stored_hash: String,
+    /// Hash of the live configuration (absent when the VM is gone).
+    pub live_hash: Option<String>,
+    /// The stored power state differs from the live one.
+    pub state_differs: bool,
+    /// When the host was asked.
+    pub checked_at: DateTime<Utc>,
+}

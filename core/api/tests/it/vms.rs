@@ -229,3 +229,100 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn drift_is_reported_and_resync_repairs_it() {
+    use virtumancer_store::InventoryBatch;
+    let a = api().await;
+    let host = synced(&a).await;
+    let (_, d) = a.get("/api/v1/discovered-vms").await;
+    let id = d["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, drift) = a.get(&format!("/api/v1/vms/{id}/drift")).await;
+    assert_eq!(s, StatusCode::OK, "{drift}");
+    assert_eq!(
+        (drift["inSync"].as_bool(), drift["present"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(drift["storedHash"], drift["liveHash"]);
+
+    // The record goes stale (as after missed events): drift shows it, resync repairs it.
+    let vm_id: virtumancer_model::VmId = id.parse().unwrap();
+    let detail = a.fleet.store().get_vm(vm_id).await.unwrap().unwrap();
+    let stale = virtumancer_model::VmInventory {
+        uuid: detail.vm.uuid.clone(),
+        name: detail.vm.name.clone(),
+        title: None,
+        description: None,
+        state: detail.vm.state,
+        persistent: true,
+        vcpus: 1,
+        current_vcpus: 1,
+        memory_bytes: 1,
+        current_memory_bytes: 1,
+        max_memory_bytes: None,
+        firmware: "bios".into(),
+        os_type: "hvm".into(),
+        arch: None,
+        machine: None,
+        cpu_mode: None,
+        cpu_model: None,
+        boot_devices: vec![],
+        disks: vec![],
+        nics: vec![],
+        graphics: vec![],
+    };
+    let batch = InventoryBatch {
+        update_vms: vec![(vm_id, stale, "stale".into())],
+        ..InventoryBatch::default()
+    };
+    a.fleet
+        .store()
+        .apply(host.parse().unwrap(), &batch, chrono::Utc::now())
+        .await
+        .unwrap();
+    let (_, drift) = a.get(&format!("/api/v1/vms/{id}/drift")).await;
+    assert_eq!(
+        (drift["inSync"].as_bool(), drift["storedHash"].as_str()),
+        (Some(false), Some("stale"))
+    );
+
+    let (s, fixed) = a
+        .post(&format!("/api/v1/vms/{id}/actions/resync"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{fixed}");
+    assert_eq!(fixed["vm"]["vcpus"], 2);
+    assert_eq!(fixed["disks"][0]["sourcePath"], "/guest/diskimage1");
+    let (_, drift) = a.get(&format!("/api/v1/vms/{id}/drift")).await;
+    assert_eq!(drift["inSync"], true);
+
+    // A disconnected host cannot be asked.
+    a.post(
+        &format!("/api/v1/hosts/{host}/actions/disconnect"),
+        json!({}),
+    )
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (s, b) = a.get(&format!("/api/v1/vms/{id}/drift")).await;
+        if s == StatusCode::CONFLICT {
+            assert_eq!(b["code"], "host_not_connected");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "drift still answered after disconnect: {b}"
+        );
+        tokio::task::yield_now().await;
+    }
+    let (s, b) = a
+        .post(&format!("/api/v1/vms/{id}/actions/resync"), json!({}))
+        .await;
+    assert_eq!(
+        error_code(s, &b, StatusCode::CONFLICT),
+        "host_not_connected"
+    );
+    let (s, b) = a
+        .get("/api/v1/vms/00000000-0000-4000-8000-000000000000/drift")
+        .await;
+    assert_eq!(error_code(s, &b, StatusCode::NOT_FOUND), "vm_not_found");
+}

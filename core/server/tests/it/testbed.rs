@@ -149,15 +149,26 @@ async fn a_changed_ssh_host_key_is_refused_with_a_clear_error() {
     let Some(tb) = testbed("a_changed_ssh_host_key_is_refused_with_a_clear_error") else {
         return;
     };
-    // A private sshd whose host key this test replaces.
+    // A private sshd whose host key this test replaces, on a free port, stopped even if the
+    // test fails half-way.
     let dir = tempfile::tempdir().unwrap();
     let ssh_dir = dir.path().join("ssh");
-    let port = "2299";
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
     let env = [
-        ("VM_TEST_SSH_PORT", port),
+        ("VM_TEST_SSH_PORT", port.as_str()),
         ("VM_TEST_SSH_DIR", ssh_dir.to_str().unwrap()),
     ];
     script(&tb, "sshd.sh", &["start"], &env);
+    let _stop = StopSshd {
+        script: tb.scripts.join("sshd.sh"),
+        port: port.clone(),
+        dir: ssh_dir.clone(),
+    };
     let (_d, s) = server().await;
     let mut ev = s.events("hosts").await;
     let key = ssh_dir.join("id_ed25519").display().to_string();
@@ -217,7 +228,6 @@ async fn a_changed_ssh_host_key_is_refused_with_a_clear_error() {
             .contains("host key changed"),
         "{h}"
     );
-    script(&tb, "sshd.sh", &["stop"], &env);
 }
 
 #[tokio::test]
@@ -361,6 +371,33 @@ async fn vms_changed_behind_our_back_follow_through_events_within_seconds() {
     );
 }
 
+/// Stops a test's private sshd when dropped.
+struct StopSshd {
+    script: PathBuf,
+    port: String,
+    dir: PathBuf,
+}
+
+impl Drop for StopSshd {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(&self.script)
+            .arg("stop")
+            .env("VM_TEST_SSH_PORT", &self.port)
+            .env("VM_TEST_SSH_DIR", &self.dir)
+            .status();
+    }
+}
+
+/// Starts the testbed libvirtd again when dropped (idempotent when it runs).
+struct RestartLibvirtd(PathBuf);
+
+impl Drop for RestartLibvirtd {
+    fn drop(&mut self) {
+        let _ = Command::new("bash").arg(&self.0).arg("start").status();
+    }
+}
+
 /// Resumes a SIGSTOPped process even when the test fails half-way.
 struct Resume(String);
 
@@ -446,6 +483,8 @@ async fn a_killed_libvirtd_shows_as_disconnected_within_15_s_and_reconnects_by_i
         .await;
 
     script(&tb, "libvirtd.sh", &["stop"], &[]);
+    // Other tests need the daemon: start it again even if an assertion below fails.
+    let _restart = RestartLibvirtd(tb.scripts.join("libvirtd.sh"));
     let down = ev
         .wait(Duration::from_secs(15), |e| {
             e["type"] == "hostState" && e["hostId"] == id && e["state"] == "disconnected"

@@ -249,6 +249,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vms/{id}/actions/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-reads one VM from its host now and answers with the stored result. */
+        post: operations["resyncVm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/{id}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compares the stored configuration of a VM with the live one on its host (drift, F10). */
+        get: operations["getVmDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -339,7 +373,7 @@ export interface components {
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -701,6 +735,26 @@ export interface components {
             nics: components["schemas"]["NicInventory"][];
             /** @description The VM. */
             vm: components["schemas"]["Vm"];
+        };
+        /** @description Whether Virtumancer's record of a VM still matches the host's live configuration. */
+        VmDrift: {
+            /**
+             * Format: date-time
+             * @description When the host was asked.
+             */
+            checkedAt: string;
+            /** @description The stored configuration equals the live one (and the VM exists on its host). */
+            inSync: boolean;
+            /** @description Hash of the live configuration (absent when the VM is gone). */
+            liveHash?: string | null;
+            /** @description The host still has the VM. */
+            present: boolean;
+            /** @description The stored power state differs from the live one. */
+            stateDiffers: boolean;
+            /** @description Hash of the stored configuration. */
+            storedHash: string;
+            /** @description The VM. */
+            vmId: components["schemas"]["VmId"];
         };
         /**
          * Format: uuid
@@ -1450,6 +1504,106 @@ export interface operations {
             };
             /** @description No such VM */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    resyncVm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The VM as stored after the resync */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VmDetail"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The VM's host is not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getVmDrift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored vs live configuration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VmDrift"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The VM's host is not connected */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

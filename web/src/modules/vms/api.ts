@@ -1,6 +1,6 @@
 // The only place that talks HTTP for VMs. Everything throws ApiError on non-2xx.
 import { api, unwrap } from '@/api/client'
-import type { BulkResult, DiscoveredVmListQuery, Host, VmDetail, VmList, VmListQuery } from '@/api/types'
+import type { BulkResult, DiscoveredVmListQuery, Host, VmDetail, VmDrift, VmList, VmListQuery } from '@/api/types'
 
 const byId = (id: string) => ({ params: { path: { id } } })
 
@@ -14,6 +14,8 @@ export const vmsApi = {
   importAll: (hostId: string): Promise<BulkResult> =>
     unwrap(api.POST('/api/v1/hosts/{id}/actions/import-all', byId(hostId))),
   resyncHost: (hostId: string): Promise<Host> => unwrap(api.POST('/api/v1/hosts/{id}/actions/resync', byId(hostId))),
+  drift: (id: string): Promise<VmDrift> => unwrap(api.GET('/api/v1/vms/{id}/drift', byId(id))),
+  resyncVm: (id: string): Promise<VmDetail> => unwrap(api.POST('/api/v1/vms/{id}/actions/resync', byId(id))),
 }
 
 export type VmsApi = typeof vmsApi
