@@ -1,14 +1,15 @@
 //! `/api/v1/hosts`: add, list, get, change, delete, connect, disconnect, test a URI.
 
 use crate::app_json::AppJson;
-use crate::{ApiError, AppState, ErrorCode};
+use crate::path_ids::HostPath;
+use crate::{ApiError, AppState};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use virtumancer_engine::{HostChanges, NewHost, TestRequest};
-use virtumancer_model::{Host, HostFacts, HostId, HostKey};
+use virtumancer_model::{Host, HostFacts, HostKey};
 
 /// Body of `POST /hosts`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,15 +61,6 @@ pub struct ConnectionTestResult {
     pub facts: HostFacts,
     /// The verified SSH host key (ssh transports).
     pub host_key: Option<HostKey>,
-}
-
-fn parse_id(id: &str) -> Result<HostId, ApiError> {
-    id.parse().map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidId,
-            format!("'{id}' is not a host id (a UUID)"),
-        )
-    })
 }
 
 /// Lists every host with its live state.
@@ -138,9 +130,9 @@ pub async fn test_connection(
     ))]
 pub async fn get_host(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    HostPath(id): HostPath,
 ) -> Result<Json<Host>, ApiError> {
-    Ok(Json(s.fleet.get(parse_id(&id)?).await?))
+    Ok(Json(s.fleet.get(id).await?))
 }
 
 /// Renames or reconfigures a host. Changing the URI or key reconnects it.
@@ -155,7 +147,7 @@ pub async fn get_host(
     ))]
 pub async fn update_host(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    HostPath(id): HostPath,
     AppJson(b): AppJson<UpdateHost>,
 ) -> Result<Json<Host>, ApiError> {
     let changes = HostChanges {
@@ -164,7 +156,7 @@ pub async fn update_host(
         key_file: b.key_file,
         accepted_host_key: b.accepted_host_key,
     };
-    Ok(Json(s.fleet.update(parse_id(&id)?, changes).await?))
+    Ok(Json(s.fleet.update(id, changes).await?))
 }
 
 /// Deletes a host (closing its connection). Its VMs are not touched.
@@ -177,9 +169,9 @@ pub async fn update_host(
     ))]
 pub async fn delete_host(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    HostPath(id): HostPath,
 ) -> Result<StatusCode, ApiError> {
-    s.fleet.remove(parse_id(&id)?).await?;
+    s.fleet.remove(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -193,12 +185,9 @@ pub async fn delete_host(
     ))]
 pub async fn connect_host(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    HostPath(id): HostPath,
 ) -> Result<(StatusCode, Json<Host>), ApiError> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(s.fleet.connect(parse_id(&id)?).await?),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(s.fleet.connect(id).await?)))
 }
 
 /// Disconnects a host; it stays disconnected across restarts until connected again.
@@ -211,10 +200,7 @@ pub async fn connect_host(
     ))]
 pub async fn disconnect_host(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    HostPath(id): HostPath,
 ) -> Result<(StatusCode, Json<Host>), ApiError> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(s.fleet.disconnect(parse_id(&id)?).await?),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(s.fleet.disconnect(id).await?)))
 }

@@ -12,6 +12,7 @@ mod error_code;
 mod events;
 mod health;
 mod hosts;
+mod path_ids;
 mod plugins;
 mod vms;
 

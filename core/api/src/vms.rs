@@ -2,9 +2,10 @@
 
 use crate::app_json::AppJson;
 use crate::app_query::AppQuery;
+use crate::path_ids::{HostPath, VmPath};
 use crate::{ApiError, AppState, ErrorCode};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -184,15 +185,6 @@ pub async fn list_discovered_vms(
     list(&s, p, false).await
 }
 
-fn parse_vm_id(id: &str) -> Result<VmId, ApiError> {
-    id.parse().map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidId,
-            format!("'{id}' is not a VM id (a UUID)"),
-        )
-    })
-}
-
 /// One VM (managed or discovered) with all its normalized hardware.
 #[utoipa::path(get, path = "/vms/{id}", tag = "vms", operation_id = "getVm",
     params(("id" = String, Path, description = "VM id")),
@@ -203,9 +195,9 @@ fn parse_vm_id(id: &str) -> Result<VmId, ApiError> {
     ))]
 pub async fn get_vm(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    VmPath(id): VmPath,
 ) -> Result<Json<VmDetail>, ApiError> {
-    Ok(Json(s.vms.get(parse_vm_id(&id)?).await?))
+    Ok(Json(s.vms.get(id).await?))
 }
 
 /// Imports VMs: they become managed. Ids that name no VM are reported, not fatal.
@@ -238,15 +230,6 @@ pub async fn dismiss_vms(
     Ok(Json(s.vms.dismiss(&b.vm_ids).await?.into()))
 }
 
-fn parse_host_id(id: &str) -> Result<HostId, ApiError> {
-    id.parse().map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidId,
-            format!("'{id}' is not a host id (a UUID)"),
-        )
-    })
-}
-
 /// Imports every discovered VM of a host.
 #[utoipa::path(post, path = "/hosts/{id}/actions/import-all", tag = "vms", operation_id = "importAllVms",
     params(("id" = String, Path, description = "Host id")),
@@ -257,9 +240,9 @@ fn parse_host_id(id: &str) -> Result<HostId, ApiError> {
     ))]
 pub async fn import_all_vms(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    HostPath(id): HostPath,
 ) -> Result<Json<BulkResult>, ApiError> {
-    Ok(Json(s.vms.import_all(parse_host_id(&id)?).await?.into()))
+    Ok(Json(s.vms.import_all(id).await?.into()))
 }
 
 /// Re-reads a connected host's whole inventory now; changes arrive as `inventoryChanged`.
@@ -272,12 +255,9 @@ pub async fn import_all_vms(
     ))]
 pub async fn resync_host(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    HostPath(id): HostPath,
 ) -> Result<(StatusCode, Json<Host>), ApiError> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(s.fleet.resync(parse_host_id(&id)?).await?),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(s.fleet.resync(id).await?)))
 }
 
 /// Compares the stored configuration of a VM with the live one on its host (drift, F10).
@@ -291,9 +271,9 @@ pub async fn resync_host(
     ))]
 pub async fn get_vm_drift(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    VmPath(id): VmPath,
 ) -> Result<Json<VmDrift>, ApiError> {
-    let vm = s.vms.get(parse_vm_id(&id)?).await?;
+    let vm = s.vms.get(id).await?;
     Ok(Json(s.fleet.vm_drift(&vm).await?))
 }
 
@@ -308,9 +288,8 @@ pub async fn get_vm_drift(
     ))]
 pub async fn resync_vm(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    VmPath(id): VmPath,
 ) -> Result<Json<VmDetail>, ApiError> {
-    let id = parse_vm_id(&id)?;
     let vm = s.vms.get(id).await?;
     s.fleet.resync_vm(&vm).await?;
     Ok(Json(s.vms.get(id).await?))

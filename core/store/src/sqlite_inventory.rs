@@ -340,6 +340,40 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(s).map_err(|e| corrupt(column, e))
 }
 
+/// `(uuid, config_hash)` rows of networks or pools of a host.
+async fn hashed_items(
+    pool: &sqlx::SqlitePool,
+    sql: &'static str,
+    host: HostId,
+) -> Result<Vec<HashedItem>, StoreError> {
+    Ok(sqlx::query_as::<_, (String, String)>(sql)
+        .bind(host.to_string())
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(uuid, config_hash)| HashedItem { uuid, config_hash })
+        .collect())
+}
+
+/// Deletes networks or pools of a host by UUID; returns rows deleted.
+async fn delete_by_uuid(
+    tx: &mut Tx<'_>,
+    sql: &'static str,
+    host: HostId,
+    uuids: &[String],
+) -> Result<u64, StoreError> {
+    let mut rows = 0;
+    for uuid in uuids {
+        rows += sqlx::query(sql)
+            .bind(host.to_string())
+            .bind(uuid)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(rows)
+}
+
 #[async_trait]
 impl InventoryRepository for SqliteStore {
     async fn vm_sync_states(&self, host: HostId) -> Result<Vec<VmSyncState>, StoreError> {
@@ -363,33 +397,21 @@ impl InventoryRepository for SqliteStore {
     }
 
     async fn network_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError> {
-        let rows = sqlx::query("SELECT uuid, config_hash FROM networks WHERE host_id = ?")
-            .bind(host.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HashedItem {
-                    uuid: r.try_get("uuid")?,
-                    config_hash: r.try_get("config_hash")?,
-                })
-            })
-            .collect()
+        hashed_items(
+            &self.pool,
+            "SELECT uuid, config_hash FROM networks WHERE host_id = ?",
+            host,
+        )
+        .await
     }
 
     async fn pool_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError> {
-        let rows = sqlx::query("SELECT uuid, config_hash FROM storage_pools WHERE host_id = ?")
-            .bind(host.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HashedItem {
-                    uuid: r.try_get("uuid")?,
-                    config_hash: r.try_get("config_hash")?,
-                })
-            })
-            .collect()
+        hashed_items(
+            &self.pool,
+            "SELECT uuid, config_hash FROM storage_pools WHERE host_id = ?",
+            host,
+        )
+        .await
     }
 
     async fn apply(
@@ -455,25 +477,23 @@ impl InventoryRepository for SqliteStore {
         for (n, hash) in &b.upsert_networks {
             rows += upsert_network(&mut tx, host, n, hash).await?;
         }
-        for uuid in &b.remove_networks {
-            rows += sqlx::query("DELETE FROM networks WHERE host_id = ? AND uuid = ?")
-                .bind(host.to_string())
-                .bind(uuid)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        }
+        rows += delete_by_uuid(
+            &mut tx,
+            "DELETE FROM networks WHERE host_id = ? AND uuid = ?",
+            host,
+            &b.remove_networks,
+        )
+        .await?;
         for (p, hash) in &b.upsert_pools {
             rows += upsert_pool(&mut tx, host, p, hash).await?;
         }
-        for uuid in &b.remove_pools {
-            rows += sqlx::query("DELETE FROM storage_pools WHERE host_id = ? AND uuid = ?")
-                .bind(host.to_string())
-                .bind(uuid)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        }
+        rows += delete_by_uuid(
+            &mut tx,
+            "DELETE FROM storage_pools WHERE host_id = ? AND uuid = ?",
+            host,
+            &b.remove_pools,
+        )
+        .await?;
         // The host's sync time is bookkeeping, not inventory: not counted.
         sqlx::query("UPDATE hosts SET last_synced_at = ? WHERE id = ?")
             .bind(synced_at)
