@@ -1,7 +1,7 @@
 //! The VM use cases: list managed and discovered VMs, show one, import, dismiss.
 
 use crate::{EngineError, EventBus};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use virtumancer_model::{Event, HostId, VmDetail, VmId};
 use virtumancer_store::{Store, VmPage, VmQuery};
@@ -53,7 +53,7 @@ impl VmCatalog {
     /// Imports VMs (marks them managed).
     pub async fn import(&self, ids: &[VmId]) -> Result<BulkOutcome, EngineError> {
         let done = self.store.set_managed(&dedup(ids)?, true).await?;
-        Ok(self.outcome(ids, done).await)
+        Ok(self.outcome(ids, done))
     }
 
     /// Imports every discovered VM of a host.
@@ -72,25 +72,25 @@ impl VmCatalog {
     /// Hides discovered VMs from the discovered list.
     pub async fn dismiss(&self, ids: &[VmId]) -> Result<BulkOutcome, EngineError> {
         let done = self.store.set_dismissed(&dedup(ids)?, true).await?;
-        Ok(self.outcome(ids, done).await)
+        Ok(self.outcome(ids, done))
     }
 
-    async fn outcome(&self, asked: &[VmId], done: Vec<VmId>) -> BulkOutcome {
-        let not_found = asked
-            .iter()
-            .filter(|id| !done.contains(id))
-            .copied()
-            .collect();
+    fn outcome(&self, asked: &[VmId], done: Vec<(VmId, HostId)>) -> BulkOutcome {
         // Group by host so each host's UI refreshes once.
         let mut by_host: HashMap<HostId, Vec<VmId>> = HashMap::new();
-        for id in &done {
-            if let Ok(Some(d)) = self.store.get_vm(*id).await {
-                by_host.entry(d.vm.host_id).or_default().push(*id);
-            }
+        for (id, host) in &done {
+            by_host.entry(*host).or_default().push(*id);
         }
-        for (host, ids) in by_host {
-            self.announce(host, &ids);
+        for (host, ids) in &by_host {
+            self.announce(*host, ids);
         }
+        let done: Vec<VmId> = done.into_iter().map(|(id, _)| id).collect();
+        let found: HashSet<&VmId> = done.iter().collect();
+        let not_found = asked
+            .iter()
+            .filter(|id| !found.contains(id))
+            .copied()
+            .collect();
         BulkOutcome { done, not_found }
     }
 

@@ -121,6 +121,12 @@ pub struct VmPage {
 pub trait InventoryRepository: Send + Sync {
     /// Stored VMs of a host, for diffing.
     async fn vm_sync_states(&self, host: HostId) -> Result<Vec<VmSyncState>, StoreError>;
+    /// One stored VM of a host by hypervisor UUID, for diffing after an event.
+    async fn vm_sync_state(
+        &self,
+        host: HostId,
+        uuid: &str,
+    ) -> Result<Option<VmSyncState>, StoreError>;
     /// Stored network hashes of a host.
     async fn network_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError>;
     /// Stored pool hashes of a host.
@@ -136,10 +142,18 @@ pub trait InventoryRepository: Send + Sync {
     async fn list_vms(&self, query: &VmQuery) -> Result<VmPage, StoreError>;
     /// One VM with its hardware.
     async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError>;
-    /// Marks VMs managed (import) or discovered; returns the ids that exist.
-    async fn set_managed(&self, ids: &[VmId], managed: bool) -> Result<Vec<VmId>, StoreError>;
+    /// Marks VMs managed (import) or discovered; returns the VMs that exist with their host.
+    async fn set_managed(
+        &self,
+        ids: &[VmId],
+        managed: bool,
+    ) -> Result<Vec<(VmId, HostId)>, StoreError>;
     /// Marks every discovered, present VM of a host managed; returns their ids.
     async fn import_all(&self, host: HostId) -> Result<Vec<VmId>, StoreError>;
-    /// Hides (or shows again) discovered VMs; returns the ids that exist.
-    async fn set_dismissed(&self, ids: &[VmId], dismissed: bool) -> Result<Vec<VmId>, StoreError>;
+    /// Hides (or shows again) discovered VMs; returns the VMs that exist with their host.
+    async fn set_dismissed(
+        &self,
+        ids: &[VmId],
+        dismissed: bool,
+    ) -> Result<Vec<(VmId, HostId)>, StoreError>;
 }

@@ -340,6 +340,60 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(s).map_err(|e| corrupt(column, e))
 }
 
+/// Stored sync states of a host's VMs, or of the one with `uuid`.
+async fn sync_states(
+    pool: &sqlx::SqlitePool,
+    host: HostId,
+    uuid: Option<&str>,
+) -> Result<Vec<VmSyncState>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, uuid, config_hash, state, gone_at IS NOT NULL AS gone FROM vms WHERE host_id = ?1 AND (?2 IS NULL OR uuid = ?2)",
+    )
+    .bind(host.to_string())
+    .bind(uuid)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get("id")?;
+            let state: String = r.try_get("state")?;
+            Ok(VmSyncState {
+                id: id.parse().map_err(|e| corrupt("vms.id", e))?,
+                uuid: r.try_get("uuid")?,
+                config_hash: r.try_get("config_hash")?,
+                state: PowerState::parse(&state).ok_or_else(|| corrupt("vms.state", &state))?,
+                gone: r.try_get("gone")?,
+            })
+        })
+        .collect()
+}
+
+/// Sets a flag on each VM with `sql` (binds: flag, now, id; returns `host_id`), in one
+/// transaction; returns the VMs that exist with their host.
+async fn mark(
+    pool: &sqlx::SqlitePool,
+    sql: &'static str,
+    ids: &[VmId],
+    flag: bool,
+) -> Result<Vec<(VmId, HostId)>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let now = Utc::now();
+    let mut found = Vec::new();
+    for id in ids {
+        let host: Option<String> = sqlx::query_scalar(sql)
+            .bind(flag)
+            .bind(now)
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(h) = host {
+            found.push((*id, h.parse().map_err(|e| corrupt("vms.host_id", e))?));
+        }
+    }
+    tx.commit().await?;
+    Ok(found)
+}
+
 /// `(uuid, config_hash)` rows of networks or pools of a host.
 async fn hashed_items(
     pool: &sqlx::SqlitePool,
@@ -377,23 +431,15 @@ async fn delete_by_uuid(
 #[async_trait]
 impl InventoryRepository for SqliteStore {
     async fn vm_sync_states(&self, host: HostId) -> Result<Vec<VmSyncState>, StoreError> {
-        let rows = sqlx::query("SELECT id, uuid, config_hash, state, gone_at IS NOT NULL AS gone FROM vms WHERE host_id = ?")
-            .bind(host.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get("id")?;
-                let state: String = r.try_get("state")?;
-                Ok(VmSyncState {
-                    id: id.parse().map_err(|e| corrupt("vms.id", e))?,
-                    uuid: r.try_get("uuid")?,
-                    config_hash: r.try_get("config_hash")?,
-                    state: PowerState::parse(&state).ok_or_else(|| corrupt("vms.state", &state))?,
-                    gone: r.try_get("gone")?,
-                })
-            })
-            .collect()
+        sync_states(&self.pool, host, None).await
+    }
+
+    async fn vm_sync_state(
+        &self,
+        host: HostId,
+        uuid: &str,
+    ) -> Result<Option<VmSyncState>, StoreError> {
+        Ok(sync_states(&self.pool, host, Some(uuid)).await?.pop())
     }
 
     async fn network_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError> {
@@ -656,30 +702,13 @@ impl InventoryRepository for SqliteStore {
         }))
     }
 
-    async fn set_managed(&self, ids: &[VmId], managed: bool) -> Result<Vec<VmId>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut found = Vec::new();
-        for id in ids {
-            let n = sqlx::query("UPDATE vms SET managed = ?, dismissed = 0, updated_at = ? WHERE id = ? AND managed <> ?")
-                .bind(managed)
-                .bind(Utc::now())
-                .bind(id.to_string())
-                .bind(managed)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            let exists = n > 0
-                || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM vms WHERE id = ?")
-                    .bind(id.to_string())
-                    .fetch_one(&mut *tx)
-                    .await?
-                    > 0;
-            if exists {
-                found.push(*id);
-            }
-        }
-        tx.commit().await?;
-        Ok(found)
+    async fn set_managed(
+        &self,
+        ids: &[VmId],
+        managed: bool,
+    ) -> Result<Vec<(VmId, HostId)>, StoreError> {
+        // Managing a VM also un-dismisses it.
+        mark(&self.pool, "UPDATE vms SET managed = ?, dismissed = 0, updated_at = ? WHERE id = ? RETURNING host_id", ids, managed).await
     }
 
     async fn import_all(&self, host: HostId) -> Result<Vec<VmId>, StoreError> {
@@ -695,22 +724,17 @@ impl InventoryRepository for SqliteStore {
             .collect()
     }
 
-    async fn set_dismissed(&self, ids: &[VmId], dismissed: bool) -> Result<Vec<VmId>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut found = Vec::new();
-        for id in ids {
-            let n = sqlx::query("UPDATE vms SET dismissed = ?, updated_at = ? WHERE id = ?")
-                .bind(dismissed)
-                .bind(Utc::now())
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n > 0 {
-                found.push(*id);
-            }
-        }
-        tx.commit().await?;
-        Ok(found)
+    async fn set_dismissed(
+        &self,
+        ids: &[VmId],
+        dismissed: bool,
+    ) -> Result<Vec<(VmId, HostId)>, StoreError> {
+        mark(
+            &self.pool,
+            "UPDATE vms SET dismissed = ?, updated_at = ? WHERE id = ? RETURNING host_id",
+            ids,
+            dismissed,
+        )
+        .await
     }
 }
