@@ -36,7 +36,9 @@ bench: deps
 
 fuzz:
 	$(CARGO) install --locked cargo-fuzz
-	cd core/libvirt-xml/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run domain -- -max_total_time=$${FUZZ_SECONDS:-60}
+	mkdir -p core/libvirt-xml/fuzz/corpus/domain
+	cp core/libvirt-xml/tests/corpus/domain-*.xml core/libvirt-xml/fuzz/corpus/domain/
+	cd core/libvirt-xml/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run domain -- -max_total_time=$${FUZZ_SECONDS:-60} -max_len=65536
 
 openapi:
 	$(CARGO) run -q -p virtumancer -- openapi --output openapi/openapi.json

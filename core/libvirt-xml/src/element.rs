@@ -135,6 +135,10 @@ impl Element {
 
     fn start(s: &BytesStart<'_>) -> Result<Self, String> {
         let name = s.name().as_ref().to_owned();
+        // quick-xml accepts `<\r/>`; an element must have a name (found by cargo-fuzz).
+        if name.is_empty() || name.chars().any(char::is_whitespace) {
+            return Err(format!("invalid element name {name:?}"));
+        }
         let mut attributes = Vec::new();
         for a in s.attributes() {
             let a = a.map_err(|e| e.to_string())?;
