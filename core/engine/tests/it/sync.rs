@@ -228,3 +228,66 @@ async fn a_connected_host_is_synced_and_its_vms_are_discovered() {
     assert_eq!(page.items[0].host_name, "t");
     env.fleet.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_same_vm_name_on_two_hosts_is_two_vms() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = virtumancer_store::open(&format!("sqlite:{}", dir.path().join("v.db").display()))
+        .await
+        .unwrap();
+    // A second host whose only domain is also called "test" (another UUID).
+    let node = dir.path().join("other.xml");
+    std::fs::write(
+        &node,
+        "<node><domain type='test'><name>test</name><uuid>11111111-2222-3333-4444-555555555555</uuid>\
+         <memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain></node>",
+    )
+    .unwrap();
+    let mut hosts = Vec::new();
+    for (name, uri) in [
+        ("a", "test:///default".to_owned()),
+        ("b", format!("test://{}", node.display())),
+    ] {
+        let id = HostId::new();
+        let cfg = HostConfig {
+            name: name.into(),
+            uri: uri.clone(),
+            key_file: None,
+            host_key: None,
+        };
+        store.insert_host(id, &cfg, false).await.unwrap();
+        let conn = open(dir.path(), &uri).await;
+        InventorySync::new(id, Arc::clone(&store), EventBus::new())
+            .full(conn.as_ref())
+            .await
+            .unwrap();
+        conn.close().await;
+        hosts.push(id);
+    }
+    let page = store
+        .list_vms(&VmQuery {
+            search: Some("test".into()),
+            limit: 10,
+            sort: virtumancer_store::VmSort::Host,
+            ..VmQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 2);
+    let got: Vec<_> = page
+        .items
+        .iter()
+        .map(|v| (v.name.as_str(), v.host_name.as_str()))
+        .collect();
+    assert_eq!(got, [("test", "a"), ("test", "b")]);
+    assert_ne!(page.items[0].uuid, page.items[1].uuid);
+    let only_b = store
+        .list_vms(&VmQuery {
+            host: Some(hosts[1]),
+            limit: 10,
+            ..VmQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(only_b.items[0].uuid, "11111111-2222-3333-4444-555555555555");
+}
