@@ -1,12 +1,8 @@
-import type { Host, VmDrift } from '@/api/types'
+import type { VmDrift } from '@/api/types'
 import { vmsApi } from '../api'
-import { no, yes, type CanRun } from './types'
+import { requireConnectedHost } from './requireConnectedHost'
 
-export function canRun(host: Pick<Host, 'state'> | null | undefined): CanRun {
-  if (!host) return no('Unknown host')
-  if (host.state !== 'connected') return no('Host is not connected')
-  return yes
-}
+export const canRun = requireConnectedHost
 
 /** Compares the stored configuration of a VM with the live one on its host. */
 export function run(vmId: string): Promise<VmDrift> {

@@ -1,12 +1,8 @@
-import type { Host, VmDetail } from '@/api/types'
+import type { VmDetail } from '@/api/types'
 import { vmsApi } from '../api'
-import { no, yes, type CanRun } from './types'
+import { requireConnectedHost } from './requireConnectedHost'
 
-export function canRun(host: Pick<Host, 'state'> | null | undefined): CanRun {
-  if (!host) return no('Unknown host')
-  if (host.state !== 'connected') return no('Host is not connected')
-  return yes
-}
+export const canRun = requireConnectedHost
 
 /** Re-reads one VM from its host; resolves with the VM as stored afterwards. */
 export function run(vmId: string): Promise<VmDetail> {
