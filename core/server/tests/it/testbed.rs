@@ -436,6 +436,7 @@ async fn a_hung_libvirtd_is_detected_by_keepalive_within_15_s() {
             .unwrap()
             .success()
     );
+    let stopped_at = std::time::Instant::now();
     let down = ev
         .wait(Duration::from_secs(15), |e| {
             e["type"] == "hostState" && e["hostId"] == id && e["state"] == "disconnected"
@@ -444,6 +445,10 @@ async fn a_hung_libvirtd_is_detected_by_keepalive_within_15_s() {
     assert!(
         down["reason"].as_str().unwrap().contains("keepalive"),
         "{down}"
+    );
+    eprintln!(
+        "hung libvirtd reported disconnected after {:?}",
+        stopped_at.elapsed()
     );
     let (st, _) = s.get("/api/v1/hosts").await;
     assert_eq!(st, 200, "the API answers while the host hangs");
