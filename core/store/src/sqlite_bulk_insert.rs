@@ -1,5 +1,6 @@
-//! Multi-row inserts for the first sync of a host, where thousands of VMs arrive at once:
-//! one statement per few hundred rows instead of one per row.
+//! Multi-row inserts of VMs and their children (disks, attachments, NICs, graphics): one
+//! statement per few hundred rows instead of one per row. Used for new VMs and for rewriting
+//! the children of changed ones.
 
 use crate::StoreError;
 use chrono::{DateTime, Utc};
@@ -57,7 +58,18 @@ pub async fn insert_vms(
         });
         rows += q.build().execute(&mut **tx).await?.rows_affected();
     }
+    Ok(rows + insert_children(tx, host, vms).await?)
+}
 
+/// Inserts the disks (upserted, shared by key), attachments, NICs and graphics of `vms`, whose
+/// previous children, if any, are already deleted; returns rows written.
+pub async fn insert_children(
+    tx: &mut Transaction<'_, Sqlite>,
+    host: HostId,
+    vms: &[(VmId, VmInventory, String)],
+) -> Result<u64, StoreError> {
+    let host_s = host.to_string();
+    let mut rows = 0;
     // Storage objects, once each even when several VMs share them.
     let mut disks: HashMap<String, &DiskInventory> = HashMap::new();
     for (_, v, _) in vms {
@@ -68,6 +80,8 @@ pub async fn insert_vms(
         }
     }
     let disks: Vec<(String, &DiskInventory)> = disks.into_iter().collect();
+    // The upsert returns the id of every row it inserted or updated: no second lookup.
+    let mut ids: HashMap<String, i64> = HashMap::new();
     for chunk in disks.chunks(CHUNK) {
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT INTO disks (host_id, source_key, kind, source_path, pool, volume, protocol, remote_name, format, \
@@ -89,18 +103,13 @@ pub async fn insert_vms(
         q.push(
             " ON CONFLICT (host_id, source_key) DO UPDATE SET kind = excluded.kind, source_path = excluded.source_path, \
              pool = excluded.pool, volume = excluded.volume, protocol = excluded.protocol, remote_name = excluded.remote_name, \
-             format = excluded.format, capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes",
+             format = excluded.format, capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes \
+             RETURNING id, source_key",
         );
-        rows += q.build().execute(&mut **tx).await?.rows_affected();
+        let written: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut **tx).await?;
+        rows += written.len() as u64;
+        ids.extend(written.into_iter().map(|(id, key)| (key, id)));
     }
-    let ids: HashMap<String, i64> =
-        sqlx::query_as::<_, (i64, String)>("SELECT id, source_key FROM disks WHERE host_id = ?")
-            .bind(&host_s)
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|(id, key)| (key, id))
-            .collect();
 
     let attachments: Vec<(VmId, usize, &DiskInventory)> = vms
         .iter()

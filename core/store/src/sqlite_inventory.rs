@@ -10,7 +10,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 use virtumancer_model::{
     DiskInventory, GraphicsInventory, HostId, NetworkInventory, NicInventory, PowerState,
-    StoragePoolInventory, Vm, VmDetail, VmId, VmInventory,
+    StoragePoolInventory, Vm, VmDetail, VmId,
 };
 
 type Tx<'a> = Transaction<'a, Sqlite>;
@@ -38,103 +38,6 @@ pub(crate) fn source_key(d: &DiskInventory) -> Option<String> {
     d.protocol
         .as_ref()
         .map(|p| format!("{p}:{}", d.remote_name.as_deref().unwrap_or("")))
-}
-
-async fn insert_children(
-    tx: &mut Tx<'_>,
-    host: HostId,
-    vm: VmId,
-    inv: &VmInventory,
-) -> Result<u64, StoreError> {
-    let mut rows = 0;
-    for (i, d) in inv.disks.iter().enumerate() {
-        let disk_id: Option<i64> = match source_key(d) {
-            Some(key) => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO disks (host_id, source_key, kind, source_path, pool, volume, protocol, remote_name, format, \
-                     capacity_bytes, allocation_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                     ON CONFLICT (host_id, source_key) DO UPDATE SET kind = excluded.kind, source_path = excluded.source_path, \
-                     pool = excluded.pool, volume = excluded.volume, protocol = excluded.protocol, remote_name = excluded.remote_name, \
-                     format = excluded.format, capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes \
-                     RETURNING id",
-                )
-                .bind(host.to_string())
-                .bind(key)
-                .bind(&d.kind)
-                .bind(&d.source_path)
-                .bind(&d.pool)
-                .bind(&d.volume)
-                .bind(&d.protocol)
-                .bind(&d.remote_name)
-                .bind(&d.format)
-                .bind(d.capacity_bytes.map(|v| v as i64))
-                .bind(d.allocation_bytes.map(|v| v as i64))
-                .fetch_one(&mut **tx)
-                .await?;
-                rows += 1;
-                Some(id)
-            }
-            None => None,
-        };
-        sqlx::query(
-            "INSERT INTO disk_attachments (vm_id, ordinal, disk_id, device, target, bus, readonly, shareable, boot_order, serial) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(vm.to_string())
-        .bind(i as i64)
-        .bind(disk_id)
-        .bind(&d.device)
-        .bind(&d.target)
-        .bind(&d.bus)
-        .bind(d.readonly)
-        .bind(d.shareable)
-        .bind(d.boot_order.map(i64::from))
-        .bind(&d.serial)
-        .execute(&mut **tx)
-        .await?;
-        rows += 1;
-    }
-    for (i, n) in inv.nics.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO nics (vm_id, ordinal, kind, mac, model, network, bridge, portgroup, source_dev, source_mode, vlan_tags, \
-             trunk, native_vlan, virtualport_type, interface_id, target_dev, link_state) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(vm.to_string())
-        .bind(i as i64)
-        .bind(&n.kind)
-        .bind(&n.mac)
-        .bind(&n.model)
-        .bind(&n.network)
-        .bind(&n.bridge)
-        .bind(&n.portgroup)
-        .bind(&n.source_dev)
-        .bind(&n.source_mode)
-        .bind(json(&n.vlan_tags))
-        .bind(n.trunk)
-        .bind(n.native_vlan.map(i64::from))
-        .bind(&n.virtualport_type)
-        .bind(&n.interface_id)
-        .bind(&n.target_dev)
-        .bind(&n.link_state)
-        .execute(&mut **tx)
-        .await?;
-        rows += 1;
-    }
-    for (i, g) in inv.graphics.iter().enumerate() {
-        sqlx::query("INSERT INTO graphics (vm_id, ordinal, kind, port, autoport, listen, has_password) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(vm.to_string())
-            .bind(i as i64)
-            .bind(&g.kind)
-            .bind(g.port)
-            .bind(g.autoport)
-            .bind(&g.listen)
-            .bind(g.has_password)
-            .execute(&mut **tx)
-            .await?;
-        rows += 1;
-    }
-    Ok(rows)
 }
 
 async fn delete_children(tx: &mut Tx<'_>, vm: VmId) -> Result<u64, StoreError> {
@@ -485,8 +388,8 @@ impl InventoryRepository for SqliteStore {
                 .await?
                 .rows_affected();
             rows += delete_children(&mut tx, *id).await?;
-            rows += insert_children(&mut tx, host, *id, v).await?;
         }
+        rows += crate::sqlite_bulk_insert::insert_children(&mut tx, host, &b.update_vms).await?;
         for (id, state) in &b.state_changes {
             rows += sqlx::query(
                 "UPDATE vms SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ?",
