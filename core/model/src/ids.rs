@@ -16,9 +16,10 @@ macro_rules! uuid_id {
         pub struct $name(pub Uuid);
 
         impl $name {
-            /// A fresh random id.
+            /// A fresh id: UUIDv7, time-ordered, so rows created together sit together in
+            /// the database's indexes (bulk inserts append instead of scattering).
             pub fn new() -> Self {
-                Self(Uuid::new_v4())
+                Self(Uuid::now_v7())
             }
         }
 

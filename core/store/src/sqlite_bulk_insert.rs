@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use virtumancer_model::{DiskInventory, HostId, VmId, VmInventory};
 
 /// Rows per statement; SQLite allows 32,766 bound values, the widest table binds 24 per row.
-const CHUNK: usize = 400;
+pub(crate) const CHUNK: usize = 400;
 
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializing plain data cannot fail")

@@ -132,20 +132,20 @@ async fn upsert_pool(
         .execute(&mut **tx)
         .await?
         .rows_affected();
-    for v in &p.volumes {
-        sqlx::query(
-            "INSERT INTO volumes (pool_id, name, vol_key, path, format, capacity_bytes, allocation_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(&v.name)
-        .bind(&v.key)
-        .bind(&v.path)
-        .bind(&v.format)
-        .bind(v.capacity_bytes as i64)
-        .bind(v.allocation_bytes.map(|a| a as i64))
-        .execute(&mut **tx)
-        .await?;
-        rows += 1;
+    for chunk in p.volumes.chunks(crate::sqlite_bulk_insert::CHUNK) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO volumes (pool_id, name, vol_key, path, format, capacity_bytes, allocation_bytes) ",
+        );
+        q.push_values(chunk, |mut b, v| {
+            b.push_bind(id)
+                .push_bind(v.name.clone())
+                .push_bind(v.key.clone())
+                .push_bind(v.path.clone())
+                .push_bind(v.format.clone())
+                .push_bind(v.capacity_bytes as i64)
+                .push_bind(v.allocation_bytes.map(|a| a as i64));
+        });
+        rows += q.build().execute(&mut **tx).await?.rows_affected();
     }
     Ok(rows)
 }

@@ -53,6 +53,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            .pragma("cache_size", "-65536")
             .busy_timeout(Duration::from_secs(10));
         let in_memory = url.contains(":memory:");
         let pool = SqlitePoolOptions::new()
