@@ -19,7 +19,7 @@ pub mod testkit;
 pub use connect_error::ConnectError;
 pub use driver_error::DriverError;
 pub use host_connection::{CloseReason, ConnectSpec, HostConnection, HostConnector};
-pub use inventory_reader::{InventoryEvent, InventoryReader};
+pub use inventory_reader::{InventoryEvent, InventoryPart, InventoryReader, InventoryStream};
 pub use registry::{DriverRegistration, PluginInfo, ProvidedTrait, Registry, RegistryError};
 
 #[doc(hidden)]

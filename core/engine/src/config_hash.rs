@@ -4,12 +4,30 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use virtumancer_model::{NetworkInventory, PowerState, StoragePoolInventory, VmInventory};
 
+/// Feeds serialized bytes straight into the digest, with no intermediate buffer.
+struct DigestWriter(Sha256);
+
+impl std::io::Write for DigestWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn hash<T: Serialize>(v: &T) -> String {
-    let bytes = serde_json::to_vec(v).expect("serializing plain data cannot fail");
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut w = DigestWriter(Sha256::new());
+    serde_json::to_writer(&mut w, v).expect("serializing plain data cannot fail");
+    let mut out = String::with_capacity(64);
+    for b in w.0.finalize() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// The VM's configuration hash. Runtime details that change without a config change (power

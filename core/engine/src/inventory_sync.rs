@@ -1,17 +1,25 @@
 //! Keeping the database's inventory of one host equal to what the host reports.
 //!
-//! Every pass reads from the driver first and then applies one [`InventoryBatch`] in one
-//! transaction, so a host that disconnects mid-sync leaves the previous state intact. Rows are
-//! written only where the config hash or the power state differs: a re-sync with nothing
-//! changed writes nothing.
+//! A full pass streams parts from the driver and diffs each against the database as it
+//! arrives. Changes are written through one transaction while the host is still being read,
+//! and committed at the end, so a host that disconnects mid-sync leaves the previous state
+//! intact. Rows are written only where the config hash or the power state differs: a re-sync
+//! with nothing changed writes nothing.
 
-use crate::{EngineError, EventBus, config_hash};
+use crate::full_pass::{FullPass, diff_vm};
+use crate::{EngineError, EventBus};
 use chrono::Utc;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use virtumancer_drivers::HostConnection;
-use virtumancer_model::{Event, HostId, HostInventory, VmId, VmInventory};
-use virtumancer_store::{InventoryBatch, Store, VmSyncState};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use virtumancer_drivers::{HostConnection, InventoryPart, InventoryStream};
+use virtumancer_model::{Event, HostId, HostInventory, VmId};
+use virtumancer_store::{InventoryBatch, InventoryWriter, Store};
+
+/// How long a full pass may hold the database's write transaction while the host is still
+/// being read. A slower host's pass is rolled back and buffered in memory instead, then
+/// written in one go at the end, so other writers never wait long behind a slow host.
+const WRITE_THROUGH_BUDGET: Duration = Duration::from_secs(2);
 
 /// What one pass changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +48,19 @@ impl std::fmt::Debug for InventorySync {
     }
 }
 
+/// The batches of a pass on their way to the database.
+struct Pending {
+    writer: Option<Box<dyn InventoryWriter>>,
+    opened: Option<Instant>,
+    /// Every non-empty batch so far, kept while writing through in case the pass must fall
+    /// back to buffering.
+    batches: Vec<InventoryBatch>,
+    write_through: bool,
+    rows: u64,
+    changed: Vec<VmId>,
+    other_changes: bool,
+}
+
 impl InventorySync {
     /// A syncer for `host`.
     pub fn new(host: HostId, store: Arc<dyn Store>, bus: EventBus) -> Self {
@@ -48,70 +69,107 @@ impl InventorySync {
 
     /// Full pass: every VM, network and pool. VMs no longer reported are marked gone.
     pub async fn full(&self, conn: &dyn HostConnection) -> Result<SyncReport, EngineError> {
-        let inv = conn.inventory().snapshot().await?;
-        self.apply_snapshot(inv).await
+        self.apply_stream(conn.inventory().stream()).await
     }
 
-    /// Applies a snapshot already read from the host.
+    /// Applies a snapshot already read from the host (as a full pass).
     pub async fn apply_snapshot(&self, inv: HostInventory) -> Result<SyncReport, EngineError> {
-        let stored: HashMap<String, VmSyncState> = self
-            .store
-            .vm_sync_states(self.host)
-            .await?
-            .into_iter()
-            .map(|s| (s.uuid.clone(), s))
-            .collect();
-        let mut batch = InventoryBatch::default();
-        let mut seen = HashSet::new();
-        for vm in inv.vms.iter().filter(|v| !v.uuid.is_empty()) {
-            seen.insert(vm.uuid.as_str());
-            diff_vm(&mut batch, stored.get(&vm.uuid), vm);
+        let (tx, rx) = mpsc::channel(3);
+        for part in [
+            InventoryPart::Pools(inv.pools),
+            InventoryPart::Networks(inv.networks),
+            InventoryPart::Vms(inv.vms),
+        ] {
+            tx.send(Ok(part)).await.expect("the receiver is alive");
         }
-        for s in stored
-            .values()
-            .filter(|s| !s.gone && !seen.contains(s.uuid.as_str()))
-        {
-            batch.gone_vms.push(s.id);
+        drop(tx);
+        self.apply_stream(rx).await
+    }
+
+    /// Applies a full pass as its parts arrive. An error part ends the pass and nothing of it
+    /// is applied.
+    pub async fn apply_stream(
+        &self,
+        mut parts: InventoryStream,
+    ) -> Result<SyncReport, EngineError> {
+        let mut pass = FullPass::new(
+            self.store.vm_sync_states(self.host).await?,
+            self.store.network_hashes(self.host).await?,
+            self.store.pool_hashes(self.host).await?,
+        );
+        let mut pending = Pending {
+            writer: None,
+            opened: None,
+            batches: Vec::new(),
+            write_through: true,
+            rows: 0,
+            changed: Vec::new(),
+            other_changes: false,
+        };
+        let synced_at = Utc::now();
+        while let Some(part) = parts.recv().await {
+            let batch = pass.diff(part?);
+            self.push(&mut pending, batch, synced_at).await?;
         }
-        let nets: HashMap<String, String> = self
-            .store
-            .network_hashes(self.host)
-            .await?
-            .into_iter()
-            .map(|h| (h.uuid, h.config_hash))
-            .collect();
-        for n in &inv.networks {
-            let h = config_hash::network(n);
-            if nets.get(&n.uuid) != Some(&h) {
-                batch.upsert_networks.push((n.clone(), h));
+        self.push(&mut pending, pass.finish(), synced_at).await?;
+        let vms_seen = pass.vms_seen;
+        if pending.batches.is_empty() {
+            return Ok(SyncReport {
+                vms_seen,
+                ..SyncReport::default()
+            });
+        }
+        if !pending.write_through {
+            let mut writer = self.store.begin_inventory(self.host, synced_at).await?;
+            for b in &pending.batches {
+                pending.rows += writer.write(b).await?;
+            }
+            pending.writer = Some(writer);
+        }
+        let writer = pending
+            .writer
+            .take()
+            .expect("a non-empty pass has a writer");
+        pending.rows += writer.commit().await?;
+        Ok(self.publish(
+            &pending.changed,
+            pending.other_changes,
+            pending.rows,
+            vms_seen,
+        ))
+    }
+
+    /// Records one batch: written through the open transaction while that stays within its
+    /// budget, buffered otherwise.
+    async fn push(
+        &self,
+        p: &mut Pending,
+        batch: InventoryBatch,
+        synced_at: chrono::DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        p.changed.extend(changed_vms(&batch));
+        p.other_changes |= has_other_changes(&batch);
+        if p.write_through {
+            if p.writer.is_none() {
+                p.writer = Some(self.store.begin_inventory(self.host, synced_at).await?);
+                p.opened = Some(Instant::now());
+            }
+            let writer = p.writer.as_mut().expect("opened above");
+            p.rows += writer.write(&batch).await?;
+            if p.opened.is_some_and(|t| t.elapsed() > WRITE_THROUGH_BUDGET) {
+                // The host reads slowly: give the database back and write everything at the
+                // end instead. Dropping the writer rolls back what it wrote.
+                tracing::debug!(host = %self.host, "sync pass falls back to buffering");
+                p.writer = None;
+                p.rows = 0;
+                p.write_through = false;
             }
         }
-        let live: HashSet<&str> = inv.networks.iter().map(|n| n.uuid.as_str()).collect();
-        batch.remove_networks = nets
-            .keys()
-            .filter(|u| !live.contains(u.as_str()))
-            .cloned()
-            .collect();
-        let pools: HashMap<String, String> = self
-            .store
-            .pool_hashes(self.host)
-            .await?
-            .into_iter()
-            .map(|h| (h.uuid, h.config_hash))
-            .collect();
-        for p in &inv.pools {
-            let h = config_hash::pool(p);
-            if pools.get(&p.uuid) != Some(&h) {
-                batch.upsert_pools.push((p.clone(), h));
-            }
-        }
-        let live: HashSet<&str> = inv.pools.iter().map(|p| p.uuid.as_str()).collect();
-        batch.remove_pools = pools
-            .keys()
-            .filter(|u| !live.contains(u.as_str()))
-            .cloned()
-            .collect();
-        self.commit(batch, inv.vms.len()).await
+        p.batches.push(batch);
+        Ok(())
     }
 
     /// One VM changed (event): re-read it; gone if the host no longer has it.
@@ -121,67 +179,53 @@ impl InventorySync {
         uuid: &str,
     ) -> Result<SyncReport, EngineError> {
         let found = conn.inventory().vm(uuid).await?;
-        let stored = self
-            .store
-            .vm_sync_states(self.host)
-            .await?
-            .into_iter()
-            .find(|s| s.uuid == uuid);
+        let stored = self.store.vm_sync_state(self.host, uuid).await?;
         let mut batch = InventoryBatch::default();
-        match (&found, &stored) {
+        let vms_seen = usize::from(found.is_some());
+        match (found, &stored) {
             (Some(vm), _) => diff_vm(&mut batch, stored.as_ref(), vm),
             (None, Some(s)) if !s.gone => batch.gone_vms.push(s.id),
             (None, _) => {}
         }
-        self.commit(batch, usize::from(found.is_some())).await
-    }
-
-    async fn commit(
-        &self,
-        batch: InventoryBatch,
-        vms_seen: usize,
-    ) -> Result<SyncReport, EngineError> {
         if batch.is_empty() {
             return Ok(SyncReport {
                 vms_seen,
                 ..SyncReport::default()
             });
         }
-        let changed: Vec<VmId> = batch
-            .insert_vms
-            .iter()
-            .chain(&batch.update_vms)
-            .map(|(id, _, _)| *id)
-            .chain(batch.state_changes.iter().map(|(id, _)| *id))
-            .chain(batch.gone_vms.iter().copied())
-            .collect();
-        let other = !(batch.upsert_networks.is_empty()
-            && batch.remove_networks.is_empty()
-            && batch.upsert_pools.is_empty()
-            && batch.remove_pools.is_empty());
         let rows = self.store.apply(self.host, &batch, Utc::now()).await?;
+        let changed: Vec<VmId> = changed_vms(&batch).collect();
+        Ok(self.publish(&changed, has_other_changes(&batch), rows, vms_seen))
+    }
+
+    /// Announces a committed change and reports it.
+    fn publish(&self, changed: &[VmId], other: bool, rows: u64, vms_seen: usize) -> SyncReport {
         self.bus.publish(Event::InventoryChanged {
             host_id: self.host,
             vm_ids: changed.iter().take(100).copied().collect(),
             vm_count: changed.len(),
             other_changes: other,
         });
-        Ok(SyncReport {
+        SyncReport {
             vms_seen,
             vms_changed: changed.len(),
             rows_written: rows,
-        })
+        }
     }
 }
 
-fn diff_vm(batch: &mut InventoryBatch, stored: Option<&VmSyncState>, vm: &VmInventory) {
-    let hash = config_hash::vm(vm);
-    match stored {
-        None => batch.insert_vms.push((VmId::new(), vm.clone(), hash)),
-        Some(s) if s.config_hash != hash || s.gone => {
-            batch.update_vms.push((s.id, vm.clone(), hash))
-        }
-        Some(s) if s.state != vm.state => batch.state_changes.push((s.id, vm.state)),
-        Some(_) => {}
-    }
+fn changed_vms(b: &InventoryBatch) -> impl Iterator<Item = VmId> + '_ {
+    b.insert_vms
+        .iter()
+        .chain(&b.update_vms)
+        .map(|(id, _, _)| *id)
+        .chain(b.state_changes.iter().map(|(id, _)| *id))
+        .chain(b.gone_vms.iter().copied())
+}
+
+fn has_other_changes(b: &InventoryBatch) -> bool {
+    !(b.upsert_networks.is_empty()
+        && b.remove_networks.is_empty()
+        && b.upsert_pools.is_empty()
+        && b.remove_pools.is_empty())
 }

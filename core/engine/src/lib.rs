@@ -9,6 +9,7 @@ mod backoff;
 mod config_hash;
 mod engine_error;
 mod event_bus;
+mod full_pass;
 mod host_fleet;
 mod host_requests;
 mod host_supervisor;

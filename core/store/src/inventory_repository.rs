@@ -116,7 +116,21 @@ pub struct VmPage {
     pub total: u64,
 }
 
-/// The inventory in the database. `apply` is one transaction: a sync is never half-applied.
+/// One host's inventory transaction: sync passes write batches as they are produced and
+/// commit once, so a pass is applied completely or not at all. Dropping the writer without
+/// committing rolls back everything written through it. While it is open, other writers of
+/// the database wait: keep it open only while batches are flowing.
+#[async_trait]
+pub trait InventoryWriter: Send {
+    /// Writes one batch; returns inventory rows written.
+    async fn write(&mut self, batch: &InventoryBatch) -> Result<u64, StoreError>;
+    /// Removes storage objects no VM uses any more, records the sync time and commits;
+    /// returns inventory rows written by the clean-up.
+    async fn commit(self: Box<Self>) -> Result<u64, StoreError>;
+}
+
+/// The inventory in the database. Writes go through an [`InventoryWriter`] (one
+/// transaction): a sync is never half-applied.
 #[async_trait]
 pub trait InventoryRepository: Send + Sync {
     /// Stored VMs of a host, for diffing.
@@ -131,13 +145,23 @@ pub trait InventoryRepository: Send + Sync {
     async fn network_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError>;
     /// Stored pool hashes of a host.
     async fn pool_hashes(&self, host: HostId) -> Result<Vec<HashedItem>, StoreError>;
-    /// Applies a batch atomically and records the sync time; returns inventory rows written.
+    /// Opens the write transaction of one sync pass of `host`, stamped `synced_at`.
+    async fn begin_inventory(
+        &self,
+        host: HostId,
+        synced_at: DateTime<Utc>,
+    ) -> Result<Box<dyn InventoryWriter>, StoreError>;
+    /// Applies one batch atomically and records the sync time; returns inventory rows written.
     async fn apply(
         &self,
         host: HostId,
         batch: &InventoryBatch,
         synced_at: DateTime<Utc>,
-    ) -> Result<u64, StoreError>;
+    ) -> Result<u64, StoreError> {
+        let mut writer = self.begin_inventory(host, synced_at).await?;
+        let rows = writer.write(batch).await?;
+        Ok(rows + writer.commit().await?)
+    }
     /// A page of VMs.
     async fn list_vms(&self, query: &VmQuery) -> Result<VmPage, StoreError>;
     /// One VM with its hardware.

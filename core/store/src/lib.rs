@@ -8,12 +8,14 @@ mod host_repository;
 mod inventory_repository;
 mod sqlite_bulk_insert;
 mod sqlite_inventory;
+mod sqlite_inventory_writer;
 mod sqlite_store;
 
 pub use error::StoreError;
 pub use host_repository::{HostConfig, HostRepository, HostStateRecord};
 pub use inventory_repository::{
-    HashedItem, InventoryBatch, InventoryRepository, VmPage, VmQuery, VmSort, VmSyncState,
+    HashedItem, InventoryBatch, InventoryRepository, InventoryWriter, VmPage, VmQuery, VmSort,
+    VmSyncState,
 };
 pub use sqlite_store::SqliteStore;
 

@@ -11,7 +11,7 @@ use virtumancer_model::{DiskInventory, HostId, VmId, VmInventory};
 /// Rows per statement; SQLite allows 32,766 bound values, the widest table binds 24 per row.
 pub(crate) const CHUNK: usize = 400;
 
-fn json<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializing plain data cannot fail")
 }
 

@@ -1,29 +1,23 @@
 //! The SQLite implementation of the inventory repository.
 
 use crate::inventory_repository::{
-    HashedItem, InventoryBatch, InventoryRepository, VmPage, VmQuery, VmSort, VmSyncState,
+    HashedItem, InventoryRepository, InventoryWriter, VmPage, VmQuery, VmSort, VmSyncState,
 };
+use crate::sqlite_inventory_writer::SqliteInventoryWriter;
 use crate::{SqliteStore, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
 use virtumancer_model::{
-    DiskInventory, GraphicsInventory, HostId, NetworkInventory, NicInventory, PowerState,
-    StoragePoolInventory, Vm, VmDetail, VmId,
+    DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, Vm, VmDetail, VmId,
 };
-
-type Tx<'a> = Transaction<'a, Sqlite>;
 
 fn corrupt(column: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         column,
         message: e.to_string(),
     }
-}
-
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("serializing plain data cannot fail")
 }
 
 /// The identity of a disk's storage object, shared by every VM that attaches it; `None` for
@@ -38,142 +32,6 @@ pub(crate) fn source_key(d: &DiskInventory) -> Option<String> {
     d.protocol
         .as_ref()
         .map(|p| format!("{p}:{}", d.remote_name.as_deref().unwrap_or("")))
-}
-
-async fn delete_children(tx: &mut Tx<'_>, vm: VmId) -> Result<u64, StoreError> {
-    let mut rows = 0;
-    for sql in [
-        "DELETE FROM disk_attachments WHERE vm_id = ?",
-        "DELETE FROM nics WHERE vm_id = ?",
-        "DELETE FROM graphics WHERE vm_id = ?",
-    ] {
-        rows += sqlx::query(sql)
-            .bind(vm.to_string())
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-    }
-    Ok(rows)
-}
-
-async fn upsert_network(
-    tx: &mut Tx<'_>,
-    host: HostId,
-    n: &NetworkInventory,
-    hash: &str,
-) -> Result<u64, StoreError> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO networks (host_id, uuid, name, forward_mode, bridge, virtualport_type, active, autostart, ip_ranges, config_hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host_id, uuid) DO UPDATE SET name = excluded.name, \
-         forward_mode = excluded.forward_mode, bridge = excluded.bridge, virtualport_type = excluded.virtualport_type, \
-         active = excluded.active, autostart = excluded.autostart, ip_ranges = excluded.ip_ranges, config_hash = excluded.config_hash \
-         RETURNING id",
-    )
-    .bind(host.to_string())
-    .bind(&n.uuid)
-    .bind(&n.name)
-    .bind(&n.forward_mode)
-    .bind(&n.bridge)
-    .bind(&n.virtualport_type)
-    .bind(n.active)
-    .bind(n.autostart)
-    .bind(json(&n.ip_ranges))
-    .bind(hash)
-    .fetch_one(&mut **tx)
-    .await?;
-    let mut rows = 1 + sqlx::query("DELETE FROM portgroups WHERE network_id = ?")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    for p in &n.portgroups {
-        sqlx::query("INSERT INTO portgroups (network_id, name, is_default, vlan_tags, trunk, native_vlan) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(id)
-            .bind(&p.name)
-            .bind(p.is_default)
-            .bind(json(&p.vlan_tags))
-            .bind(p.trunk)
-            .bind(p.native_vlan.map(i64::from))
-            .execute(&mut **tx)
-            .await?;
-        rows += 1;
-    }
-    Ok(rows)
-}
-
-async fn upsert_pool(
-    tx: &mut Tx<'_>,
-    host: HostId,
-    p: &StoragePoolInventory,
-    hash: &str,
-) -> Result<u64, StoreError> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO storage_pools (host_id, uuid, name, kind, active, autostart, path, capacity_bytes, allocation_bytes, \
-         available_bytes, config_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host_id, uuid) DO UPDATE SET \
-         name = excluded.name, kind = excluded.kind, active = excluded.active, autostart = excluded.autostart, path = excluded.path, \
-         capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes, \
-         available_bytes = excluded.available_bytes, config_hash = excluded.config_hash RETURNING id",
-    )
-    .bind(host.to_string())
-    .bind(&p.uuid)
-    .bind(&p.name)
-    .bind(&p.kind)
-    .bind(p.active)
-    .bind(p.autostart)
-    .bind(&p.path)
-    .bind(p.capacity_bytes.map(|v| v as i64))
-    .bind(p.allocation_bytes.map(|v| v as i64))
-    .bind(p.available_bytes.map(|v| v as i64))
-    .bind(hash)
-    .fetch_one(&mut **tx)
-    .await?;
-    let mut rows = 1 + sqlx::query("DELETE FROM volumes WHERE pool_id = ?")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    for chunk in p.volumes.chunks(crate::sqlite_bulk_insert::CHUNK) {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO volumes (pool_id, name, vol_key, path, format, capacity_bytes, allocation_bytes) ",
-        );
-        q.push_values(chunk, |mut b, v| {
-            b.push_bind(id)
-                .push_bind(v.name.clone())
-                .push_bind(v.key.clone())
-                .push_bind(v.path.clone())
-                .push_bind(v.format.clone())
-                .push_bind(v.capacity_bytes as i64)
-                .push_bind(v.allocation_bytes.map(|a| a as i64));
-        });
-        rows += q.build().execute(&mut **tx).await?.rows_affected();
-    }
-    Ok(rows)
-}
-
-/// Binds the columns of `vms` shared by insert and update, in this order: name, title,
-/// description, state, persistent, vcpus, current_vcpus, memory_bytes, current_memory_bytes,
-/// max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, boot_devices, config_hash.
-macro_rules! bind_vm_columns {
-    ($q:expr, $v:expr, $hash:expr) => {
-        $q.bind(&$v.name)
-            .bind(&$v.title)
-            .bind(&$v.description)
-            .bind($v.state.as_str())
-            .bind($v.persistent)
-            .bind(i64::from($v.vcpus))
-            .bind(i64::from($v.current_vcpus))
-            .bind($v.memory_bytes as i64)
-            .bind($v.current_memory_bytes as i64)
-            .bind($v.max_memory_bytes.map(|m| m as i64))
-            .bind(&$v.firmware)
-            .bind(&$v.os_type)
-            .bind(&$v.arch)
-            .bind(&$v.machine)
-            .bind(&$v.cpu_mode)
-            .bind(&$v.cpu_model)
-            .bind(json(&$v.boot_devices))
-            .bind($hash)
-    };
 }
 
 /// `SELECT <vm columns + host name> FROM vms JOIN hosts …` as one static string.
@@ -312,25 +170,6 @@ async fn hashed_items(
         .collect())
 }
 
-/// Deletes networks or pools of a host by UUID; returns rows deleted.
-async fn delete_by_uuid(
-    tx: &mut Tx<'_>,
-    sql: &'static str,
-    host: HostId,
-    uuids: &[String],
-) -> Result<u64, StoreError> {
-    let mut rows = 0;
-    for uuid in uuids {
-        rows += sqlx::query(sql)
-            .bind(host.to_string())
-            .bind(uuid)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-    }
-    Ok(rows)
-}
-
 #[async_trait]
 impl InventoryRepository for SqliteStore {
     async fn vm_sync_states(&self, host: HostId) -> Result<Vec<VmSyncState>, StoreError> {
@@ -363,94 +202,15 @@ impl InventoryRepository for SqliteStore {
         .await
     }
 
-    async fn apply(
+    async fn begin_inventory(
         &self,
         host: HostId,
-        b: &InventoryBatch,
         synced_at: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut rows = 0;
-        rows +=
-            crate::sqlite_bulk_insert::insert_vms(&mut tx, host, &b.insert_vms, synced_at).await?;
-        for (id, v, hash) in &b.update_vms {
-            let q = sqlx::query(
-                "UPDATE vms SET name = ?, title = ?, description = ?, state = ?, persistent = ?, vcpus = ?, current_vcpus = ?, \
-                 memory_bytes = ?, current_memory_bytes = ?, max_memory_bytes = ?, firmware = ?, os_type = ?, arch = ?, machine = ?, \
-                 cpu_mode = ?, cpu_model = ?, boot_devices = ?, config_hash = ?, gone_at = NULL, last_seen_at = ?, updated_at = ? \
-                 WHERE id = ?",
-            );
-            rows += bind_vm_columns!(q, v, hash)
-                .bind(synced_at)
-                .bind(synced_at)
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            rows += delete_children(&mut tx, *id).await?;
-        }
-        rows += crate::sqlite_bulk_insert::insert_children(&mut tx, host, &b.update_vms).await?;
-        for (id, state) in &b.state_changes {
-            rows += sqlx::query(
-                "UPDATE vms SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ?",
-            )
-            .bind(state.as_str())
-            .bind(synced_at)
-            .bind(synced_at)
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
-        for id in &b.gone_vms {
-            rows += sqlx::query(
-                "UPDATE vms SET gone_at = ?, updated_at = ? WHERE id = ? AND gone_at IS NULL",
-            )
-            .bind(synced_at)
-            .bind(synced_at)
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
-        if !b.update_vms.is_empty() {
-            // Storage objects no VM attaches any more.
-            rows += sqlx::query(
-                "DELETE FROM disks WHERE host_id = ? AND NOT EXISTS (SELECT 1 FROM disk_attachments a WHERE a.disk_id = disks.id)",
-            )
-            .bind(host.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
-        for (n, hash) in &b.upsert_networks {
-            rows += upsert_network(&mut tx, host, n, hash).await?;
-        }
-        rows += delete_by_uuid(
-            &mut tx,
-            "DELETE FROM networks WHERE host_id = ? AND uuid = ?",
-            host,
-            &b.remove_networks,
-        )
-        .await?;
-        for (p, hash) in &b.upsert_pools {
-            rows += upsert_pool(&mut tx, host, p, hash).await?;
-        }
-        rows += delete_by_uuid(
-            &mut tx,
-            "DELETE FROM storage_pools WHERE host_id = ? AND uuid = ?",
-            host,
-            &b.remove_pools,
-        )
-        .await?;
-        // The host's sync time is bookkeeping, not inventory: not counted.
-        sqlx::query("UPDATE hosts SET last_synced_at = ? WHERE id = ?")
-            .bind(synced_at)
-            .bind(host.to_string())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(rows)
+    ) -> Result<Box<dyn InventoryWriter>, StoreError> {
+        // Deferred: the write lock is taken by the first batch, not while the caller waits
+        // for it.
+        let tx = self.pool.begin().await?;
+        Ok(Box::new(SqliteInventoryWriter::new(tx, host, synced_at)))
     }
 
     async fn list_vms(&self, q: &VmQuery) -> Result<VmPage, StoreError> {

@@ -2,16 +2,16 @@
 
 use crate::inventory_events::{self, EventCallbacks};
 use crate::normalize::VolumeIndex;
-use crate::{blocking, close_callback, facts, inventory};
+use crate::{blocking, close_callback, facts, inventory, inventory_stream};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Semaphore, broadcast, watch};
+use tokio::sync::{Semaphore, broadcast, mpsc, watch};
 use virt::connect::Connect;
 use virtumancer_drivers::{
-    CloseReason, DriverError, HostConnection, InventoryEvent, InventoryReader,
+    CloseReason, DriverError, HostConnection, InventoryEvent, InventoryReader, InventoryStream,
 };
-use virtumancer_model::{HostFacts, HostInventory, VmInventory};
+use virtumancer_model::{HostFacts, VmInventory};
 
 /// Deadline for reading facts or one VM; a host slower than this counts as unavailable.
 const CALL_DEADLINE: Duration = Duration::from_secs(30);
@@ -126,19 +126,33 @@ impl HostConnection for LibvirtConnection {
 
 #[async_trait]
 impl InventoryReader for LibvirtConnection {
-    async fn snapshot(&self) -> Result<HostInventory, DriverError> {
-        let (live, volumes) = (Arc::clone(&self.live), Arc::clone(&self.volumes));
-        blocking::run(
-            &self.gate,
-            SNAPSHOT_DEADLINE,
-            "reading the inventory",
-            move || {
-                let (inv, index) = inventory::snapshot(&Self::handle(&live)?.0)?;
-                *volumes.lock().expect("volume index mutex poisoned") = index;
-                Ok(inv)
-            },
-        )
-        .await
+    fn stream(&self) -> InventoryStream {
+        // Small: the reader stays at most a few parts ahead of the engine's writes.
+        let (tx, rx) = mpsc::channel(4);
+        let (live, volumes, gate) = (
+            Arc::clone(&self.live),
+            Arc::clone(&self.volumes),
+            Arc::clone(&self.gate),
+        );
+        tokio::spawn(async move {
+            let parts = tx.clone();
+            let pass = blocking::run(
+                &gate,
+                SNAPSHOT_DEADLINE,
+                "reading the inventory",
+                move || {
+                    inventory_stream::run(&Self::handle(&live)?.0, &parts, |index| {
+                        *volumes.lock().expect("volume index mutex poisoned") = index.clone();
+                    })
+                },
+            )
+            .await;
+            if let Err(err) = pass {
+                // Nobody listening any more is fine: the pass was abandoned.
+                let _ = tx.send(Err(err)).await;
+            }
+        });
+        rx
     }
 
     async fn vm(&self, uuid: &str) -> Result<Option<VmInventory>, DriverError> {

@@ -7,7 +7,7 @@ use virt::connect::Connect;
 use virt::domain::Domain as VirDomain;
 use virtumancer_drivers::DriverError;
 use virtumancer_libvirt_xml::{Domain, Network, StoragePool, StorageVolume};
-use virtumancer_model::{HostInventory, PowerState, StoragePoolInventory, VmInventory};
+use virtumancer_model::{PowerState, StoragePoolInventory, VmInventory};
 
 fn e(err: virt::error::Error) -> DriverError {
     driver_error(&err)
@@ -84,7 +84,25 @@ fn vm_with(
     persistent: bool,
     volumes: &VolumeIndex,
 ) -> Result<VmInventory, DriverError> {
-    let xml = Domain::from_xml(&dom.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
+    parse_vm(
+        dom,
+        &dom.get_xml_desc(0).map_err(e)?,
+        state,
+        persistent,
+        volumes,
+    )
+}
+
+/// One domain's inventory from its XML, asking libvirt only for the sizes of disks that are
+/// not pool volumes.
+pub(crate) fn parse_vm(
+    dom: &VirDomain,
+    xml: &str,
+    state: PowerState,
+    persistent: bool,
+    volumes: &VolumeIndex,
+) -> Result<VmInventory, DriverError> {
+    let xml = Domain::from_xml(xml).map_err(xml_err)?;
     let mut blocks = HashMap::new();
     for disk in xml
         .devices
@@ -100,18 +118,20 @@ fn vm_with(
     Ok(normalize::vm(&xml, state, persistent, volumes, &blocks))
 }
 
-fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<String>, DriverError> {
+fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<uuid::Uuid>, DriverError> {
     conn.list_all_domains(flags)
         .map_err(e)?
         .iter()
-        .map(|d| d.get_uuid_string().map_err(e))
+        .map(|d| d.get_uuid().map_err(e))
         .collect()
 }
 
 /// Every domain with its power state and persistence, from a handful of list calls instead of
 /// two calls per domain. Domains whose state changes between the calls get a slightly stale
 /// state; the lifecycle event of that change corrects it.
-fn domains_with_state(conn: &Connect) -> Result<Vec<(VirDomain, PowerState, bool)>, DriverError> {
+pub(crate) fn domains_with_state(
+    conn: &Connect,
+) -> Result<Vec<(VirDomain, PowerState, bool)>, DriverError> {
     use virt::sys;
     let all = conn.list_all_domains(0).map_err(e)?;
     let running = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_RUNNING)?;
@@ -120,7 +140,7 @@ fn domains_with_state(conn: &Connect) -> Result<Vec<(VirDomain, PowerState, bool
     let transient = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_TRANSIENT)?;
     let mut out = Vec::with_capacity(all.len());
     for dom in all {
-        let uuid = dom.get_uuid_string().map_err(e)?;
+        let uuid = dom.get_uuid().map_err(e)?;
         let state = if running.contains(&uuid) {
             PowerState::Running
         } else if paused.contains(&uuid) {
@@ -138,30 +158,6 @@ fn domains_with_state(conn: &Connect) -> Result<Vec<(VirDomain, PowerState, bool
         out.push((dom, state, !transient.contains(&uuid)));
     }
     Ok(out)
-}
-
-/// Everything, in one pass: pools first (to size disks), then networks, then domains.
-pub fn snapshot(conn: &Connect) -> Result<(HostInventory, VolumeIndex), DriverError> {
-    let pools = pools(conn)?;
-    let index = VolumeIndex::new(&pools);
-    let networks = networks(conn)?;
-    let mut vms = Vec::new();
-    for (dom, state, persistent) in domains_with_state(conn)? {
-        match vm_with(&dom, state, persistent, &index) {
-            Ok(v) => vms.push(v),
-            // Undefined between listing and reading: it is gone, not an error.
-            Err(DriverError::NotFound { .. }) => {}
-            Err(err) => return Err(err),
-        }
-    }
-    Ok((
-        HostInventory {
-            vms,
-            networks,
-            pools,
-        },
-        index,
-    ))
 }
 
 /// One domain by UUID; `None` when it does not exist.

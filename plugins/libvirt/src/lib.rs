@@ -19,6 +19,7 @@ pub mod event_loop;
 mod facts;
 mod inventory;
 mod inventory_events;
+mod inventory_stream;
 mod normalize;
 mod ssh_host_key;
 

@@ -1,0 +1,118 @@
+//! A full inventory pass as a stream of parts. The connection's thread lists the domains and
+//! fetches their XML while a second thread reads pools and networks and then parses and
+//! normalizes the domains, and the engine stores the first VMs while later ones are still
+//! being read.
+
+use crate::errors::driver_error;
+use crate::inventory;
+use crate::normalize::VolumeIndex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use tokio::sync::mpsc;
+use virt::connect::Connect;
+use virt::domain::Domain as VirDomain;
+use virtumancer_drivers::{DriverError, InventoryPart};
+use virtumancer_model::PowerState;
+
+/// Domains per message between the threads, and VMs per part sent to the engine.
+const CHUNK: usize = 256;
+
+/// Where parts go: the engine's end of the pass.
+pub type PartSender = mpsc::Sender<Result<InventoryPart, DriverError>>;
+
+/// A domain as libvirt described it, not yet parsed.
+struct RawDomain {
+    dom: VirDomain,
+    state: PowerState,
+    persistent: bool,
+    xml: String,
+}
+
+fn abandoned() -> DriverError {
+    DriverError::Unavailable("the inventory pass was abandoned by its reader".into())
+}
+
+fn send(parts: &PartSender, part: InventoryPart) -> Result<(), DriverError> {
+    parts.blocking_send(Ok(part)).map_err(|_| abandoned())
+}
+
+/// Runs one pass on the calling (blocking) thread plus one parser thread; `cache_index`
+/// receives the volume index (used later to size the disks of single-VM reads).
+pub fn run(
+    conn: &Connect,
+    parts: &PartSender,
+    cache_index: impl FnOnce(&VolumeIndex) + Send,
+) -> Result<(), DriverError> {
+    // Roomy enough that listing and fetching never wait while the parser reads the pools.
+    let (raw_tx, raw_rx) = sync_channel(16);
+    std::thread::scope(|s| {
+        let parser = std::thread::Builder::new()
+            .name("libvirt-parse".into())
+            .spawn_scoped(s, || {
+                // Pools first: disks that are pool volumes are sized from them.
+                let pools = inventory::pools(conn)?;
+                let index = VolumeIndex::new(&pools);
+                cache_index(&index);
+                send(parts, InventoryPart::Pools(pools))?;
+                send(parts, InventoryPart::Networks(inventory::networks(conn)?))?;
+                parse(raw_rx, &index, parts)
+            })
+            .map_err(|e| DriverError::Backend(format!("cannot start the parser thread: {e}")))?;
+        let fetched = fetch(conn, raw_tx);
+        let parsed = parser.join().unwrap_or_else(|_| {
+            Err(DriverError::Backend(
+                "parsing the inventory panicked".into(),
+            ))
+        });
+        // A parse error closes the channel and so also fails fetching: report the cause.
+        parsed.and(fetched)
+    })
+}
+
+/// Lists every domain with its state and fetches its XML, in chunks.
+fn fetch(conn: &Connect, raw: SyncSender<Vec<RawDomain>>) -> Result<(), DriverError> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    for (dom, state, persistent) in inventory::domains_with_state(conn)? {
+        let xml = match dom.get_xml_desc(0) {
+            Ok(x) => x,
+            Err(err) => match driver_error(&err) {
+                // Undefined between listing and reading: it is gone, not an error.
+                DriverError::NotFound { .. } => continue,
+                other => return Err(other),
+            },
+        };
+        chunk.push(RawDomain {
+            dom,
+            state,
+            persistent,
+            xml,
+        });
+        if chunk.len() == CHUNK {
+            raw.send(std::mem::take(&mut chunk))
+                .map_err(|_| abandoned())?;
+        }
+    }
+    if !chunk.is_empty() {
+        raw.send(chunk).map_err(|_| abandoned())?;
+    }
+    Ok(())
+}
+
+/// Parses and normalizes chunks until the fetcher is done, sending one part per chunk.
+fn parse(
+    raw: Receiver<Vec<RawDomain>>,
+    index: &VolumeIndex,
+    parts: &PartSender,
+) -> Result<(), DriverError> {
+    for chunk in raw {
+        let mut vms = Vec::with_capacity(chunk.len());
+        for d in chunk {
+            match inventory::parse_vm(&d.dom, &d.xml, d.state, d.persistent, index) {
+                Ok(v) => vms.push(v),
+                Err(DriverError::NotFound { .. }) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        send(parts, InventoryPart::Vms(vms))?;
+    }
+    Ok(())
+}
