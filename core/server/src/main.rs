@@ -10,6 +10,11 @@ mod web_assets;
 
 use clap::Parser as _;
 
+/// mimalloc: sync parses and stores thousands of small objects per second; glibc's allocator
+/// cost about 10 % of a 10,000-domain sync (measured by `make bench`).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = cli::Cli::parse();
     match cli.command {
