@@ -31,13 +31,18 @@ pub fn registry(dir: &std::path::Path) -> Arc<Registry> {
 }
 
 pub async fn start_in(dir: tempfile::TempDir) -> Env {
+    start_with(dir, FleetOptions::default()).await
+}
+
+/// A fleet with a fast reconnect backoff and otherwise `options`.
+pub async fn start_with(dir: tempfile::TempDir, options: FleetOptions) -> Env {
     let url = format!("sqlite:{}", dir.path().join("v.db").display());
     let store = virtumancer_store::open(&url).await.unwrap();
     let bus = EventBus::new();
     let events = bus.subscribe();
     let options = FleetOptions {
         backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(2)),
-        ..FleetOptions::default()
+        ..options
     };
     let fleet = HostFleet::start_with(store, registry(dir.path()), bus, options)
         .await

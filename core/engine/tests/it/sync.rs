@@ -291,3 +291,78 @@ async fn the_same_vm_name_on_two_hosts_is_two_vms() {
         .unwrap();
     assert_eq!(only_b.items[0].uuid, "11111111-2222-3333-4444-555555555555");
 }
+
+#[tokio::test]
+async fn periodic_reconcile_repairs_what_a_missed_event_left_stale() {
+    let mut env = crate::start_with(
+        tempfile::tempdir().unwrap(),
+        virtumancer_engine::FleetOptions {
+            reconcile_every: Duration::from_millis(500),
+            ..Default::default()
+        },
+    )
+    .await;
+    let h = env
+        .fleet
+        .add(NewHost {
+            name: "demo".into(),
+            uri: "test:///default".into(),
+            auto_connect: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    wait_state(
+        &mut env.events,
+        h.id,
+        HostState::Connected,
+        Duration::from_secs(20),
+    )
+    .await;
+    let store = Arc::clone(env.fleet.store());
+    let stored = wait_for_vm(&store, h.id).await;
+    // The database goes stale behind the supervisor's back, as after a missed "defined"
+    // event: the VM looks gone although the host still has it.
+    let stale = virtumancer_store::InventoryBatch {
+        gone_vms: vec![stored.id],
+        ..Default::default()
+    };
+    assert_eq!(
+        store.apply(h.id, &stale, chrono::Utc::now()).await.unwrap(),
+        1
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let vm = store.get_vm(stored.id).await.unwrap().unwrap();
+        if vm.vm.gone_at.is_none() {
+            break;
+        }
+        // Each reconcile that repairs something announces it.
+        let _ = tokio::time::timeout_at(deadline, env.events.recv())
+            .await
+            .expect("the periodic reconcile did not repair the VM within 20 s");
+    }
+    env.fleet.shutdown().await;
+}
+
+/// The first VM of `host` once the connect sync stored it.
+async fn wait_for_vm(store: &Arc<dyn Store>, host: HostId) -> virtumancer_model::Vm {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let page = store
+            .list_vms(&VmQuery {
+                host: Some(host),
+                ..all()
+            })
+            .await
+            .unwrap();
+        if let Some(vm) = page.items.into_iter().next() {
+            return vm;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the connect sync stored no VM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
