@@ -97,6 +97,9 @@ impl From<EngineError> for ApiError {
             EngineError::VmNotFound(_) => Self::new(ErrorCode::VmNotFound, msg),
             EngineError::HostNotConnected(_) => Self::new(ErrorCode::HostNotConnected, msg),
             EngineError::InvalidRequest(_) => Self::new(ErrorCode::InvalidRequest, msg),
+            EngineError::ActionNotAllowed(_) => Self::new(ErrorCode::ActionNotAllowed, msg),
+            EngineError::Unsupported(_) => Self::new(ErrorCode::ActionUnsupported, msg),
+            EngineError::TaskNotFound(_) => Self::new(ErrorCode::TaskNotFound, msg),
             EngineError::InvalidName(_) => Self::new(ErrorCode::InvalidName, msg),
             EngineError::InvalidUri(HostUriError::UnsupportedScheme { .. }) => {
                 Self::new(ErrorCode::UnsupportedUriScheme, msg)

@@ -26,6 +26,25 @@ where
     }
 }
 
+/// `Option<AppJson<T>>`: `None` when the request has no JSON body at all (no
+/// `Content-Type`), an error when it has a bad one.
+impl<S, T> axum::extract::OptionalFromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        match <axum::Json<T> as axum::extract::OptionalFromRequest<S>>::from_request(req, state)
+            .await
+        {
+            Ok(v) => Ok(v.map(|axum::Json(v)| Self(v))),
+            Err(rejection) => Err(map_rejection(&rejection)),
+        }
+    }
+}
+
 fn map_rejection(r: &JsonRejection) -> ApiError {
     match r.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(

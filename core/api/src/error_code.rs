@@ -51,6 +51,15 @@ pub enum ErrorCode {
     HostUnreachable,
     /// 422: the connection failed for another reason (in the message).
     ConnectionFailed,
+    /// 404: no task with that id.
+    TaskNotFound,
+    /// 400: the action in the path is not a power action.
+    UnknownAction,
+    /// 409: the VM's state, its management or a task already running on it does not allow
+    /// the action (the message says why).
+    ActionNotAllowed,
+    /// 409: the host's driver cannot do this.
+    ActionUnsupported,
     /// 404: no such API route.
     NotFound,
     /// 405: the route exists but not with this method.
@@ -66,14 +75,15 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         use ErrorCode::*;
         match self {
-            InvalidJson | InvalidId | InvalidQuery => StatusCode::BAD_REQUEST,
+            InvalidJson | InvalidId | InvalidQuery | UnknownAction => StatusCode::BAD_REQUEST,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
             | ConnectionFailed | InvalidRequest => StatusCode::UNPROCESSABLE_ENTITY,
-            HostNotFound | VmNotFound | NotFound => StatusCode::NOT_FOUND,
-            HostNameTaken | HostUriTaken | HostNotConnected => StatusCode::CONFLICT,
+            HostNotFound | VmNotFound | TaskNotFound | NotFound => StatusCode::NOT_FOUND,
+            HostNameTaken | HostUriTaken | HostNotConnected | ActionNotAllowed
+            | ActionUnsupported => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -5,6 +5,7 @@
 //! store's implementation. [`router`] builds the whole API for an [`AppState`]; [`openapi`]
 //! returns the document that `openapi/openapi.json` must match.
 
+mod actions;
 mod api_error;
 mod app_json;
 mod app_query;
@@ -14,6 +15,8 @@ mod health;
 mod hosts;
 mod path_ids;
 mod plugins;
+mod requested_by;
+mod tasks;
 mod vms;
 
 pub use api_error::ApiError;
@@ -39,6 +42,8 @@ pub struct AppState {
     pub fleet: Arc<HostFleet>,
     /// The VM use cases.
     pub vms: virtumancer_engine::VmCatalog,
+    /// Power actions and their tasks.
+    pub power: virtumancer_engine::VmPower,
     /// When the server started, for `/health`.
     pub started: Instant,
 }
@@ -48,9 +53,11 @@ impl AppState {
     pub fn new(fleet: Arc<HostFleet>) -> Self {
         let vms =
             virtumancer_engine::VmCatalog::new(Arc::clone(fleet.store()), fleet.bus().clone());
+        let power = virtumancer_engine::VmPower::new(Arc::clone(&fleet));
         Self {
             fleet,
             vms,
+            power,
             started: Instant::now(),
         }
     }
@@ -66,10 +73,18 @@ impl AppState {
     tags(
         (name = "hosts", description = "libvirt hosts and their connections"),
         (name = "vms", description = "The inventory of VMs: managed and discovered"),
+        (name = "actions", description = "Power actions on VMs, answered with tasks"),
+        (name = "tasks", description = "Every change made through Virtumancer"),
         (name = "plugins", description = "Driver plugins linked into the server"),
         (name = "system", description = "Health and metadata"),
     ),
-    components(schemas(virtumancer_model::Event, virtumancer_model::Topic, ErrorCode, vms::VmSortKey))
+    components(schemas(
+        virtumancer_model::Event,
+        virtumancer_model::Topic,
+        virtumancer_model::PowerAction,
+        ErrorCode,
+        vms::VmSortKey
+    ))
 )]
 struct ApiDoc;
 
@@ -95,6 +110,10 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(vms::dismiss_vms))
             .routes(routes!(vms::import_all_vms))
             .routes(routes!(vms::resync_host))
+            .routes(routes!(actions::vm_action))
+            .routes(routes!(actions::bulk_vm_action))
+            .routes(routes!(tasks::list_tasks))
+            .routes(routes!(tasks::get_task))
             .routes(routes!(plugins::list_plugins))
             .routes(routes!(health::health)),
     )

@@ -45,3 +45,15 @@ impl<S: Send + Sync> FromRequestParts<S> for VmPath {
         parse(parts, state, "VM").await.map(Self)
     }
 }
+
+/// The `{id}` of a `/tasks/{id}` route.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskPath(pub virtumancer_model::TaskId);
+
+impl<S: Send + Sync> FromRequestParts<S> for TaskPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        parse(parts, state, "task").await.map(Self)
+    }
+}

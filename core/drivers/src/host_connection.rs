@@ -1,6 +1,6 @@
 //! Opening host connections and reading from them.
 
-use crate::{ConnectError, DriverError, InventoryEvent, InventoryReader};
+use crate::{ComputeDriver, ConnectError, DriverError, InventoryEvent, InventoryReader};
 use async_trait::async_trait;
 use std::path::PathBuf;
 use tokio::sync::{broadcast, watch};
@@ -79,6 +79,9 @@ pub trait HostConnection: Send + Sync {
 
     /// The host's inventory.
     fn inventory(&self) -> &dyn InventoryReader;
+
+    /// Acting on the host's VMs.
+    fn compute(&self) -> &dyn ComputeDriver;
 
     /// Inventory change events from now on. A receiver that lags (`RecvError::Lagged`) must
     /// re-read the whole inventory.

@@ -8,6 +8,7 @@
 //! Feature `testkit` adds conformance suites every driver runs against its real backend.
 #![warn(missing_docs)]
 
+mod compute_driver;
 mod connect_error;
 mod driver_error;
 mod host_connection;
@@ -16,6 +17,7 @@ mod registry;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+pub use compute_driver::{ComputeCapabilities, ComputeDriver};
 pub use connect_error::ConnectError;
 pub use driver_error::DriverError;
 pub use host_connection::{CloseReason, ConnectSpec, HostConnection, HostConnector};

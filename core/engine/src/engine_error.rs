@@ -16,6 +16,15 @@ pub enum EngineError {
     /// No VM with this id.
     #[error("VM {0} does not exist")]
     VmNotFound(VmId),
+    /// The VM's state (or an action already running on it) does not allow the action.
+    #[error("{0}")]
+    ActionNotAllowed(String),
+    /// The host's driver cannot do this.
+    #[error("{0}")]
+    Unsupported(String),
+    /// No task with this id.
+    #[error("task {0} does not exist")]
+    TaskNotFound(virtumancer_model::TaskId),
     /// The request is malformed in a way the types cannot express.
     #[error("{0}")]
     InvalidRequest(String),

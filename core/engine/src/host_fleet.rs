@@ -93,6 +93,16 @@ impl HostFleet {
             supervisors: Mutex::new(HashMap::new()),
             reports,
         });
+        let interrupted = fleet
+            .store
+            .fail_unfinished(crate::task_tracker::INTERRUPTED, chrono::Utc::now())
+            .await?;
+        if !interrupted.is_empty() {
+            tracing::warn!(
+                tasks = interrupted.len(),
+                "tasks that were running when the server stopped are marked failed"
+            );
+        }
         for host in fleet.store.list_hosts().await? {
             fleet.supervise(&host).await;
         }
@@ -420,6 +430,26 @@ impl HostFleet {
         let uuid = vm.vm.uuid.clone();
         self.ask(vm.vm.host_id, |reply| Command::ResyncVm { uuid, reply })
             .await
+    }
+
+    /// The open connection of a connected host, for actions that run beside its supervisor.
+    pub(crate) async fn connection(
+        &self,
+        host: HostId,
+    ) -> Result<Arc<dyn virtumancer_drivers::HostConnection>, EngineError> {
+        match self.supervisors.lock().await.get(&host) {
+            Some(sup) => sup.connection().ok_or(EngineError::HostNotConnected(host)),
+            None => Err(EngineError::HostNotFound(host)),
+        }
+    }
+
+    /// Asks a host's supervisor to re-read one VM soon, without waiting for it (after an
+    /// action, so the state shows even when the host sends no event).
+    pub(crate) async fn refresh_vm(&self, host: HostId, uuid: String) {
+        if let Some(sup) = self.supervisors.lock().await.get(&host) {
+            let (reply, _) = tokio::sync::oneshot::channel();
+            sup.send(Command::ResyncVm { uuid, reply });
+        }
     }
 
     /// The store, for read-only use cases built next to the fleet.

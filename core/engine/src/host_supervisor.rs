@@ -7,7 +7,7 @@ use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use virtumancer_drivers::{ConnectSpec, HostConnection, HostConnector, InventoryEvent};
 use virtumancer_model::{HostId, HostState, VmInventory};
@@ -59,11 +59,20 @@ pub(crate) struct SupervisorParts {
     pub reconcile_every: Duration,
 }
 
+/// The supervisor's open connection, shared with actions that run beside it.
+pub(crate) type LiveConnection = Option<Arc<dyn HostConnection>>;
+
 /// Handle to a running supervisor task.
-#[derive(Debug)]
 pub(crate) struct HostSupervisor {
     commands: mpsc::UnboundedSender<Command>,
     task: JoinHandle<()>,
+    live: watch::Receiver<LiveConnection>,
+}
+
+impl std::fmt::Debug for HostSupervisor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostSupervisor").finish_non_exhaustive()
+    }
 }
 
 impl HostSupervisor {
@@ -75,6 +84,7 @@ impl HostSupervisor {
         with: SupervisorParts,
     ) -> Self {
         let (commands, rx) = mpsc::unbounded_channel();
+        let (live_tx, live) = watch::channel(None);
         let SupervisorParts {
             connector,
             reports,
@@ -92,9 +102,20 @@ impl HostSupervisor {
             commands: rx,
             sync,
             reconcile_every,
+            live: live_tx,
         };
         let task = tokio::spawn(run.run());
-        Self { commands, task }
+        Self {
+            commands,
+            task,
+            live,
+        }
+    }
+
+    /// The open connection while the host is connected (actions use it beside the
+    /// supervisor; it closes under them when the host drops).
+    pub(crate) fn connection(&self) -> LiveConnection {
+        self.live.borrow().clone()
     }
 
     /// Sends a command; a stopped supervisor ignores it.
@@ -134,6 +155,7 @@ struct Run {
     commands: mpsc::UnboundedReceiver<Command>,
     sync: InventorySync,
     reconcile_every: Duration,
+    live: watch::Sender<LiveConnection>,
 }
 
 impl Run {
@@ -223,7 +245,7 @@ impl Run {
                         return;
                     }
                 }
-                Ok(conn) => match self.serve(conn).await {
+                Ok(conn) => match self.serve_shared(Arc::from(conn)).await {
                     Served::Stop => return,
                     Served::Lost(why) => {
                         self.report(HostState::Disconnected, Some(why));
@@ -258,8 +280,15 @@ impl Run {
         }
     }
 
+    /// [`Self::serve`], sharing the connection with actions while it is held.
+    async fn serve_shared(&mut self, conn: Arc<dyn HostConnection>) -> Served {
+        let served = self.serve(conn).await;
+        self.live.send_replace(None);
+        served
+    }
+
     /// Holds an open connection until it drops or a command ends it.
-    async fn serve(&mut self, conn: Box<dyn HostConnection>) -> Served {
+    async fn serve(&mut self, conn: Arc<dyn HostConnection>) -> Served {
         let facts = match tokio::time::timeout(FACTS_DEADLINE, conn.facts()).await {
             Ok(Ok(f)) => f,
             Ok(Err(e)) => {
@@ -286,6 +315,7 @@ impl Run {
         });
         let mut closed = conn.closed();
         let mut events = conn.events();
+        self.live.send_replace(Some(Arc::clone(&conn)));
         let mut events_open = true;
         self.full_sync(conn.as_ref(), "connect").await;
         let mut reconcile = tokio::time::interval_at(

@@ -15,7 +15,9 @@ mod host_requests;
 mod host_supervisor;
 mod inventory_sync;
 mod state_recorder;
+mod task_tracker;
 mod vm_catalog;
+mod vm_power;
 
 pub use backoff::Backoff;
 pub use engine_error::EngineError;
@@ -23,4 +25,6 @@ pub use event_bus::EventBus;
 pub use host_fleet::{ConnectionTest, FleetOptions, HostFleet};
 pub use host_requests::{HostChanges, NewHost, TestRequest};
 pub use inventory_sync::{InventorySync, SyncReport};
+pub use task_tracker::{INTERRUPTED, NewTask, TaskTracker};
 pub use vm_catalog::{BulkOutcome, MAX_BULK, VmCatalog};
+pub use vm_power::{ActionOptions, BulkActionOutcome, SHUTDOWN_WATCH, VmPower};

@@ -40,6 +40,11 @@ pub enum Event {
         #[serde(rename = "otherChanges")]
         other_changes: bool,
     },
+    /// A task was created or changed state or progress.
+    TaskUpdated {
+        /// The task as it is now.
+        task: Box<crate::Task>,
+    },
     /// A host's connection state changed.
     HostState {
         /// The host.
@@ -62,6 +67,8 @@ pub enum Topic {
     Hosts,
     /// Inventory changes (VMs, networks, pools).
     Inventory,
+    /// Tasks created, progressing and ending.
+    Tasks,
 }
 
 impl Event {
@@ -72,6 +79,7 @@ impl Event {
                 Topic::Hosts
             }
             Self::InventoryChanged { .. } => Topic::Inventory,
+            Self::TaskUpdated { .. } => Topic::Tasks,
         }
     }
 }

@@ -52,3 +52,7 @@ uuid_id!(
     /// Virtumancer's own identifier of a VM (libvirt's UUID is `Vm::uuid`).
     VmId
 );
+uuid_id!(
+    /// Identifier of a task (one change made through Virtumancer).
+    TaskId
+);

@@ -12,7 +12,9 @@ mod host_uri;
 mod ids;
 mod name;
 mod network_inventory;
+mod power_action;
 mod power_state;
+mod task;
 mod vm;
 mod vm_inventory;
 
@@ -20,11 +22,13 @@ pub use event::{Event, Topic};
 pub use host::{Host, HostKey, HostState};
 pub use host_facts::{HostFacts, format_libvirt_version};
 pub use host_uri::{HostUri, HostUriError, Transport};
-pub use ids::{HostId, VmId};
+pub use ids::{HostId, TaskId, VmId};
 pub use name::{NameError, ResourceName};
 pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
 };
+pub use power_action::PowerAction;
 pub use power_state::PowerState;
+pub use task::{Task, TaskState};
 pub use vm::{Vm, VmDetail, VmDrift};
 pub use vm_inventory::{DiskInventory, GraphicsInventory, NicInventory, VmInventory};

@@ -80,6 +80,8 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         std::fs::write(path, addr.to_string())
             .with_context(|| format!("writing {}", path.display()))?;
     }
+    // The client address is recorded as who asked for a task.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

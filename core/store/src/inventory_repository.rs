@@ -166,6 +166,8 @@ pub trait InventoryRepository: Send + Sync {
     async fn list_vms(&self, query: &VmQuery) -> Result<VmPage, StoreError>;
     /// One VM with its hardware.
     async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError>;
+    /// The VMs with these ids (those that exist), without hardware.
+    async fn vms_by_ids(&self, ids: &[VmId]) -> Result<Vec<Vm>, StoreError>;
     /// Marks VMs managed (import) or discovered; returns the VMs that exist with their host.
     async fn set_managed(
         &self,

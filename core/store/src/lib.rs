@@ -10,6 +10,8 @@ mod sqlite_bulk_insert;
 mod sqlite_inventory;
 mod sqlite_inventory_writer;
 mod sqlite_store;
+mod sqlite_tasks;
+mod task_repository;
 
 pub use error::StoreError;
 pub use host_repository::{HostConfig, HostRepository, HostStateRecord};
@@ -18,11 +20,12 @@ pub use inventory_repository::{
     VmSyncState,
 };
 pub use sqlite_store::SqliteStore;
+pub use task_repository::{TaskPage, TaskQuery, TaskRepository};
 
 /// Every repository of one database.
-pub trait Store: HostRepository + InventoryRepository {}
+pub trait Store: HostRepository + InventoryRepository + TaskRepository {}
 
-impl<T: HostRepository + InventoryRepository> Store for T {}
+impl<T: HostRepository + InventoryRepository + TaskRepository> Store for T {}
 
 use std::sync::Arc;
 

@@ -365,6 +365,22 @@ impl InventoryRepository for SqliteStore {
         }))
     }
 
+    async fn vms_by_ids(&self, ids: &[VmId]) -> Result<Vec<Vm>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(select_vms!("WHERE v.id IN ("));
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(id.to_string());
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&self.pool).await? {
+                out.push(vm_from_row(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn set_managed(
         &self,
         ids: &[VmId],

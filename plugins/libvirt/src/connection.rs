@@ -2,16 +2,17 @@
 
 use crate::inventory_events::{self, EventCallbacks};
 use crate::normalize::VolumeIndex;
-use crate::{blocking, close_callback, facts, inventory, inventory_stream};
+use crate::{blocking, close_callback, compute, facts, inventory, inventory_stream};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Semaphore, broadcast, mpsc, watch};
 use virt::connect::Connect;
 use virtumancer_drivers::{
-    CloseReason, DriverError, HostConnection, InventoryEvent, InventoryReader, InventoryStream,
+    CloseReason, ComputeCapabilities, ComputeDriver, DriverError, HostConnection, InventoryEvent,
+    InventoryReader, InventoryStream,
 };
-use virtumancer_model::{HostFacts, VmInventory};
+use virtumancer_model::{HostFacts, PowerAction, PowerState, VmInventory};
 
 /// Deadline for reading facts or one VM; a host slower than this counts as unavailable.
 const CALL_DEADLINE: Duration = Duration::from_secs(30);
@@ -102,6 +103,10 @@ impl HostConnection for LibvirtConnection {
         self
     }
 
+    fn compute(&self) -> &dyn ComputeDriver {
+        self
+    }
+
     fn events(&self) -> broadcast::Receiver<InventoryEvent> {
         self.events_tx.subscribe()
     }
@@ -165,6 +170,35 @@ impl InventoryReader for LibvirtConnection {
             let index = volumes.lock().expect("volume index mutex poisoned").clone();
             inventory::vm_by_uuid(&Self::handle(&live)?.0, &uuid, &index)
         })
+        .await
+    }
+}
+
+#[async_trait]
+impl ComputeDriver for LibvirtConnection {
+    fn capabilities(&self) -> ComputeCapabilities {
+        ComputeCapabilities {
+            power_actions: PowerAction::ALL.to_vec(),
+        }
+    }
+
+    async fn power(&self, uuid: &str, action: PowerAction) -> Result<(), DriverError> {
+        let (live, uuid) = (Arc::clone(&self.live), uuid.to_owned());
+        let what = format!("{} of a VM", action.as_str());
+        blocking::run(&self.gate, CALL_DEADLINE, &what, move || {
+            compute::power(&Self::handle(&live)?.0, &uuid, action)
+        })
+        .await
+    }
+
+    async fn power_state(&self, uuid: &str) -> Result<PowerState, DriverError> {
+        let (live, uuid) = (Arc::clone(&self.live), uuid.to_owned());
+        blocking::run(
+            &self.gate,
+            CALL_DEADLINE,
+            "reading a VM's state",
+            move || compute::power_state(&Self::handle(&live)?.0, &uuid),
+        )
         .await
     }
 }

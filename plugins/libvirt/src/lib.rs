@@ -12,6 +12,7 @@
 
 mod blocking;
 mod close_callback;
+mod compute;
 mod connection;
 mod connector;
 mod errors;

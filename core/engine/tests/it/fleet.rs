@@ -226,3 +226,43 @@ async fn test_connection_reports_facts_and_saves_nothing() {
     assert!(matches!(e, Err(EngineError::Connect(_))), "{e:?}");
     assert!(env.fleet.list().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn tasks_running_when_the_server_stopped_are_failed_as_interrupted_on_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("v.db").display());
+    let store = virtumancer_store::open(&url).await.unwrap();
+    let mk = |state| {
+        let mut t = virtumancer_engine::NewTask {
+            kind: "vm.shutdown".into(),
+            target_name: "vm <&>".into(),
+            requested_by: "test".into(),
+            ..Default::default()
+        }
+        .into_task(None);
+        t.state = state;
+        t
+    };
+    use virtumancer_model::TaskState;
+    let (queued, running, done) = (
+        mk(TaskState::Queued),
+        mk(TaskState::Running),
+        mk(TaskState::Succeeded),
+    );
+    store
+        .insert_tasks(&[queued.clone(), running.clone(), done.clone()])
+        .await
+        .unwrap();
+    drop(store);
+    let env = crate::start_in(dir).await;
+    let store = env.fleet.store();
+    for t in [&queued, &running] {
+        let now = store.get_task(t.id).await.unwrap().unwrap();
+        assert_eq!(now.state, TaskState::Failed);
+        assert_eq!(now.error.as_deref(), Some(virtumancer_engine::INTERRUPTED));
+        assert!(now.finished_at.is_some());
+    }
+    let untouched = store.get_task(done.id).await.unwrap().unwrap();
+    assert_eq!(untouched, done);
+    env.fleet.shutdown().await;
+}

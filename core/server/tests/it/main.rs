@@ -1,6 +1,7 @@
 //! End-to-end tests of the `virtumancer` binary: real process, real SQLite file, real HTTP and
 //! WebSocket, libvirt's test driver, and (module `testbed`) the project's real libvirtd + sshd.
 
+mod actions;
 mod cli;
 mod events;
 mod serve;

@@ -181,6 +181,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tasks, newest first, filtered and paged. */
+        get: operations["listTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task. */
+        get: operations["getTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vms": {
         parameters: {
             query?: never;
@@ -192,6 +226,26 @@ export interface paths {
         get: operations["listVms"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs a power action on a selection of VMs across hosts: one task per VM under a parent.
+         *     VMs the action is refused for get a failed task with the reason; the others run.
+         */
+        post: operations["bulkVmAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -266,6 +320,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vms/{id}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs a power action on one managed VM. `shutdown` asks the guest (ACPI) and, with
+         *     `forceAfterSecs`, forces it off when it does not comply in time.
+         */
+        post: operations["vmAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vms/{id}/drift": {
         parameters: {
             query?: never;
@@ -287,6 +361,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Options of a power action (all optional; an empty body or none at all is fine). */
+        ActionBody: {
+            /**
+             * Format: int64
+             * @description `shutdown` only: force the VM off when it is still running after this many seconds
+             *     (1–3600). Without it a shutdown the guest ignores fails after 300 s and the VM keeps
+             *     running.
+             */
+            forceAfterSecs?: number | null;
+        };
         /**
          * @description Every non-2xx answer: `{code, message, details}`. 4xx messages say what is wrong; 5xx
          *     messages are generic and the cause is logged.
@@ -298,6 +382,25 @@ export interface components {
             details?: Record<string, never> | null;
             /** @description Human-readable explanation. */
             message: string;
+        };
+        /** @description A power action on a selection of VMs across hosts. */
+        BulkActionBody: {
+            /**
+             * Format: int64
+             * @description As for one VM.
+             */
+            forceAfterSecs?: number | null;
+            /** @description The VMs (1–10,000). */
+            vmIds: components["schemas"]["VmId"][];
+        };
+        /** @description What a bulk action started. */
+        BulkActionResult: {
+            /** @description Ids that name no VM. */
+            notFound: components["schemas"]["VmId"][];
+            /** @description The task tracking the whole request (progress = share of VMs finished). */
+            parent: components["schemas"]["Task"];
+            /** @description One task per VM; VMs the action was refused for have a failed task saying why. */
+            tasks: components["schemas"]["Task"][];
         };
         /** @description What a bulk request did. */
         BulkResult: {
@@ -373,7 +476,7 @@ export interface components {
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -396,6 +499,11 @@ export interface components {
             vmCount: number;
             /** @description VMs added, changed, gone or re-stated (at most 100 ids; see `vmCount`). */
             vmIds: components["schemas"]["VmId"][];
+        } | {
+            /** @description The task as it is now. */
+            task: components["schemas"]["Task"];
+            /** @enum {string} */
+            type: "taskUpdated";
         } | {
             /**
              * Format: date-time
@@ -605,6 +713,11 @@ export interface components {
             version: string;
         };
         /**
+         * @description A power action on one VM.
+         * @enum {string}
+         */
+        PowerAction: "start" | "shutdown" | "reboot" | "forceOff" | "reset" | "pause" | "resume" | "autostartOn" | "autostartOff";
+        /**
          * @description A VM's power state as the hypervisor reports it.
          * @enum {string}
          */
@@ -614,6 +727,76 @@ export interface components {
          * @enum {string}
          */
         ProvidedTrait: "hostConnection";
+        /** @description One change made through Virtumancer. */
+        Task: {
+            /**
+             * Format: date-time
+             * @description Accepted.
+             */
+            createdAt: string;
+            /** @description Why it failed, with the hypervisor's reason. */
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description Ended.
+             */
+            finishedAt?: string | null;
+            hostId?: components["schemas"]["HostId"] | null;
+            /** @description Its id. */
+            id: components["schemas"]["TaskId"];
+            /** @description What it does: `vm.start`, `vm.shutdown`, `bulk.vm.start`… */
+            kind: string;
+            /** @description What happened, for people (e.g. "forced off after 60 s"). */
+            message?: string | null;
+            parentId?: components["schemas"]["TaskId"] | null;
+            /**
+             * Format: int32
+             * @description 0–100.
+             */
+            progress: number;
+            /** @description Who asked (client address or the `X-Requested-By` header). */
+            requestedBy: string;
+            /**
+             * Format: date-time
+             * @description Started running.
+             */
+            startedAt?: string | null;
+            /** @description Where it is. */
+            state: components["schemas"]["TaskState"];
+            /** @description What it acts on, readable (the VM's name, or "12 VMs"). */
+            targetName: string;
+            vmId?: components["schemas"]["VmId"] | null;
+        };
+        /**
+         * Format: uuid
+         * @description Identifier of a task (one change made through Virtumancer).
+         */
+        TaskId: string;
+        /** @description One page of tasks. */
+        TaskList: {
+            /** @description This page, newest first. */
+            items: components["schemas"]["Task"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Page size.
+             */
+            perPage: number;
+            /**
+             * Format: int64
+             * @description All tasks matching the filters.
+             */
+            total: number;
+        };
+        /**
+         * @description Where a task is in its life.
+         * @enum {string}
+         */
+        TaskState: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         /** @description Body of `POST /hosts/test`. */
         TestConnection: {
             /** @description Fingerprint of the SSH host key the user accepted. */
@@ -627,7 +810,7 @@ export interface components {
          * @description Subscription topics a WebSocket client can choose.
          * @enum {string}
          */
-        Topic: "hosts" | "inventory";
+        Topic: "hosts" | "inventory" | "tasks";
         /** @description Body of `PATCH /hosts/{id}`; absent fields stay as they are. */
         UpdateHost: {
             /** @description Newly accepted SSH host key fingerprint. */
@@ -1324,6 +1507,91 @@ export interface operations {
             };
         };
     };
+    listTasks: {
+        parameters: {
+            query?: {
+                /** @description Only tasks in this state. */
+                state?: components["schemas"]["TaskState"];
+                /** @description Only tasks acting on this VM. */
+                vmId?: components["schemas"]["VmId"];
+                /** @description Only tasks acting on this host. */
+                hostId?: components["schemas"]["HostId"];
+                /** @description Only the children of this bulk task. */
+                parentId?: components["schemas"]["TaskId"];
+                /** @description Include children of bulk tasks in the list (default false: parents stand for them). */
+                includeChildren?: boolean;
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Page size, 1–500 (default 50). */
+                perPage?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tasks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskList"];
+                };
+            };
+            /** @description Bad filter or paging */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such task */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     listVms: {
         parameters: {
             query?: {
@@ -1361,6 +1629,69 @@ export interface operations {
             };
             /** @description Bad filter or paging */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    bulkVmAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The power action */
+                action: components["schemas"]["PowerAction"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkActionResult"];
+                };
+            };
+            /** @description Unknown action or malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description None of the ids names a VM */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No ids, more than 10,000, or a bad option */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1554,6 +1885,72 @@ export interface operations {
             };
             /** @description The VM's host is not connected */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    vmAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+                /** @description The power action */
+                action: components["schemas"]["PowerAction"];
+            };
+            cookie?: never;
+        };
+        /** @description Options (optional) */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActionBody"] | null;
+            };
+        };
+        responses: {
+            /** @description Accepted; the task carries it out */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Malformed id, unknown action or malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not allowed now (state, not managed, a task already running, host not connected, driver cannot) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Bad option */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
