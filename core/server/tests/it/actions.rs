@@ -34,7 +34,7 @@ async fn discovered(s: &Server, ev: &mut Events, host: &str) -> Vec<Value> {
 }
 
 /// Waits for the task to end; returns it.
-async fn finished(ev: &mut Events, task: &Value) -> Value {
+pub(crate) async fn finished(ev: &mut Events, task: &Value) -> Value {
     let id = task["id"].as_str().unwrap().to_owned();
     let done = ev
         .wait(Duration::from_secs(60), |e| {
@@ -48,7 +48,7 @@ async fn finished(ev: &mut Events, task: &Value) -> Value {
 }
 
 /// Waits until the stored VM has `state`.
-async fn vm_state(s: &Server, ev: &mut Events, vm: &str, state: &str) {
+pub(crate) async fn vm_state(s: &Server, ev: &mut Events, vm: &str, state: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let (_, v) = s.get(&format!("/api/v1/vms/{vm}")).await;

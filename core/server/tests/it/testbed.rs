@@ -2,22 +2,24 @@
 //! `make test` (scripts/testbed). They run one at a time (.config/nextest.toml) because one of
 //! them stops and restarts that libvirtd.
 
+mod power;
+
 use crate::{Server, bin};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-struct Testbed {
-    tcp_port: u16,
+pub(crate) struct Testbed {
+    pub tcp_port: u16,
     tls_port: u16,
     pki_client: PathBuf,
     ssh_port: u16,
     ssh_dir: PathBuf,
-    scripts: PathBuf,
+    pub scripts: PathBuf,
 }
 
-fn testbed(test: &str) -> Option<Testbed> {
+pub(crate) fn testbed(test: &str) -> Option<Testbed> {
     if std::env::var("VIRTUMANCER_TESTBED").as_deref() != Ok("1") {
         eprintln!("SKIP {test}: needs the real libvirtd/sshd testbed (run via `make test`)");
         return None;
@@ -49,7 +51,7 @@ fn script(tb: &Testbed, name: &str, args: &[&str], env: &[(&str, &str)]) {
     );
 }
 
-async fn server() -> (tempfile::TempDir, Server) {
+pub(crate) async fn server() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path(), &["--demo-host", "false"]).await;
     (dir, s)
@@ -271,7 +273,7 @@ async fn tls_hosts_connect_with_client_certificates_and_fail_clearly_without() {
     );
 }
 
-fn virsh(args: &[&str]) {
+pub(crate) fn virsh(args: &[&str]) {
     let out = Command::new("virsh")
         .args(["-c", "qemu:///system"])
         .args(args)
@@ -286,7 +288,7 @@ fn virsh(args: &[&str]) {
 
 /// Waits until the discovered/managed VM named `name` satisfies `pred` (re-reading after each
 /// inventory event).
-async fn wait_vm(
+pub(crate) async fn wait_vm(
     s: &Server,
     ev: &mut crate::Events,
     name: &str,
