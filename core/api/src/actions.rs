@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use utoipa::ToSchema;
 use virtumancer_engine::ActionOptions;
-use virtumancer_model::{PowerAction, Task, VmId};
+use virtumancer_model::{PowerAction, PowerActionRule, Task, VmId};
 
 /// Longest accepted force-off timeout.
 const MAX_FORCE_AFTER_SECS: u64 = 3600;
@@ -169,4 +169,12 @@ pub async fn bulk_vm_action(
             not_found: out.not_found,
         }),
     ))
+}
+
+/// Which power states allow each action, so clients enable their buttons by the same rules
+/// the server applies.
+#[utoipa::path(get, path = "/power-actions", tag = "actions", operation_id = "listPowerActions",
+    responses((status = 200, description = "The rules of every power action", body = Vec<PowerActionRule>)))]
+pub async fn list_power_actions() -> Json<Vec<PowerActionRule>> {
+    Json(PowerActionRule::all())
 }

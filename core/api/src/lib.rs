@@ -112,6 +112,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(vms::resync_host))
             .routes(routes!(actions::vm_action))
             .routes(routes!(actions::bulk_vm_action))
+            .routes(routes!(actions::list_power_actions))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
             .routes(routes!(plugins::list_plugins))

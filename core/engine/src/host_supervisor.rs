@@ -290,7 +290,10 @@ impl Run {
     /// Holds an open connection until it drops or a command ends it.
     async fn serve(&mut self, conn: Arc<dyn HostConnection>) -> Served {
         let facts = match tokio::time::timeout(FACTS_DEADLINE, conn.facts()).await {
-            Ok(Ok(f)) => f,
+            Ok(Ok(f)) => virtumancer_model::HostFacts {
+                power_actions: conn.compute().capabilities().power_actions,
+                ..f
+            },
             Ok(Err(e)) => {
                 conn.close().await;
                 return Served::Lost(format!("connected, but reading host facts failed: {e}"));

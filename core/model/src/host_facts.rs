@@ -33,6 +33,9 @@ pub struct HostFacts {
     pub hypervisor_version: String,
     /// Whether the capabilities XML offers `kvm` domains (hardware acceleration).
     pub kvm_available: bool,
+    /// Power actions the host's driver implements (the UI disables the others).
+    #[serde(default)]
+    pub power_actions: Vec<crate::PowerAction>,
 }
 
 /// Formats libvirt's packed version number (major * 1,000,000 + minor * 1,000 + release).

@@ -27,7 +27,7 @@ pub use name::{NameError, ResourceName};
 pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
 };
-pub use power_action::PowerAction;
+pub use power_action::{PowerAction, PowerActionRule};
 pub use power_state::PowerState;
 pub use task::{Task, TaskState};
 pub use vm::{Vm, VmDetail, VmDrift};

@@ -67,11 +67,10 @@ impl PowerAction {
         matches!(self, Self::ForceOff | Self::Reset)
     }
 
-    /// `None` when the action is allowed in `state`, otherwise why not. `persistent` is
-    /// whether the VM has a persistent definition (autostart needs one).
-    pub fn refusal(self, state: PowerState, persistent: bool) -> Option<String> {
+    /// The power states the action is allowed in.
+    pub fn allowed_states(self) -> &'static [PowerState] {
         use PowerState as S;
-        let allowed: &[PowerState] = match self {
+        match self {
             Self::Start => &[S::Shutoff, S::Crashed],
             Self::Shutdown | Self::Reboot | Self::Pause => &[S::Running],
             Self::ForceOff => &[
@@ -83,12 +82,32 @@ impl PowerAction {
             ],
             Self::Reset => &[S::Running, S::Paused],
             Self::Resume => &[S::Paused],
-            Self::AutostartOn | Self::AutostartOff => {
-                return (!persistent).then(|| {
-                    "a transient VM has no persistent definition to start at boot".to_owned()
-                });
-            }
-        };
+            Self::AutostartOn | Self::AutostartOff => &[
+                S::Running,
+                S::Paused,
+                S::ShuttingDown,
+                S::Shutoff,
+                S::Crashed,
+                S::Suspended,
+                S::Unknown,
+            ],
+        }
+    }
+
+    /// Whether the VM needs a persistent definition (autostart does).
+    pub fn needs_persistent(self) -> bool {
+        matches!(self, Self::AutostartOn | Self::AutostartOff)
+    }
+
+    /// `None` when the action is allowed in `state`, otherwise why not. `persistent` is
+    /// whether the VM has a persistent definition (autostart needs one).
+    pub fn refusal(self, state: PowerState, persistent: bool) -> Option<String> {
+        if self.needs_persistent() {
+            return (!persistent).then(|| {
+                "a transient VM has no persistent definition to start at boot".to_owned()
+            });
+        }
+        let allowed = self.allowed_states();
         if allowed.contains(&state) {
             return None;
         }
@@ -134,5 +153,34 @@ mod tests {
                 .refusal(S::Running, false)
                 .is_some()
         );
+    }
+}
+
+/// The rules of one power action, for clients that enable buttons by state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PowerActionRule {
+    /// The action.
+    pub action: PowerAction,
+    /// Power states it is allowed in.
+    pub allowed_states: Vec<PowerState>,
+    /// Only for VMs with a persistent definition.
+    pub needs_persistent: bool,
+    /// The guest may lose data: ask before doing it.
+    pub destructive: bool,
+}
+
+impl PowerActionRule {
+    /// The rules of every action.
+    pub fn all() -> Vec<Self> {
+        PowerAction::ALL
+            .into_iter()
+            .map(|a| Self {
+                action: a,
+                allowed_states: a.allowed_states().to_vec(),
+                needs_persistent: a.needs_persistent(),
+                destructive: a.is_destructive(),
+            })
+            .collect()
     }
 }

@@ -34,6 +34,7 @@ fn facts() -> HostFacts {
         hypervisor_type: "QEMU".into(),
         hypervisor_version: "7.2.22".into(),
         kvm_available: true,
+        power_actions: vec![virtumancer_model::PowerAction::Start],
     }
 }
 

@@ -39,5 +39,7 @@ pub fn read(conn: &Connect) -> Result<HostFacts, DriverError> {
         hypervisor_type,
         hypervisor_version,
         kvm_available: caps.kvm_available(),
+        // Filled in by the engine from ComputeDriver::capabilities.
+        power_actions: Vec::new(),
     })
 }

@@ -68,6 +68,32 @@ async fn power_actions_run_as_tasks_and_refuse_what_the_state_does_not_allow() {
     let vm = vms[0]["id"].as_str().unwrap().to_owned();
     let act = |a: &str| format!("/api/v1/vms/{vm}/actions/{a}");
 
+    // Clients learn the rules and the host's capabilities from the API.
+    let (st, rules) = s.get("/api/v1/power-actions").await;
+    assert_eq!(st, 200);
+    let start = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "start")
+        .unwrap();
+    assert_eq!(start["allowedStates"], json!(["shutoff", "crashed"]));
+    assert_eq!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["destructive"] == true)
+            .count(),
+        2
+    );
+    let (_, h) = s.get(&format!("/api/v1/hosts/{host}")).await;
+    assert_eq!(
+        h["facts"]["powerActions"].as_array().unwrap().len(),
+        9,
+        "{h}"
+    );
+
     // Discovered VMs are not acted on until imported.
     let (st, e) = s.post(&act("pause"), json!({})).await;
     assert_eq!(

@@ -181,6 +181,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/power-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which power states allow each action, so clients enable their buttons by the same rules
+         *     the server applies.
+         */
+        get: operations["listPowerActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -641,6 +661,8 @@ export interface components {
              * @description Physical memory in bytes.
              */
             memoryBytes: number;
+            /** @description Power actions the host's driver implements (the UI disables the others). */
+            powerActions?: components["schemas"]["PowerAction"][];
         };
         /**
          * Format: uuid
@@ -717,6 +739,17 @@ export interface components {
          * @enum {string}
          */
         PowerAction: "start" | "shutdown" | "reboot" | "forceOff" | "reset" | "pause" | "resume" | "autostartOn" | "autostartOff";
+        /** @description The rules of one power action, for clients that enable buttons by state. */
+        PowerActionRule: {
+            /** @description The action. */
+            action: components["schemas"]["PowerAction"];
+            /** @description Power states it is allowed in. */
+            allowedStates: components["schemas"]["PowerState"][];
+            /** @description The guest may lose data: ask before doing it. */
+            destructive: boolean;
+            /** @description Only for VMs with a persistent definition. */
+            needsPersistent: boolean;
+        };
         /**
          * @description A VM's power state as the hypervisor reports it.
          * @enum {string}
@@ -1503,6 +1536,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PluginInfo"][];
+                };
+            };
+        };
+    };
+    listPowerActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules of every power action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PowerActionRule"][];
                 };
             };
         };
