@@ -44,7 +44,7 @@ impl ApiError {
         Self::new(ErrorCode::NotFound, format!("no API route at {path}"))
     }
 
-    fn internal(context: &str, err: &dyn std::error::Error) -> Self {
+    pub(crate) fn internal(context: &str, err: &dyn std::error::Error) -> Self {
         let mut chain = err.to_string();
         let mut src = err.source();
         while let Some(s) = src {

@@ -12,8 +12,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use virtumancer_engine::StatsHub;
 use virtumancer_model::{Event, Topic};
 
 /// How long one message may take to be accepted by a client.
@@ -52,7 +54,8 @@ pub async fn subscribe(
         .map_err(|m| crate::ApiError::new(crate::ErrorCode::InvalidJson, m))?;
     // Subscribe before answering 101, so nothing published after the handshake is missed.
     let rx = state.fleet.bus().subscribe();
-    Ok(ws.on_upgrade(move |socket| stream(socket, rx, topics)))
+    let hub = Arc::clone(state.fleet.stats());
+    Ok(ws.on_upgrade(move |socket| stream(socket, rx, topics, hub)))
 }
 
 async fn close(mut socket: WebSocket, reason: String) {
@@ -67,7 +70,11 @@ async fn stream(
     mut socket: WebSocket,
     mut rx: tokio::sync::broadcast::Receiver<Event>,
     mut topics: HashSet<Topic>,
+    hub: Arc<StatsHub>,
 ) {
+    // While this client follows live usage, hosts are sampled at the fast tick.
+    let watching = |t: &HashSet<Topic>| t.contains(&Topic::Stats).then(|| hub.watch());
+    let mut _watch = watching(&topics);
     loop {
         tokio::select! {
             // Events already published are handled before the client's next frame, so a
@@ -97,7 +104,10 @@ async fn stream(
             },
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Text(t))) => match serde_json::from_str::<ClientMessage>(&t) {
-                    Ok(m) => topics = m.subscribe.into_iter().collect(),
+                    Ok(m) => {
+                        topics = m.subscribe.into_iter().collect();
+                        _watch = watching(&topics);
+                    }
                     Err(e) => return close(socket, format!("unknown message: {e}")).await,
                 },
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,

@@ -13,9 +13,11 @@ mod error_code;
 mod events;
 mod health;
 mod hosts;
+mod metrics;
 mod path_ids;
 mod plugins;
 mod requested_by;
+mod stats;
 mod tasks;
 mod vms;
 
@@ -75,6 +77,7 @@ impl AppState {
         (name = "vms", description = "The inventory of VMs: managed and discovered"),
         (name = "actions", description = "Power actions on VMs, answered with tasks"),
         (name = "tasks", description = "Every change made through Virtumancer"),
+        (name = "stats", description = "Live usage of hosts and VMs"),
         (name = "plugins", description = "Driver plugins linked into the server"),
         (name = "system", description = "Health and metadata"),
     ),
@@ -113,6 +116,9 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(actions::vm_action))
             .routes(routes!(actions::bulk_vm_action))
             .routes(routes!(actions::list_power_actions))
+            .routes(routes!(stats::vm_stats))
+            .routes(routes!(stats::host_stats))
+            .routes(routes!(stats::all_vm_stats))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
             .routes(routes!(plugins::list_plugins))
@@ -137,6 +143,7 @@ async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) ->
 pub fn router(state: AppState) -> Router {
     let (rest, doc) = api_router().split_for_parts();
     rest.route("/api/v1/events", axum::routing::get(events::subscribe))
+        .route("/metrics", axum::routing::get(metrics::metrics))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -1,6 +1,8 @@
 //! Opening host connections and reading from them.
 
-use crate::{ComputeDriver, ConnectError, DriverError, InventoryEvent, InventoryReader};
+use crate::{
+    ComputeDriver, ConnectError, DriverError, InventoryEvent, InventoryReader, StatsReader,
+};
 use async_trait::async_trait;
 use std::path::PathBuf;
 use tokio::sync::{broadcast, watch};
@@ -82,6 +84,9 @@ pub trait HostConnection: Send + Sync {
 
     /// Acting on the host's VMs.
     fn compute(&self) -> &dyn ComputeDriver;
+
+    /// Usage counters of the host and its VMs.
+    fn stats(&self) -> &dyn StatsReader;
 
     /// Inventory change events from now on. A receiver that lags (`RecvError::Lagged`) must
     /// re-read the whole inventory.

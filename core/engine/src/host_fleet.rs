@@ -49,6 +49,7 @@ pub struct HostFleet {
     bus: EventBus,
     options: FleetOptions,
     supervisors: Mutex<HashMap<HostId, HostSupervisor>>,
+    stats: Arc<crate::StatsHub>,
     reports: mpsc::UnboundedSender<Report>,
 }
 
@@ -92,6 +93,7 @@ impl HostFleet {
             options,
             supervisors: Mutex::new(HashMap::new()),
             reports,
+            stats: crate::StatsHub::new(),
         });
         let interrupted = fleet
             .store
@@ -130,6 +132,9 @@ impl HostFleet {
             backoff: self.options.backoff.clone(),
             sync: InventorySync::new(host.id, Arc::clone(&self.store), self.bus.clone()),
             reconcile_every: self.options.reconcile_every,
+            stats: Arc::clone(&self.stats),
+            store: Arc::clone(&self.store),
+            bus: self.bus.clone(),
         };
         let sup = HostSupervisor::spawn(host.id, spec, host.auto_connect, parts);
         if let Some(old) = self.supervisors.lock().await.insert(host.id, sup) {
@@ -145,6 +150,11 @@ impl HostFleet {
             connected_at: None,
         };
         let _ = self.reports.send(Report { host_id, record });
+    }
+
+    /// Live usage of the fleet's hosts and VMs.
+    pub fn stats(&self) -> &Arc<crate::StatsHub> {
+        &self.stats
     }
 
     /// The bus this fleet publishes on.

@@ -57,6 +57,12 @@ pub(crate) struct SupervisorParts {
     pub sync: InventorySync,
     /// Full re-read interval while connected.
     pub reconcile_every: Duration,
+    /// Where live usage goes.
+    pub stats: Arc<crate::StatsHub>,
+    /// The store (VM ids for stats).
+    pub store: Arc<dyn virtumancer_store::Store>,
+    /// The event bus (stats events).
+    pub bus: crate::EventBus,
 }
 
 /// The supervisor's open connection, shared with actions that run beside it.
@@ -91,6 +97,9 @@ impl HostSupervisor {
             backoff,
             sync,
             reconcile_every,
+            stats,
+            store,
+            bus,
         } = with;
         let run = Run {
             host_id,
@@ -103,6 +112,9 @@ impl HostSupervisor {
             sync,
             reconcile_every,
             live: live_tx,
+            stats,
+            store,
+            bus,
         };
         let task = tokio::spawn(run.run());
         Self {
@@ -156,6 +168,23 @@ struct Run {
     sync: InventorySync,
     reconcile_every: Duration,
     live: watch::Sender<LiveConnection>,
+    stats: Arc<crate::StatsHub>,
+    store: Arc<dyn virtumancer_store::Store>,
+    bus: crate::EventBus,
+}
+
+/// The stats collector of a connected host; stopped (and its numbers forgotten) on drop.
+struct Collecting {
+    task: JoinHandle<()>,
+    hub: Arc<crate::StatsHub>,
+    host: HostId,
+}
+
+impl Drop for Collecting {
+    fn drop(&mut self) {
+        self.task.abort();
+        self.hub.forget_host(self.host);
+    }
 }
 
 impl Run {
@@ -319,6 +348,17 @@ impl Run {
         let mut closed = conn.closed();
         let mut events = conn.events();
         self.live.send_replace(Some(Arc::clone(&conn)));
+        let _collecting = Collecting {
+            task: tokio::spawn(crate::stats_collector::run(
+                self.host_id,
+                Arc::clone(&conn),
+                Arc::clone(&self.stats),
+                Arc::clone(&self.store),
+                self.bus.clone(),
+            )),
+            hub: Arc::clone(&self.stats),
+            host: self.host_id,
+        };
         let mut events_open = true;
         self.full_sync(conn.as_ref(), "connect").await;
         let mut reconcile = tokio::time::interval_at(

@@ -45,6 +45,13 @@ pub enum Event {
         /// The task as it is now.
         task: Box<crate::Task>,
     },
+    /// A host's and its VMs' usage over the last tick (every VM of the host in one message).
+    Stats {
+        /// The host's usage.
+        host: crate::HostStats,
+        /// Every VM the host reported.
+        vms: Vec<crate::VmStats>,
+    },
     /// A host's connection state changed.
     HostState {
         /// The host.
@@ -69,6 +76,9 @@ pub enum Topic {
     Inventory,
     /// Tasks created, progressing and ending.
     Tasks,
+    /// Live usage of hosts and VMs. While anyone subscribes, hosts are sampled every 2 s
+    /// instead of every 10 s.
+    Stats,
 }
 
 impl Event {
@@ -80,6 +90,7 @@ impl Event {
             }
             Self::InventoryChanged { .. } => Topic::Inventory,
             Self::TaskUpdated { .. } => Topic::Tasks,
+            Self::Stats { .. } => Topic::Stats,
         }
     }
 }

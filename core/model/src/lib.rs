@@ -14,6 +14,7 @@ mod name;
 mod network_inventory;
 mod power_action;
 mod power_state;
+mod stats;
 mod task;
 mod vm;
 mod vm_inventory;
@@ -29,6 +30,7 @@ pub use network_inventory::{
 };
 pub use power_action::{PowerAction, PowerActionRule};
 pub use power_state::PowerState;
+pub use stats::{HostStats, VmStats};
 pub use task::{Task, TaskState};
 pub use vm::{Vm, VmDetail, VmDrift};
 pub use vm_inventory::{DiskInventory, GraphicsInventory, NicInventory, VmInventory};

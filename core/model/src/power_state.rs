@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A VM's power state as the hypervisor reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum PowerState {
     /// Running (or blocked on I/O).
@@ -20,6 +20,7 @@ pub enum PowerState {
     /// Suspended by guest power management.
     Suspended,
     /// The hypervisor reported no state.
+    #[default]
     Unknown,
 }
 

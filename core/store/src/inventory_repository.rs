@@ -14,6 +14,8 @@ pub struct VmSyncState {
     pub id: VmId,
     /// Hypervisor UUID.
     pub uuid: String,
+    /// Hypervisor name.
+    pub name: String,
     /// Stored config hash.
     pub config_hash: String,
     /// Stored power state.

@@ -108,7 +108,7 @@ async fn sync_states(
     uuid: Option<&str>,
 ) -> Result<Vec<VmSyncState>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, uuid, config_hash, state, gone_at IS NOT NULL AS gone FROM vms WHERE host_id = ?1 AND (?2 IS NULL OR uuid = ?2)",
+        "SELECT id, uuid, name, config_hash, state, gone_at IS NOT NULL AS gone FROM vms WHERE host_id = ?1 AND (?2 IS NULL OR uuid = ?2)",
     )
     .bind(host.to_string())
     .bind(uuid)
@@ -121,6 +121,7 @@ async fn sync_states(
             Ok(VmSyncState {
                 id: id.parse().map_err(|e| corrupt("vms.id", e))?,
                 uuid: r.try_get("uuid")?,
+                name: r.try_get("name")?,
                 config_hash: r.try_get("config_hash")?,
                 state: PowerState::parse(&state).ok_or_else(|| corrupt("vms.state", &state))?,
                 gone: r.try_get("gone")?,

@@ -2,7 +2,7 @@
 
 use crate::inventory_events::{self, EventCallbacks};
 use crate::normalize::VolumeIndex;
-use crate::{blocking, close_callback, compute, facts, inventory, inventory_stream};
+use crate::{blocking, close_callback, compute, facts, inventory, inventory_stream, stats};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,7 +10,7 @@ use tokio::sync::{Semaphore, broadcast, mpsc, watch};
 use virt::connect::Connect;
 use virtumancer_drivers::{
     CloseReason, ComputeCapabilities, ComputeDriver, DriverError, HostConnection, InventoryEvent,
-    InventoryReader, InventoryStream,
+    InventoryReader, InventoryStream, StatsReader, StatsSample,
 };
 use virtumancer_model::{HostFacts, PowerAction, PowerState, VmInventory};
 
@@ -107,6 +107,10 @@ impl HostConnection for LibvirtConnection {
         self
     }
 
+    fn stats(&self) -> &dyn StatsReader {
+        self
+    }
+
     fn events(&self) -> broadcast::Receiver<InventoryEvent> {
         self.events_tx.subscribe()
     }
@@ -199,6 +203,17 @@ impl ComputeDriver for LibvirtConnection {
             "reading a VM's state",
             move || compute::power_state(&Self::handle(&live)?.0, &uuid),
         )
+        .await
+    }
+}
+
+#[async_trait]
+impl StatsReader for LibvirtConnection {
+    async fn sample(&self) -> Result<StatsSample, DriverError> {
+        let live = Arc::clone(&self.live);
+        blocking::run(&self.gate, CALL_DEADLINE, "reading statistics", move || {
+            stats::sample(&Self::handle(&live)?.0)
+        })
         .await
     }
 }

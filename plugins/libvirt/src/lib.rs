@@ -8,13 +8,14 @@
 //! registered before the first connection opens, so keepalive and close callbacks work. Every
 //! blocking libvirt call runs on tokio's blocking pool, bounded per connection, and is wrapped
 //! in a timeout so that one hung host cannot stall anything else.
-#![allow(unsafe_code)] // libvirt's close callback and events have no safe wrapper in `virt`; see close_callback.rs and inventory_events.rs
+#![allow(unsafe_code)] // libvirt's close callback, events and bulk stats have no safe wrapper in `virt`; see close_callback.rs, inventory_events.rs and domain_stats.rs
 
 mod blocking;
 mod close_callback;
 mod compute;
 mod connection;
 mod connector;
+mod domain_stats;
 mod errors;
 pub mod event_loop;
 mod facts;
@@ -23,6 +24,7 @@ mod inventory_events;
 mod inventory_stream;
 mod normalize;
 mod ssh_host_key;
+mod stats;
 
 pub use connection::LibvirtConnection;
 pub use connector::{LibvirtConnector, LibvirtConnectorConfig};

@@ -5,6 +5,7 @@ mod actions;
 mod cli;
 mod events;
 mod serve;
+mod stats;
 mod testbed;
 
 use futures::StreamExt as _;

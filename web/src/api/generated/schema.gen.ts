@@ -164,6 +164,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A host's live usage and recent history. */
+        get: operations["getHostStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plugins": {
         parameters: {
             query?: never;
@@ -193,6 +210,26 @@ export interface paths {
          *     the server applies.
          */
         get: operations["listPowerActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/vms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest usage of every VM on every connected host (for lists; live updates come from
+         *     the `stats` event topic).
+         */
+        get: operations["listVmStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -377,6 +414,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vms/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A VM's live usage and recent history. */
+        get: operations["getVmStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -524,6 +578,13 @@ export interface components {
             task: components["schemas"]["Task"];
             /** @enum {string} */
             type: "taskUpdated";
+        } | {
+            /** @description The host's usage. */
+            host: components["schemas"]["HostStats"];
+            /** @enum {string} */
+            type: "stats";
+            /** @description Every VM the host reported. */
+            vms: components["schemas"]["VmStats"][];
         } | {
             /**
              * Format: date-time
@@ -681,6 +742,52 @@ export interface components {
          * @enum {string}
          */
         HostState: "connecting" | "connected" | "disconnected" | "error";
+        /** @description A host's usage over the last tick. */
+        HostStats: {
+            /**
+             * Format: date-time
+             * @description When the sample was taken.
+             */
+            at: string;
+            /**
+             * Format: double
+             * @description CPU busy share, 0–100 (`None` when the driver has no node statistics).
+             */
+            cpuPercent?: number | null;
+            /**
+             * Format: int32
+             * @description Logical CPUs.
+             */
+            cpus: number;
+            /** @description The host. */
+            hostId: components["schemas"]["HostId"];
+            /**
+             * Format: double
+             * @description Seconds between this sample and the previous one.
+             */
+            intervalSecs: number;
+            /**
+             * Format: int64
+             * @description Physical memory, bytes.
+             */
+            memoryTotalBytes?: number | null;
+            /**
+             * Format: int64
+             * @description Memory in use (total − available), bytes.
+             */
+            memoryUsedBytes?: number | null;
+            /**
+             * Format: int32
+             * @description VMs running.
+             */
+            vmsRunning: number;
+        };
+        /** @description A host's latest usage and recent history. */
+        HostStatsHistory: {
+            latest?: components["schemas"]["HostStats"] | null;
+            /** @description Oldest first. */
+            points: components["schemas"]["HostStats"][];
+        };
         /** @description One network interface. Kinds no driver knows are kept with what could be read. */
         NicInventory: {
             /** @description Host bridge. */
@@ -760,6 +867,44 @@ export interface components {
          * @enum {string}
          */
         ProvidedTrait: "hostConnection";
+        /** @description One point of a VM's usage history. */
+        StatsPoint: {
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            /**
+             * Format: double
+             * @description CPU share of the VM's vCPUs, 0–100.
+             */
+            cpuPercent?: number | null;
+            /**
+             * Format: double
+             * @description Disk reads, bytes/s.
+             */
+            diskReadBps?: number | null;
+            /**
+             * Format: double
+             * @description Disk writes, bytes/s.
+             */
+            diskWriteBps?: number | null;
+            /**
+             * Format: double
+             * @description Memory used, bytes.
+             */
+            memoryUsedBytes?: number | null;
+            /**
+             * Format: double
+             * @description Network receive, bytes/s.
+             */
+            netRxBps?: number | null;
+            /**
+             * Format: double
+             * @description Network transmit, bytes/s.
+             */
+            netTxBps?: number | null;
+        };
         /** @description One change made through Virtumancer. */
         Task: {
             /**
@@ -843,7 +988,7 @@ export interface components {
          * @description Subscription topics a WebSocket client can choose.
          * @enum {string}
          */
-        Topic: "hosts" | "inventory" | "tasks";
+        Topic: "hosts" | "inventory" | "tasks" | "stats";
         /** @description Body of `PATCH /hosts/{id}`; absent fields stay as they are. */
         UpdateHost: {
             /** @description Newly accepted SSH host key fingerprint. */
@@ -1007,6 +1152,88 @@ export interface components {
          * @enum {string}
          */
         VmSortKey: "name" | "nameDesc" | "host" | "state" | "created" | "memory";
+        /**
+         * @description One VM's usage over the last tick. Rates are `None` until two samples exist, while the VM
+         *     is off, and where the hypervisor reports nothing.
+         */
+        VmStats: {
+            /**
+             * Format: date-time
+             * @description When the sample was taken.
+             */
+            at: string;
+            /**
+             * Format: double
+             * @description CPU use as a share of the VM's vCPUs, 0–100.
+             */
+            cpuPercent?: number | null;
+            /**
+             * Format: double
+             * @description Disk reads, bytes per second.
+             */
+            diskReadBps?: number | null;
+            /**
+             * Format: double
+             * @description Disk read requests per second.
+             */
+            diskReadIops?: number | null;
+            /**
+             * Format: double
+             * @description Disk writes, bytes per second.
+             */
+            diskWriteBps?: number | null;
+            /**
+             * Format: double
+             * @description Disk write requests per second.
+             */
+            diskWriteIops?: number | null;
+            /**
+             * Format: double
+             * @description CPU use as a share of the whole host, 0–100.
+             */
+            hostCpuPercent?: number | null;
+            /**
+             * Format: int64
+             * @description Memory the VM has (balloon), bytes.
+             */
+            memoryBytes?: number | null;
+            /**
+             * Format: int64
+             * @description Memory in use inside the guest (balloon driver stats), or the VM process's resident
+             *     memory on the host when the guest reports nothing, bytes.
+             */
+            memoryUsedBytes?: number | null;
+            /**
+             * Format: double
+             * @description Network receive, bytes per second.
+             */
+            netRxBps?: number | null;
+            /**
+             * Format: double
+             * @description Packets received per second.
+             */
+            netRxPps?: number | null;
+            /**
+             * Format: double
+             * @description Network transmit, bytes per second.
+             */
+            netTxBps?: number | null;
+            /**
+             * Format: double
+             * @description Packets sent per second.
+             */
+            netTxPps?: number | null;
+            /** @description Power state at that moment. */
+            state: components["schemas"]["PowerState"];
+            /** @description The VM. */
+            vmId: components["schemas"]["VmId"];
+        };
+        /** @description A VM's latest usage and recent history. */
+        VmStatsHistory: {
+            latest?: components["schemas"]["VmStats"] | null;
+            /** @description Oldest first. */
+            points: components["schemas"]["StatsPoint"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -1520,6 +1747,50 @@ export interface operations {
             };
         };
     };
+    getHostStats: {
+        parameters: {
+            query?: {
+                /** @description Minutes of history, 1–60 (default 10). */
+                minutes?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Latest usage and history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostStatsHistory"];
+                };
+            };
+            /** @description Malformed id or window */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     listPlugins: {
         parameters: {
             query?: never;
@@ -1556,6 +1827,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PowerActionRule"][];
+                };
+            };
+        };
+    };
+    listVmStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Latest usage of every sampled VM */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VmStats"][];
                 };
             };
         };
@@ -2054,6 +2345,50 @@ export interface operations {
             };
             /** @description The VM's host is not connected */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getVmStats: {
+        parameters: {
+            query?: {
+                /** @description Minutes of history, 1–60 (default 10). */
+                minutes?: number;
+            };
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Latest usage and history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VmStatsHistory"];
+                };
+            };
+            /** @description Malformed id or window */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -63,7 +63,12 @@ fn define(tb: &Testbed, tag: &str, firmware_only: bool) -> Guest {
         tiny_guest_script(tb, &["disk", &disk]);
         files.push(PathBuf::from(&disk));
         files.push(serial_log(&name));
-        tiny_guest_script(tb, &["xml", &name, &disk])
+        // A NIC on a bare tap device (no bridge, no address, no libvirt network): libvirt
+        // counts its packets; the guest sends IPv6 neighbour discovery when eth0 comes up.
+        tiny_guest_script(tb, &["xml", &name, &disk]).replace(
+            "</devices>",
+            "<interface type='ethernet'><model type='virtio'/></interface></devices>",
+        )
     };
     std::fs::write(&xml_path, xml).unwrap();
     virsh(&["define", xml_path.to_str().unwrap()]);
@@ -232,4 +237,62 @@ async fn a_guest_that_ignores_acpi_is_forced_off_and_a_dropped_host_fails_the_ta
     assert_eq!(t["state"], "failed", "{t}");
     eprintln!("task failed as the host dropped: {}", t["error"]);
     assert!(t["error"].as_str().unwrap().contains("unavailable"), "{t}");
+}
+
+#[tokio::test]
+async fn a_running_guest_reports_cpu_memory_disk_and_network_usage() {
+    let Some(tb) = testbed("a_running_guest_reports_cpu_memory_disk_and_network_usage") else {
+        return;
+    };
+    let guest = define(&tb, "stats", false);
+    let (_d, s, mut ev, host) = qemu_host(&tb).await;
+    let vm = import(&s, &mut ev, &guest.name).await;
+    succeeds(&s, &mut ev, &vm, "start").await;
+    ready(&guest.name, 1).await;
+    let mut stats = s.events("stats").await;
+    // Two fast ticks after boot: rates over a real interval.
+    let sample = stats
+        .wait(Duration::from_secs(30), |e| {
+            e["type"] == "stats"
+                && e["host"]["hostId"] == host.as_str()
+                && e["vms"].as_array().unwrap().iter().any(|v| {
+                    v["vmId"] == vm.as_str() && v["cpuPercent"].as_f64().is_some_and(|c| c > 0.0)
+                })
+        })
+        .await;
+    let me = sample["vms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["vmId"] == vm.as_str())
+        .unwrap();
+    assert!(me["memoryBytes"].as_u64().unwrap() >= 64 << 20, "{me}");
+    assert!(me["memoryUsedBytes"].as_u64().unwrap() > 0, "{me}");
+    assert!(
+        sample["host"]["memoryTotalBytes"].as_u64().unwrap() > 0,
+        "{sample}"
+    );
+    assert!(sample["host"]["cpuPercent"].as_f64().is_some(), "{sample}");
+    // The cumulative counters: the guest read and wrote its disk at boot, and its NIC came up.
+    let metrics = s
+        .http
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(name) && l.contains(&format!("vm=\"{}\"", guest.name)))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} for {}: {metrics}", guest.name))
+    };
+    assert!(value("virtumancer_vm_cpu_seconds_total") > 0.0);
+    assert!(value("virtumancer_vm_disk_read_bytes_total") >= 4_194_304.0);
+    assert!(value("virtumancer_vm_disk_write_bytes_total") >= 1_048_576.0);
+    assert!(value("virtumancer_vm_network_transmit_packets_total") > 0.0);
 }
