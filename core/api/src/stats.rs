@@ -1,9 +1,10 @@
 //! Live usage: `/api/v1/vms/{id}/stats`, `/api/v1/hosts/{id}/stats`, `/api/v1/stats/vms`.
-//! Recent history comes from memory (10 minutes at the fast tick).
+//! Recent history comes from memory; hours, days and weeks from the downsampled history in the
+//! database.
 
 use crate::app_query::AppQuery;
 use crate::path_ids::{HostPath, VmPath};
-use crate::{ApiError, AppState, ErrorCode};
+use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
@@ -11,17 +12,30 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use virtumancer_engine::HistoryPoint;
 use virtumancer_model::{HostStats, VmStats};
+use virtumancer_store::{StatsRow, StatsTarget};
 
-/// Longest history window, minutes.
-const MAX_MINUTES: u32 = 60;
+/// How far back a history goes, and at which resolution.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum StatsRange {
+    /// The samples in memory: every tick of the last 10 minutes (fast tick) or 50 (slow).
+    #[default]
+    Recent,
+    /// 1-minute averages of the last hour.
+    Hour,
+    /// 1-minute averages of the last day.
+    Day,
+    /// 10-minute averages of the last week.
+    Week,
+}
 
 /// The history window.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
-    /// Minutes of history, 1–60 (default 10).
-    minutes: Option<u32>,
+    /// The window (default `recent`).
+    range: Option<StatsRange>,
 }
 
 /// One point of a VM's usage history.
@@ -72,25 +86,51 @@ pub struct VmStatsHistory {
     pub points: Vec<StatsPoint>,
 }
 
-/// A host's latest usage and recent history.
+/// A host's latest usage and history (CPU and memory used).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HostStatsHistory {
     /// The latest sample; `None` while the host is not connected or not sampled yet.
     pub latest: Option<HostStats>,
     /// Oldest first.
-    pub points: Vec<HostStats>,
+    pub points: Vec<StatsPoint>,
 }
 
-fn since(p: &StatsParams) -> Result<i64, ApiError> {
-    let minutes = p.minutes.unwrap_or(10);
-    if !(1..=MAX_MINUTES).contains(&minutes) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidQuery,
-            format!("minutes must be 1–{MAX_MINUTES}, got {minutes}"),
-        ));
+impl From<StatsRow> for StatsPoint {
+    fn from(r: StatsRow) -> Self {
+        Self {
+            at: DateTime::from_timestamp(r.bucket, 0).unwrap_or_default(),
+            cpu_percent: r.cpu_percent,
+            memory_used_bytes: r.memory_used_bytes,
+            disk_read_bps: r.disk_read_bps,
+            disk_write_bps: r.disk_write_bps,
+            net_rx_bps: r.net_rx_bps,
+            net_tx_bps: r.net_tx_bps,
+        }
     }
-    Ok(Utc::now().timestamp_millis() - i64::from(minutes) * 60_000)
+}
+
+/// The stored history of a target for a range other than `recent`.
+async fn stored(
+    s: &AppState,
+    kind: StatsTarget,
+    id: String,
+    range: StatsRange,
+) -> Result<Vec<StatsPoint>, ApiError> {
+    let now = Utc::now().timestamp();
+    let (resolution, since) = match range {
+        StatsRange::Recent => return Ok(Vec::new()),
+        StatsRange::Hour => (60, now - 3600),
+        StatsRange::Day => (60, now - 86_400),
+        StatsRange::Week => (600, now - 7 * 86_400),
+    };
+    let rows = s
+        .fleet
+        .store()
+        .stats_history(kind, &id, resolution, since)
+        .await
+        .map_err(|e| ApiError::internal("reading usage history", &e))?;
+    Ok(rows.into_iter().map(StatsPoint::from).collect())
 }
 
 /// A VM's live usage and recent history.
@@ -106,19 +146,18 @@ pub async fn vm_stats(
     VmPath(id): VmPath,
     AppQuery(p): AppQuery<StatsParams>,
 ) -> Result<Json<VmStatsHistory>, ApiError> {
-    let since = since(&p)?;
     s.vms.get(id).await?;
-    let found = s.fleet.stats().vm(id, since);
-    Ok(Json(match found {
-        Some((latest, points)) => VmStatsHistory {
-            latest: Some(latest),
-            points: points.into_iter().map(StatsPoint::from).collect(),
-        },
-        None => VmStatsHistory {
-            latest: None,
-            points: Vec::new(),
-        },
-    }))
+    let range = p.range.unwrap_or_default();
+    let (latest, recent) = s.fleet.stats().vm(id, 0).unzip();
+    let points = match range {
+        StatsRange::Recent => recent
+            .unwrap_or_default()
+            .into_iter()
+            .map(StatsPoint::from)
+            .collect(),
+        _ => stored(&s, StatsTarget::Vm, id.to_string(), range).await?,
+    };
+    Ok(Json(VmStatsHistory { latest, points }))
 }
 
 /// A host's live usage and recent history.
@@ -134,13 +173,26 @@ pub async fn host_stats(
     HostPath(id): HostPath,
     AppQuery(p): AppQuery<StatsParams>,
 ) -> Result<Json<HostStatsHistory>, ApiError> {
-    let since = since(&p)?;
     s.fleet.get(id).await?;
-    let (latest, points) = s.fleet.stats().host(id, since).unzip();
-    Ok(Json(HostStatsHistory {
-        latest,
-        points: points.unwrap_or_default(),
-    }))
+    let range = p.range.unwrap_or_default();
+    let (latest, recent) = s.fleet.stats().host(id, 0).unzip();
+    let points = match range {
+        StatsRange::Recent => recent
+            .unwrap_or_default()
+            .iter()
+            .map(|h| StatsPoint {
+                at: h.at,
+                cpu_percent: h.cpu_percent,
+                memory_used_bytes: h.memory_used_bytes.map(|b| b as f64),
+                disk_read_bps: None,
+                disk_write_bps: None,
+                net_rx_bps: None,
+                net_tx_bps: None,
+            })
+            .collect(),
+        _ => stored(&s, StatsTarget::Host, id.to_string(), range).await?,
+    };
+    Ok(Json(HostStatsHistory { latest, points }))
 }
 
 /// The latest usage of every VM on every connected host (for lists; live updates come from

@@ -105,6 +105,10 @@ impl HostFleet {
                 "tasks that were running when the server stopped are marked failed"
             );
         }
+        tokio::spawn(crate::stats_archiver::run(
+            Arc::clone(&fleet.stats),
+            Arc::clone(&fleet.store),
+        ));
         for host in fleet.store.list_hosts().await? {
             fleet.supervise(&host).await;
         }

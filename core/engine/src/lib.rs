@@ -15,6 +15,7 @@ mod host_requests;
 mod host_supervisor;
 mod inventory_sync;
 mod state_recorder;
+mod stats_archiver;
 mod stats_collector;
 mod stats_hub;
 mod stats_rates;
@@ -28,8 +29,11 @@ pub use event_bus::EventBus;
 pub use host_fleet::{ConnectionTest, FleetOptions, HostFleet};
 pub use host_requests::{HostChanges, NewHost, TestRequest};
 pub use inventory_sync::{InventorySync, SyncReport};
+pub use stats_archiver::{
+    MINUTE_RETENTION_SECS, TEN_MINUTE_RETENTION_SECS, archive_minute, maintain as maintain_history,
+};
 pub use stats_collector::{FAST_TICK, SLOW_TICK};
-pub use stats_hub::{HISTORY_POINTS, HistoryPoint, StatsHub, StatsWatch, VmEntry};
+pub use stats_hub::{Averages, HISTORY_POINTS, HistoryPoint, StatsHub, StatsWatch, VmEntry};
 pub use task_tracker::{INTERRUPTED, NewTask, TaskTracker};
 pub use vm_catalog::{BulkOutcome, MAX_BULK, VmCatalog};
 pub use vm_power::{ActionOptions, BulkActionOutcome, SHUTDOWN_WATCH, VmPower};

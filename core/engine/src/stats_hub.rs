@@ -110,9 +110,9 @@ impl StatsHub {
         self.watchers.load(Ordering::SeqCst) > 0
     }
 
-    /// Records one host tick: the host's usage and every VM's (VMs of the host not in the
+    /// Records one host tick (the collectors call this): the host's usage and every VM's (VMs of the host not in the
     /// tick are forgotten: they were undefined).
-    pub(crate) fn record(&self, host: HostStats, vms: Vec<(VmStats, VmCounters, String)>) {
+    pub fn record(&self, host: HostStats, vms: Vec<(VmStats, VmCounters, String)>) {
         let mut st = self.state.lock().expect("stats hub poisoned");
         let host_id = host.host_id;
         let seen: std::collections::HashSet<VmId> = vms.iter().map(|(s, _, _)| s.vm_id).collect();
@@ -148,7 +148,7 @@ impl StatsHub {
     }
 
     /// Forgets a host and its VMs (it disconnected: its numbers are no longer live).
-    pub(crate) fn forget_host(&self, host: HostId) {
+    pub fn forget_host(&self, host: HostId) {
         let mut st = self.state.lock().expect("stats hub poisoned");
         st.hosts.remove(&host);
         st.vms.retain(|_, e| e.host != host);
@@ -198,9 +198,89 @@ impl StatsHub {
         )
     }
 
+    /// Averages of every VM's and host's points in `[from_ms, to_ms)`: `(kind, id, samples,
+    /// [cpu, memory used, disk read, disk write, net rx, net tx])`.
+    pub fn averages(&self, from_ms: i64, to_ms: i64) -> Vec<Averages> {
+        let st = self.state.lock().expect("stats hub poisoned");
+        let mut out = Vec::new();
+        for (id, e) in &st.vms {
+            let pts: Vec<[f64; 6]> = e
+                .history
+                .iter()
+                .filter(|p| (from_ms..to_ms).contains(&p.at_ms))
+                .map(|p| {
+                    [
+                        p.cpu_percent,
+                        p.memory_used_bytes,
+                        p.disk_read_bps,
+                        p.disk_write_bps,
+                        p.net_rx_bps,
+                        p.net_tx_bps,
+                    ]
+                    .map(f64::from)
+                })
+                .collect();
+            if !pts.is_empty() {
+                out.push(Averages::of(true, id.to_string(), &pts));
+            }
+        }
+        for (id, (_, h)) in &st.hosts {
+            let pts: Vec<[f64; 6]> = h
+                .iter()
+                .filter(|p| (from_ms..to_ms).contains(&p.at.timestamp_millis()))
+                .map(|p| {
+                    let nan = f64::NAN;
+                    [
+                        p.cpu_percent.unwrap_or(nan),
+                        p.memory_used_bytes.map_or(nan, |b| b as f64),
+                        nan,
+                        nan,
+                        nan,
+                        nan,
+                    ]
+                })
+                .collect();
+            if !pts.is_empty() {
+                out.push(Averages::of(false, id.to_string(), &pts));
+            }
+        }
+        out
+    }
+
     /// The latest usage of every VM of every host.
     pub fn latest_vms(&self) -> Vec<VmStats> {
         let st = self.state.lock().expect("stats hub poisoned");
         st.vms.values().map(|e| e.latest.clone()).collect()
+    }
+}
+
+/// Averaged usage of one VM or host over a window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Averages {
+    /// A VM (else a host).
+    pub vm: bool,
+    /// Its id.
+    pub id: String,
+    /// Points averaged.
+    pub samples: u32,
+    /// CPU, memory used, disk read, disk write, net rx, net tx; `None` where no point had it.
+    pub values: [Option<f64>; 6],
+}
+
+impl Averages {
+    fn of(vm: bool, id: String, pts: &[[f64; 6]]) -> Self {
+        let mut values = [None; 6];
+        for (i, v) in values.iter_mut().enumerate() {
+            let known: Vec<f64> = pts.iter().map(|p| p[i]).filter(|x| !x.is_nan()).collect();
+            if !known.is_empty() {
+                *v = Some(known.iter().sum::<f64>() / known.len() as f64);
+            }
+        }
+        Self {
+            vm,
+            id,
+            samples: u32::try_from(pts.len()).unwrap_or(u32::MAX),
+            values,
+        }
     }
 }

@@ -9,8 +9,10 @@ mod inventory_repository;
 mod sqlite_bulk_insert;
 mod sqlite_inventory;
 mod sqlite_inventory_writer;
+mod sqlite_stats;
 mod sqlite_store;
 mod sqlite_tasks;
+mod stats_repository;
 mod task_repository;
 
 pub use error::StoreError;
@@ -20,12 +22,13 @@ pub use inventory_repository::{
     VmSyncState,
 };
 pub use sqlite_store::SqliteStore;
+pub use stats_repository::{StatsRepository, StatsRow, StatsTarget};
 pub use task_repository::{TaskPage, TaskQuery, TaskRepository};
 
 /// Every repository of one database.
-pub trait Store: HostRepository + InventoryRepository + TaskRepository {}
+pub trait Store: HostRepository + InventoryRepository + TaskRepository + StatsRepository {}
 
-impl<T: HostRepository + InventoryRepository + TaskRepository> Store for T {}
+impl<T: HostRepository + InventoryRepository + TaskRepository + StatsRepository> Store for T {}
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 
 mod fleet;
 mod large_node;
+mod stats_history;
 mod supervisor;
 mod sync;
 
