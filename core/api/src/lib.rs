@@ -85,6 +85,7 @@ impl AppState {
         virtumancer_model::Event,
         virtumancer_model::Topic,
         virtumancer_model::PowerAction,
+        stats::StatsRange,
         ErrorCode,
         vms::VmSortKey
     ))

@@ -50,7 +50,7 @@ async fn minutes_are_averaged_rolled_up_and_pruned() {
     let (h, v) = (HostId::new(), VmId::new());
     // The ten minutes [t0, t0 + 600): one tick at +5 s and one at +35 s of its last minute, and
     // one tick in the next minute that must not count.
-    let t0 = 1_800_000_000 - 1_800_000_000 % 600;
+    let t0: i64 = 1_800_000_000; // a multiple of 600
     let bucket = t0 + 540;
     let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
     let counters = VmCounters {

@@ -782,11 +782,11 @@ export interface components {
              */
             vmsRunning: number;
         };
-        /** @description A host's latest usage and recent history. */
+        /** @description A host's latest usage and history (CPU and memory used). */
         HostStatsHistory: {
             latest?: components["schemas"]["HostStats"] | null;
             /** @description Oldest first. */
-            points: components["schemas"]["HostStats"][];
+            points: components["schemas"]["StatsPoint"][];
         };
         /** @description One network interface. Kinds no driver knows are kept with what could be read. */
         NicInventory: {
@@ -905,6 +905,11 @@ export interface components {
              */
             netTxBps?: number | null;
         };
+        /**
+         * @description How far back a history goes, and at which resolution.
+         * @enum {string}
+         */
+        StatsRange: "recent" | "hour" | "day" | "week";
         /** @description One change made through Virtumancer. */
         Task: {
             /**
@@ -1750,8 +1755,8 @@ export interface operations {
     getHostStats: {
         parameters: {
             query?: {
-                /** @description Minutes of history, 1–60 (default 10). */
-                minutes?: number;
+                /** @description The window (default `recent`). */
+                range?: components["schemas"]["StatsRange"];
             };
             header?: never;
             path: {
@@ -2357,8 +2362,8 @@ export interface operations {
     getVmStats: {
         parameters: {
             query?: {
-                /** @description Minutes of history, 1–60 (default 10). */
-                minutes?: number;
+                /** @description The window (default `recent`). */
+                range?: components["schemas"]["StatsRange"];
             };
             header?: never;
             path: {
