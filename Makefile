@@ -33,6 +33,7 @@ test:
 
 bench: deps
 	$(CARGO) bench --locked -p virtumancer --bench sync
+	$(CARGO) bench --locked -p virtumancer --bench stats
 
 fuzz:
 	$(CARGO) install --locked cargo-fuzz

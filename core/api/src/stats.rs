@@ -18,7 +18,7 @@ use virtumancer_store::{StatsRow, StatsTarget};
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum StatsRange {
-    /// The samples in memory: every tick of the last 10 minutes (fast tick) or 50 (slow).
+    /// The samples in memory: the last 300 ticks (5 minutes at the fast tick, 50 at the slow one).
     #[default]
     Recent,
     /// 1-minute averages of the last hour.

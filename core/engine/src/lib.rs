@@ -32,7 +32,7 @@ pub use inventory_sync::{InventorySync, SyncReport};
 pub use stats_archiver::{
     MINUTE_RETENTION_SECS, TEN_MINUTE_RETENTION_SECS, archive_minute, maintain as maintain_history,
 };
-pub use stats_collector::{FAST_TICK, SLOW_TICK};
+pub use stats_collector::{FAST_TICK, HostCollector, SLOW_TICK};
 pub use stats_hub::{Averages, HISTORY_POINTS, HistoryPoint, StatsHub, StatsWatch, VmEntry};
 pub use task_tracker::{INTERRUPTED, NewTask, TaskTracker};
 pub use vm_catalog::{BulkOutcome, MAX_BULK, VmCatalog};

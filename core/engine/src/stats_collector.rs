@@ -1,5 +1,5 @@
 //! One task per connected host: a bulk stats call per tick, rates, the hub, the event stream.
-//! The tick is fast (2 s) while anyone watches live usage and slow (10 s) otherwise.
+//! The tick is fast (1 s) while anyone watches live usage and slow (10 s) otherwise.
 
 use crate::stats_rates;
 use crate::{EventBus, StatsHub};
@@ -12,9 +12,101 @@ use virtumancer_model::{Event, HostId, PowerState, VmId};
 use virtumancer_store::Store;
 
 /// Tick while someone watches.
-pub const FAST_TICK: Duration = Duration::from_secs(2);
+pub const FAST_TICK: Duration = Duration::from_secs(1);
 /// Tick otherwise (metrics and list bars stay reasonably fresh).
 pub const SLOW_TICK: Duration = Duration::from_secs(10);
+
+/// The per-host state of the collector between ticks.
+pub struct HostCollector {
+    host: HostId,
+    hub: Arc<StatsHub>,
+    store: Arc<dyn Store>,
+    bus: EventBus,
+    names: HashMap<String, (VmId, String)>,
+    prev: Option<(Instant, virtumancer_drivers::StatsSample)>,
+}
+
+impl HostCollector {
+    /// A collector for `host` writing to `hub` and publishing on `bus`.
+    pub fn new(host: HostId, hub: Arc<StatsHub>, store: Arc<dyn Store>, bus: EventBus) -> Self {
+        Self {
+            host,
+            hub,
+            store,
+            bus,
+            names: HashMap::new(),
+            prev: None,
+        }
+    }
+
+    /// One tick: a bulk sample, rates, the hub, and (while watched) one event.
+    pub async fn tick(&mut self, conn: &dyn HostConnection) -> Result<(), DriverError> {
+        let sample = conn.stats().sample().await?;
+        self.process(sample).await;
+        Ok(())
+    }
+
+    /// Everything after the driver call: ids, rates, the hub and the event.
+    pub async fn process(&mut self, sample: virtumancer_drivers::StatsSample) {
+        let host = self.host;
+        if sample.vms.iter().any(|v| !self.names.contains_key(&v.uuid)) {
+            // New VMs (or the first tick): learn their ids from the inventory.
+            match self.store.vm_sync_states(host).await {
+                Ok(states) => {
+                    self.names = states
+                        .into_iter()
+                        .filter(|s| !s.gone)
+                        .map(|s| (s.uuid, (s.id, s.name)))
+                        .collect();
+                }
+                Err(e) => tracing::warn!(%host, error = %e, "stats: reading VM ids failed"),
+            }
+        }
+        let now = Instant::now();
+        let prev = self.prev.take();
+        let secs = prev
+            .as_ref()
+            .map_or(0.0, |(t, _)| now.duration_since(*t).as_secs_f64());
+        let at = Utc::now();
+        let before: HashMap<&str, &VmCounters> = prev
+            .as_ref()
+            .map(|(_, s)| s.vms.iter().map(|v| (v.uuid.as_str(), v)).collect())
+            .unwrap_or_default();
+        let cpus = sample.host.cpus;
+        let mut vms = Vec::with_capacity(sample.vms.len());
+        for c in &sample.vms {
+            // VMs the inventory has not stored yet get their numbers next tick.
+            let Some((id, name)) = self.names.get(&c.uuid) else {
+                continue;
+            };
+            let stats =
+                stats_rates::vm(*id, at, before.get(c.uuid.as_str()).copied(), c, secs, cpus);
+            vms.push((stats, c.clone(), name.clone()));
+        }
+        let running = sample
+            .vms
+            .iter()
+            .filter(|v| v.state == PowerState::Running)
+            .count();
+        let host_stats = stats_rates::host(
+            host,
+            at,
+            prev.as_ref().map(|(_, s)| &s.host),
+            &sample.host,
+            secs,
+            u32::try_from(running).unwrap_or(u32::MAX),
+        );
+        let event = self.hub.is_watched().then(|| Event::Stats {
+            host: host_stats.clone(),
+            vms: vms.iter().map(|(s, _, _)| s.clone()).collect(),
+        });
+        self.hub.record(host_stats, vms);
+        if let Some(e) = event {
+            self.bus.publish(e);
+        }
+        self.prev = Some((now, sample));
+    }
+}
 
 /// Samples one host until aborted (the supervisor aborts it when the connection ends).
 pub(crate) async fn run(
@@ -24,74 +116,11 @@ pub(crate) async fn run(
     store: Arc<dyn Store>,
     bus: EventBus,
 ) {
-    let mut names: HashMap<String, (VmId, String)> = HashMap::new();
-    let mut prev: Option<(Instant, virtumancer_drivers::StatsSample)> = None;
+    let mut collector = HostCollector::new(host, Arc::clone(&hub), store, bus);
     loop {
         let started = Instant::now();
-        match conn.stats().sample().await {
-            Ok(sample) => {
-                if sample.vms.iter().any(|v| !names.contains_key(&v.uuid)) {
-                    // New VMs (or the first tick): learn their ids from the inventory.
-                    match store.vm_sync_states(host).await {
-                        Ok(states) => {
-                            names = states
-                                .into_iter()
-                                .filter(|s| !s.gone)
-                                .map(|s| (s.uuid, (s.id, s.name)))
-                                .collect();
-                        }
-                        Err(e) => tracing::warn!(%host, error = %e, "stats: reading VM ids failed"),
-                    }
-                }
-                let now = Instant::now();
-                let secs = prev
-                    .as_ref()
-                    .map_or(0.0, |(t, _)| now.duration_since(*t).as_secs_f64());
-                let at = Utc::now();
-                let before: HashMap<&str, &VmCounters> = prev
-                    .as_ref()
-                    .map(|(_, s)| s.vms.iter().map(|v| (v.uuid.as_str(), v)).collect())
-                    .unwrap_or_default();
-                let cpus = sample.host.cpus;
-                let mut vms = Vec::with_capacity(sample.vms.len());
-                for c in &sample.vms {
-                    // VMs the inventory has not stored yet get their numbers next tick.
-                    let Some((id, name)) = names.get(&c.uuid) else {
-                        continue;
-                    };
-                    let stats = stats_rates::vm(
-                        *id,
-                        at,
-                        before.get(c.uuid.as_str()).copied(),
-                        c,
-                        secs,
-                        cpus,
-                    );
-                    vms.push((stats, c.clone(), name.clone()));
-                }
-                let running = sample
-                    .vms
-                    .iter()
-                    .filter(|v| v.state == PowerState::Running)
-                    .count();
-                let host_stats = stats_rates::host(
-                    host,
-                    at,
-                    prev.as_ref().map(|(_, s)| &s.host),
-                    &sample.host,
-                    secs,
-                    u32::try_from(running).unwrap_or(u32::MAX),
-                );
-                let event = hub.is_watched().then(|| Event::Stats {
-                    host: host_stats.clone(),
-                    vms: vms.iter().map(|(s, _, _)| s.clone()).collect(),
-                });
-                hub.record(host_stats, vms);
-                if let Some(e) = event {
-                    bus.publish(e);
-                }
-                prev = Some((now, sample));
-            }
+        match collector.tick(conn.as_ref()).await {
+            Ok(()) => {}
             Err(DriverError::Unsupported { .. }) => {
                 tracing::info!(%host, "the host's driver has no statistics; not sampling");
                 return;

@@ -7,7 +7,7 @@ use tokio::sync::Notify;
 use virtumancer_drivers::VmCounters;
 use virtumancer_model::{HostId, HostStats, VmId, VmStats};
 
-/// Samples kept in memory per VM and host: 10 minutes at the fast tick, 50 at the slow one.
+/// Samples kept in memory per VM and host: 5 minutes at the fast tick, 50 at the slow one.
 pub const HISTORY_POINTS: usize = 300;
 
 /// One point of a VM's in-memory history, kept small (f32) because thousands of VMs keep

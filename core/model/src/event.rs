@@ -76,7 +76,7 @@ pub enum Topic {
     Inventory,
     /// Tasks created, progressing and ending.
     Tasks,
-    /// Live usage of hosts and VMs. While anyone subscribes, hosts are sampled every 2 s
+    /// Live usage of hosts and VMs. While anyone subscribes, hosts are sampled every second
     /// instead of every 10 s.
     Stats,
 }
