@@ -8,6 +8,12 @@ export const api = createClient<paths>({
 })
 
 /**
+ * Headers of requests that change something: the server records `X-Requested-By` in the task
+ * history (with the client address), so tasks started from this UI say "web".
+ */
+export const WEB_REQUEST_HEADERS = { 'X-Requested-By': 'web' } as const
+
+/**
  * Thrown for every non-2xx response (and for network failures, with code `network_error`).
  * Carries the server's `ApiError` body: `code`, `message`, optional `details`.
  */

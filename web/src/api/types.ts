@@ -31,6 +31,17 @@ export type NicInventory = Schemas['NicInventory']
 export type GraphicsInventory = Schemas['GraphicsInventory']
 export type BulkResult = Schemas['BulkResult']
 export type InventoryChangedEvent = Extract<ServerEvent, { type: 'inventoryChanged' }>
+export type TaskUpdatedEvent = Extract<ServerEvent, { type: 'taskUpdated' }>
+export type PowerAction = Schemas['PowerAction']
+export type PowerActionRule = Schemas['PowerActionRule']
+export type ActionBody = Schemas['ActionBody']
+export type BulkActionResult = Schemas['BulkActionResult']
+export type Task = Schemas['Task']
+export type TaskId = Schemas['TaskId']
+export type TaskState = Schemas['TaskState']
+export type TaskList = Schemas['TaskList']
+/** Query parameters of `GET /api/v1/tasks`. */
+export type TaskListQuery = NonNullable<operations['listTasks']['parameters']['query']>
 /** Query parameters of `GET /api/v1/vms` (the discovered list takes the same plus `includeDismissed`). */
 export type VmListQuery = NonNullable<operations['listVms']['parameters']['query']>
 export type DiscoveredVmListQuery = NonNullable<operations['listDiscoveredVms']['parameters']['query']>

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { appEventsUrl, EVENT_TOPICS } from './useEventStream'
 
 describe('app event stream', () => {
-  it('subscribes to hosts and inventory', () => {
-    expect(EVENT_TOPICS).toEqual(['hosts', 'inventory'])
+  it('subscribes to hosts, inventory and tasks', () => {
+    expect(EVENT_TOPICS).toEqual(['hosts', 'inventory', 'tasks'])
     expect(appEventsUrl({ protocol: 'http:', host: 'localhost:8080' })).toBe(
-      'ws://localhost:8080/api/v1/events?topics=hosts%2Cinventory',
+      'ws://localhost:8080/api/v1/events?topics=hosts%2Cinventory%2Ctasks',
     )
   })
 })

@@ -2,8 +2,8 @@ import { EventStream, eventsUrl } from '@/api/events'
 import type { Topic } from '@/api/types'
 import { useEventConnectionStore } from '@/stores/eventConnection'
 
-/** Topics the app subscribes to: host lifecycle and VM/network/pool inventory changes. */
-export const EVENT_TOPICS: readonly Topic[] = ['hosts', 'inventory']
+/** Topics the app subscribes to: host lifecycle, VM/network/pool inventory changes and tasks. */
+export const EVENT_TOPICS: readonly Topic[] = ['hosts', 'inventory', 'tasks']
 
 /** URL of the app's event WebSocket (all topics the UI needs). */
 export function appEventsUrl(loc: Pick<Location, 'protocol' | 'host'> = window.location): string {

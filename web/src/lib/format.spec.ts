@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDateTime, formatDuration, formatGiB, formatMhz, yesNo } from './format'
+import { formatDateTime, formatDuration, formatGiB, formatMhz, formatRelative, yesNo } from './format'
 
 describe('formatGiB', () => {
   it('converts bytes to GiB (binary units)', () => {
@@ -37,5 +37,15 @@ describe('other helpers', () => {
   it('formats date-times and tolerates null', () => {
     expect(formatDateTime(null)).toBe('—')
     expect(formatDateTime('2026-01-02T03:04:05Z')).toContain('2026')
+  })
+  it('formats relative times', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z')
+    expect(formatRelative(null, now)).toBe('—')
+    expect(formatRelative('2026-01-01T11:59:58Z', now)).toBe('just now')
+    expect(formatRelative('2026-01-01T11:59:30Z', now)).toBe('30 s ago')
+    expect(formatRelative('2026-01-01T11:55:00Z', now)).toBe('5 min ago')
+    expect(formatRelative('2026-01-01T09:00:00Z', now)).toBe('3 h ago')
+    expect(formatRelative('2025-12-30T12:00:00Z', now)).toBe('2 d ago')
+    expect(formatRelative('2026-01-01T12:10:00Z', now)).toBe('in 10 min')
   })
 })

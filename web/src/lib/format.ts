@@ -37,3 +37,19 @@ export function formatDuration(seconds: number): string {
   if (m > 0) return `${m}m ${s % 60}s`
   return `${s}s`
 }
+
+/** "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago" (or "in 5 min" for future times); "—" when absent. */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return '—'
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return iso
+  const diff = Math.round((now - t) / 1000)
+  const abs = Math.abs(diff)
+  if (abs < 5) return 'just now'
+  let text: string
+  if (abs < 60) text = `${abs} s`
+  else if (abs < 3600) text = `${Math.floor(abs / 60)} min`
+  else if (abs < 86400) text = `${Math.floor(abs / 3600)} h`
+  else text = `${Math.floor(abs / 86400)} d`
+  return diff >= 0 ? `${text} ago` : `in ${text}`
+}

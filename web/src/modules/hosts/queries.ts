@@ -4,7 +4,10 @@ import { computed, reactive, type ComputedRef } from 'vue'
 import type { Host, ServerEvent } from '@/api/types'
 import type { EventStream } from '@/api/events'
 import { errorMessage } from '@/api/client'
+import { timestampMicros } from '@/lib/time'
 import { hostsApi, type HostsApi } from './api'
+
+export { timestampMicros }
 
 /** Pure: the host list after applying one server event. Unknown event types are ignored. */
 export function applyHostEvent(hosts: readonly Host[], ev: ServerEvent): Host[] {
@@ -20,17 +23,6 @@ export function applyHostEvent(hosts: readonly Host[], ev: ServerEvent): Host[] 
     default:
       return [...hosts]
   }
-}
-
-/**
- * Microseconds since the epoch of an RFC 3339 timestamp. `Date.parse` keeps only milliseconds,
- * and the server writes several changes of one host within a millisecond.
- */
-export function timestampMicros(iso: string): number {
-  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(iso)
-  if (!m) return Date.parse(iso) * 1000
-  const [, base = '', frac = '', zone = 'Z'] = m
-  return Date.parse(base + zone) * 1000 + Number((frac + '000000').slice(0, 6))
 }
 
 /**

@@ -1,6 +1,19 @@
 // The only place that talks HTTP for VMs. Everything throws ApiError on non-2xx.
-import { api, unwrap } from '@/api/client'
-import type { BulkResult, DiscoveredVmListQuery, Host, VmDetail, VmDrift, VmList, VmListQuery } from '@/api/types'
+import { api, unwrap, WEB_REQUEST_HEADERS } from '@/api/client'
+import type {
+  ActionBody,
+  BulkActionResult,
+  BulkResult,
+  DiscoveredVmListQuery,
+  Host,
+  PowerAction,
+  PowerActionRule,
+  Task,
+  VmDetail,
+  VmDrift,
+  VmList,
+  VmListQuery,
+} from '@/api/types'
 
 const byId = (id: string) => ({ params: { path: { id } } })
 
@@ -16,6 +29,26 @@ export const vmsApi = {
   resyncHost: (hostId: string): Promise<Host> => unwrap(api.POST('/api/v1/hosts/{id}/actions/resync', byId(hostId))),
   drift: (id: string): Promise<VmDrift> => unwrap(api.GET('/api/v1/vms/{id}/drift', byId(id))),
   resyncVm: (id: string): Promise<VmDetail> => unwrap(api.POST('/api/v1/vms/{id}/actions/resync', byId(id))),
+  /** The server's power-action rules (static while it runs). */
+  powerRules: (): Promise<PowerActionRule[]> => unwrap(api.GET('/api/v1/power-actions')),
+  /** Queues a power action on one VM (202 + its task). */
+  powerAction: (id: string, action: PowerAction, body?: ActionBody): Promise<Task> =>
+    unwrap(
+      api.POST('/api/v1/vms/{id}/actions/{action}', {
+        params: { path: { id, action } },
+        headers: WEB_REQUEST_HEADERS,
+        ...(body ? { body } : {}),
+      }),
+    ),
+  /** Queues a power action on many VMs across hosts (202 + parent and child tasks). */
+  bulkPowerAction: (action: PowerAction, vmIds: string[], opts: ActionBody = {}): Promise<BulkActionResult> =>
+    unwrap(
+      api.POST('/api/v1/vms/actions/{action}', {
+        params: { path: { action } },
+        headers: WEB_REQUEST_HEADERS,
+        body: { vmIds, ...opts },
+      }),
+    ),
 }
 
 export type VmsApi = typeof vmsApi

@@ -1,6 +1,6 @@
 // Display helpers for VMs and their hardware. Pure functions; every output is plain text
 // (rendered with Vue's escaping interpolation, never as HTML).
-import type { DiskInventory, NicInventory, PowerState } from '@/api/types'
+import type { DiskInventory, NicInventory, PowerAction, PowerState } from '@/api/types'
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
@@ -85,4 +85,38 @@ export function powerStateTone(s: PowerState): 'success' | 'warning' | 'neutral'
     default:
       return 'info'
   }
+}
+
+const POWER_ACTION_LABELS: Record<PowerAction, string> = {
+  start: 'Start',
+  shutdown: 'Shut down',
+  reboot: 'Reboot',
+  forceOff: 'Force off',
+  reset: 'Reset',
+  pause: 'Pause',
+  resume: 'Resume',
+  autostartOn: 'Autostart on',
+  autostartOff: 'Autostart off',
+}
+
+/** Button label (and confirmation verb) of a power action: "Force off". */
+export function powerActionLabel(a: PowerAction): string {
+  return POWER_ACTION_LABELS[a]
+}
+
+const POWER_ACTION_HINTS: Record<PowerAction, string> = {
+  start: 'Boot the VM',
+  shutdown: 'Ask the guest to shut down (ACPI power button)',
+  reboot: 'Ask the guest to restart',
+  forceOff: 'Stop the VM at once, like pulling the plug: unsaved data in the guest is lost',
+  reset: 'Restart the VM at once, like pressing the reset button: unsaved data in the guest is lost',
+  pause: 'Freeze the VM’s CPUs (it stays in memory)',
+  resume: 'Let a paused VM run again',
+  autostartOn: 'Start the VM when its host boots',
+  autostartOff: 'Do not start the VM when its host boots',
+}
+
+/** One-sentence explanation of a power action (tooltip and confirmation text). */
+export function powerActionHint(a: PowerAction): string {
+  return POWER_ACTION_HINTS[a]
 }

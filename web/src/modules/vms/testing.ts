@@ -1,5 +1,5 @@
 // Test fixtures for the vms module (imported by *.spec.ts only).
-import type { InventoryChangedEvent, ServerEvent, Vm, VmList } from '@/api/types'
+import type { InventoryChangedEvent, PowerActionRule, ServerEvent, Vm, VmList } from '@/api/types'
 import type { EventSourceLike } from './queries'
 
 let n = 0
@@ -63,3 +63,16 @@ export function fakeStream() {
   }
   return s as typeof s & EventSourceLike
 }
+
+/** The rules `GET /api/v1/power-actions` answers (as the server defines them; tests only). */
+export const POWER_RULES: PowerActionRule[] = [
+  { action: 'start', allowedStates: ['shutoff', 'crashed'], needsPersistent: false, destructive: false },
+  { action: 'shutdown', allowedStates: ['running'], needsPersistent: false, destructive: false },
+  { action: 'reboot', allowedStates: ['running'], needsPersistent: false, destructive: false },
+  { action: 'forceOff', allowedStates: ['running', 'paused', 'shuttingDown', 'crashed', 'suspended'], needsPersistent: false, destructive: true },
+  { action: 'reset', allowedStates: ['running', 'paused'], needsPersistent: false, destructive: true },
+  { action: 'pause', allowedStates: ['running'], needsPersistent: false, destructive: false },
+  { action: 'resume', allowedStates: ['paused'], needsPersistent: false, destructive: false },
+  { action: 'autostartOn', allowedStates: ['running', 'paused', 'shuttingDown', 'shutoff', 'crashed', 'suspended', 'unknown'], needsPersistent: true, destructive: false },
+  { action: 'autostartOff', allowedStates: ['running', 'paused', 'shuttingDown', 'shutoff', 'crashed', 'suspended', 'unknown'], needsPersistent: true, destructive: false },
+]

@@ -6,3 +6,6 @@ export { BULK_CHUNK_SIZE, runBulk, summarizeBulk, type BulkOutcome, type BulkPro
 export type { CanRun } from './types'
 export * as checkDrift from './checkDrift'
 export * as resyncVm from './resyncVm'
+export * as powerAction from './power'
+export * as bulkPowerAction from './bulkPower'
+export type { PowerContext } from './power'

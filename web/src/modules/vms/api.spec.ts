@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { makeTask } from '@/modules/tasks/testing'
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.resetModules()
+})
+
+/** The vms API with `fetch` stubbed (the client captures `fetch` when it is created). */
+async function apiWithFetch(status: number, body: unknown) {
+  const fetchMock = vi.fn(async (_req: Request) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }))
+  vi.stubGlobal('fetch', fetchMock)
+  vi.resetModules()
+  const { vmsApi } = await import('./api')
+  return { vmsApi, request: () => fetchMock.mock.calls[0]![0] }
+}
+
+describe('power action requests', () => {
+  it('name the web UI as requester and send the body only when there is one', async () => {
+    const task = makeTask()
+    const { vmsApi, request } = await apiWithFetch(202, task)
+    await expect(vmsApi.powerAction('vm-1', 'pause')).resolves.toEqual(task)
+    const req = request()
+    expect(req.method).toBe('POST')
+    expect(new URL(req.url).pathname).toBe('/api/v1/vms/vm-1/actions/pause')
+    expect(req.headers.get('X-Requested-By')).toBe('web')
+    expect(await req.text()).toBe('')
+  })
+
+  it('bulk: posts vmIds and options with the header', async () => {
+    const { vmsApi, request } = await apiWithFetch(202, { parent: makeTask(), tasks: [], notFound: [] })
+    await vmsApi.bulkPowerAction('shutdown', ['a', 'b'], { forceAfterSecs: 60 })
+    const req = request()
+    expect(new URL(req.url).pathname).toBe('/api/v1/vms/actions/shutdown')
+    expect(req.headers.get('X-Requested-By')).toBe('web')
+    expect(JSON.parse(await req.text())).toEqual({ vmIds: ['a', 'b'], forceAfterSecs: 60 })
+  })
+
+  it('turns a 409 into an ApiError with the server message', async () => {
+    const { vmsApi } = await apiWithFetch(409, { code: 'action_not_allowed', message: 'cannot pause a VM that is shutoff; allowed when running' })
+    await expect(vmsApi.powerAction('vm-1', 'pause')).rejects.toMatchObject({
+      status: 409,
+      code: 'action_not_allowed',
+      message: 'cannot pause a VM that is shutoff; allowed when running',
+    })
+  })
+})
