@@ -117,7 +117,7 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
     for e in &vms {
         let l = VmLabels {
             host: names.get(&e.host).cloned().unwrap_or_default(),
-            vm: e.name.clone(),
+            vm: e.name.to_string(),
             uuid: e.uuid.clone(),
         };
         let c = &e.counters;

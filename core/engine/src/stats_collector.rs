@@ -1,14 +1,13 @@
 //! One task per connected host: a bulk stats call per tick, rates, the hub, the event stream.
 //! The tick is fast (1 s) while anyone watches live usage and slow (10 s) otherwise.
 
-use crate::stats_rates;
 use crate::{EventBus, StatsHub};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use virtumancer_drivers::{DriverError, HostConnection, VmCounters};
-use virtumancer_model::{Event, HostId, PowerState, VmId};
+use virtumancer_model::{Event, HostId, VmId};
 use virtumancer_store::Store;
 
 /// Tick while someone watches.
@@ -22,8 +21,8 @@ pub struct HostCollector {
     hub: Arc<StatsHub>,
     store: Arc<dyn Store>,
     bus: EventBus,
-    names: HashMap<String, (VmId, String)>,
-    prev: Option<(Instant, virtumancer_drivers::StatsSample)>,
+    names: HashMap<String, (VmId, Arc<str>)>,
+    prev_at: Option<Instant>,
 }
 
 impl HostCollector {
@@ -35,7 +34,7 @@ impl HostCollector {
             store,
             bus,
             names: HashMap::new(),
-            prev: None,
+            prev_at: None,
         }
     }
 
@@ -56,55 +55,36 @@ impl HostCollector {
                     self.names = states
                         .into_iter()
                         .filter(|s| !s.gone)
-                        .map(|s| (s.uuid, (s.id, s.name)))
+                        .map(|s| (s.uuid, (s.id, Arc::from(s.name.as_str()))))
                         .collect();
                 }
                 Err(e) => tracing::warn!(%host, error = %e, "stats: reading VM ids failed"),
             }
         }
         let now = Instant::now();
-        let prev = self.prev.take();
-        let secs = prev
-            .as_ref()
-            .map_or(0.0, |(t, _)| now.duration_since(*t).as_secs_f64());
-        let at = Utc::now();
-        let before: HashMap<&str, &VmCounters> = prev
-            .as_ref()
-            .map(|(_, s)| s.vms.iter().map(|v| (v.uuid.as_str(), v)).collect())
-            .unwrap_or_default();
-        let cpus = sample.host.cpus;
-        let mut vms = Vec::with_capacity(sample.vms.len());
-        for c in &sample.vms {
-            // VMs the inventory has not stored yet get their numbers next tick.
-            let Some((id, name)) = self.names.get(&c.uuid) else {
-                continue;
-            };
-            let stats =
-                stats_rates::vm(*id, at, before.get(c.uuid.as_str()).copied(), c, secs, cpus);
-            vms.push((stats, c.clone(), name.clone()));
-        }
-        let running = sample
+        let secs = self
+            .prev_at
+            .map_or(0.0, |t| now.duration_since(t).as_secs_f64());
+        self.prev_at = Some(now);
+        let vms: Vec<(VmId, Arc<str>, VmCounters)> = sample
             .vms
-            .iter()
-            .filter(|v| v.state == PowerState::Running)
-            .count();
-        let host_stats = stats_rates::host(
-            host,
-            at,
-            prev.as_ref().map(|(_, s)| &s.host),
-            &sample.host,
-            secs,
-            u32::try_from(running).unwrap_or(u32::MAX),
-        );
-        let event = self.hub.is_watched().then(|| Event::Stats {
-            host: host_stats.clone(),
-            vms: vms.iter().map(|(s, _, _)| s.clone()).collect(),
-        });
-        self.hub.record(host_stats, vms);
-        if let Some(e) = event {
-            self.bus.publish(e);
+            .into_iter()
+            // VMs the inventory has not stored yet get their numbers next tick.
+            .filter_map(|c| {
+                let (id, name) = self.names.get(&c.uuid)?;
+                Some((*id, Arc::clone(name), c))
+            })
+            .collect();
+        let announce = self.hub.is_watched();
+        if let Some((host_stats, vms)) =
+            self.hub
+                .ingest(host, Utc::now(), secs, sample.host, vms, announce)
+        {
+            self.bus.publish(Event::Stats {
+                host: host_stats,
+                vms,
+            });
         }
-        self.prev = Some((now, sample));
     }
 }
 

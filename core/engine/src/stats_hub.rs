@@ -1,11 +1,13 @@
 //! The latest usage of every host and VM, their recent history in memory, and who is watching.
 
+use crate::stats_rates;
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
-use virtumancer_drivers::VmCounters;
-use virtumancer_model::{HostId, HostStats, VmId, VmStats};
+use virtumancer_drivers::{HostCounters, VmCounters};
+use virtumancer_model::{HostId, HostStats, PowerState, VmId, VmStats};
 
 /// Samples kept in memory per VM and host: 5 minutes at the fast tick, 50 at the slow one.
 pub const HISTORY_POINTS: usize = 300;
@@ -54,7 +56,7 @@ pub struct VmEntry {
     /// Its host.
     pub host: HostId,
     /// Its name (for metrics labels).
-    pub name: String,
+    pub name: Arc<str>,
     /// Its hypervisor UUID.
     pub uuid: String,
     /// The last computed usage.
@@ -63,12 +65,54 @@ pub struct VmEntry {
     pub counters: VmCounters,
     /// Recent points, oldest first.
     pub history: VecDeque<HistoryPoint>,
+    /// The hub tick that last reported it.
+    tick: u64,
+}
+
+#[derive(Debug)]
+struct HostEntry {
+    latest: HostStats,
+    history: VecDeque<HostStats>,
+    /// The raw counters of the last tick (`None` when recorded from computed stats).
+    counters: Option<HostCounters>,
 }
 
 #[derive(Debug, Default)]
 struct State {
-    hosts: HashMap<HostId, (HostStats, VecDeque<HostStats>)>,
+    hosts: HashMap<HostId, HostEntry>,
     vms: HashMap<VmId, VmEntry>,
+    tick: u64,
+}
+
+impl State {
+    fn push_host(&mut self, host: HostStats, counters: Option<HostCounters>) {
+        let e = self.hosts.entry(host.host_id).or_insert_with(|| HostEntry {
+            latest: host.clone(),
+            history: VecDeque::with_capacity(HISTORY_POINTS),
+            counters: None,
+        });
+        if e.history.len() == HISTORY_POINTS {
+            e.history.pop_front();
+        }
+        e.history.push_back(host.clone());
+        e.latest = host;
+        e.counters = counters;
+    }
+
+    /// Forgets VMs of `host` that the tick `tick` did not report (they were undefined).
+    fn drop_unreported(&mut self, host: HostId, tick: u64, reported: usize) {
+        let known = self.vms.values().filter(|e| e.host == host).count();
+        if known > reported {
+            self.vms.retain(|_, e| e.host != host || e.tick == tick);
+        }
+    }
+}
+
+fn push_point(history: &mut VecDeque<HistoryPoint>, stats: &VmStats) {
+    if history.len() == HISTORY_POINTS {
+        history.pop_front();
+    }
+    history.push_back(HistoryPoint::from(stats));
 }
 
 /// Shared by the collectors (writers), the API and the metrics endpoint (readers).
@@ -110,41 +154,105 @@ impl StatsHub {
         self.watchers.load(Ordering::SeqCst) > 0
     }
 
-    /// Records one host tick (the collectors call this): the host's usage and every VM's (VMs of the host not in the
-    /// tick are forgotten: they were undefined).
+    /// Records one host tick from raw counters (the collectors call this): every VM's and
+    /// the host's usage against the counters of the previous tick, `secs` ago. VMs of the
+    /// host not in the tick are forgotten (they were undefined). Returns the usage for the
+    /// `stats` event when `announce`.
+    pub fn ingest(
+        &self,
+        host_id: HostId,
+        at: DateTime<Utc>,
+        secs: f64,
+        host: HostCounters,
+        vms: Vec<(VmId, Arc<str>, VmCounters)>,
+        announce: bool,
+    ) -> Option<(HostStats, Vec<VmStats>)> {
+        let mut st = self.state.lock().expect("stats hub poisoned");
+        st.tick += 1;
+        let tick = st.tick;
+        let reported = vms.len();
+        let cpus = host.cpus;
+        let running = vms
+            .iter()
+            .filter(|(_, _, c)| c.state == PowerState::Running)
+            .count();
+        let mut out = announce.then(|| Vec::with_capacity(reported));
+        for (id, name, counters) in vms {
+            match st.vms.get_mut(&id) {
+                Some(e) => {
+                    let stats = stats_rates::vm(id, at, Some(&e.counters), &counters, secs, cpus);
+                    push_point(&mut e.history, &stats);
+                    if let Some(o) = out.as_mut() {
+                        o.push(stats.clone());
+                    }
+                    e.latest = stats;
+                    e.counters = counters;
+                    e.tick = tick;
+                    if e.name != name {
+                        e.name = name;
+                    }
+                }
+                None => {
+                    let stats = stats_rates::vm(id, at, None, &counters, secs, cpus);
+                    let mut history = VecDeque::with_capacity(HISTORY_POINTS);
+                    push_point(&mut history, &stats);
+                    if let Some(o) = out.as_mut() {
+                        o.push(stats.clone());
+                    }
+                    st.vms.insert(
+                        id,
+                        VmEntry {
+                            host: host_id,
+                            name,
+                            uuid: counters.uuid.clone(),
+                            latest: stats,
+                            counters,
+                            history,
+                            tick,
+                        },
+                    );
+                }
+            }
+        }
+        st.drop_unreported(host_id, tick, reported);
+        let prev = st.hosts.get(&host_id).and_then(|e| e.counters.as_ref());
+        let host_stats = stats_rates::host(
+            host_id,
+            at,
+            prev,
+            &host,
+            secs,
+            u32::try_from(running).unwrap_or(u32::MAX),
+        );
+        st.push_host(host_stats.clone(), Some(host));
+        out.map(|vms| (host_stats, vms))
+    }
+
+    /// Records one host tick of already computed usage (tests and tools; collectors use
+    /// [`Self::ingest`]).
     pub fn record(&self, host: HostStats, vms: Vec<(VmStats, VmCounters, String)>) {
         let mut st = self.state.lock().expect("stats hub poisoned");
         let host_id = host.host_id;
-        let seen: std::collections::HashSet<VmId> = vms.iter().map(|(s, _, _)| s.vm_id).collect();
-        st.vms
-            .retain(|id, e| e.host != host_id || seen.contains(id));
+        st.tick += 1;
+        let tick = st.tick;
+        let reported = vms.len();
         for (stats, counters, name) in vms {
-            let point = HistoryPoint::from(&stats);
             let e = st.vms.entry(stats.vm_id).or_insert_with(|| VmEntry {
                 host: host_id,
-                name: name.clone(),
+                name: Arc::from(name.as_str()),
                 uuid: counters.uuid.clone(),
                 latest: stats.clone(),
                 counters: counters.clone(),
                 history: VecDeque::with_capacity(HISTORY_POINTS),
+                tick,
             });
-            if e.history.len() == HISTORY_POINTS {
-                e.history.pop_front();
-            }
-            e.history.push_back(point);
-            e.name = name;
+            push_point(&mut e.history, &stats);
             e.latest = stats;
             e.counters = counters;
+            e.tick = tick;
         }
-        let (latest, history) = st
-            .hosts
-            .entry(host_id)
-            .or_insert_with(|| (host.clone(), VecDeque::with_capacity(HISTORY_POINTS)));
-        if history.len() == HISTORY_POINTS {
-            history.pop_front();
-        }
-        history.push_back(host.clone());
-        *latest = host;
+        st.drop_unreported(host_id, tick, reported);
+        st.push_host(host, None);
     }
 
     /// Forgets a host and its VMs (it disconnected: its numbers are no longer live).
@@ -172,10 +280,11 @@ impl StatsHub {
     /// A host's latest usage and its history since `since_ms`.
     pub fn host(&self, id: HostId, since_ms: i64) -> Option<(HostStats, Vec<HostStats>)> {
         let st = self.state.lock().expect("stats hub poisoned");
-        st.hosts.get(&id).map(|(l, h)| {
+        st.hosts.get(&id).map(|e| {
             (
-                l.clone(),
-                h.iter()
+                e.latest.clone(),
+                e.history
+                    .iter()
                     .filter(|p| p.at.timestamp_millis() >= since_ms)
                     .cloned()
                     .collect(),
@@ -187,7 +296,7 @@ impl StatsHub {
     pub fn snapshot(&self) -> (Vec<HostStats>, Vec<VmEntry>) {
         let st = self.state.lock().expect("stats hub poisoned");
         (
-            st.hosts.values().map(|(l, _)| l.clone()).collect(),
+            st.hosts.values().map(|e| e.latest.clone()).collect(),
             st.vms
                 .values()
                 .map(|e| VmEntry {
@@ -224,8 +333,9 @@ impl StatsHub {
                 out.push(Averages::of(true, id.to_string(), &pts));
             }
         }
-        for (id, (_, h)) in &st.hosts {
-            let pts: Vec<[f64; 6]> = h
+        for (id, e) in &st.hosts {
+            let pts: Vec<[f64; 6]> = e
+                .history
                 .iter()
                 .filter(|p| (from_ms..to_ms).contains(&p.at.timestamp_millis()))
                 .map(|p| {

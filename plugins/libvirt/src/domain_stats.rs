@@ -8,8 +8,8 @@ use virt::connect::Connect;
 use virt::sys;
 use virtumancer_drivers::{DriverError, HostCounters};
 
-/// One typed parameter's value.
-#[derive(Debug, Clone, PartialEq)]
+/// One typed parameter's value (string parameters are skipped: nothing reads them).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
     /// Any integer kind.
     Int(i128),
@@ -17,42 +17,33 @@ pub enum Value {
     Double(f64),
     /// A boolean.
     Bool(bool),
-    /// A string.
-    Str(String),
 }
 
 impl Value {
     /// The value as an unsigned integer, when it is a non-negative integer.
-    pub fn as_u64(&self) -> Option<u64> {
+    pub fn as_u64(self) -> Option<u64> {
         match self {
-            Self::Int(i) => u64::try_from(*i).ok(),
+            Self::Int(i) => u64::try_from(i).ok(),
             _ => None,
         }
     }
 }
 
-/// One domain's stats record: its UUID and its typed parameters, decoded.
-#[derive(Debug, Clone)]
-pub struct Record {
-    /// The domain's UUID.
-    pub uuid: String,
-    /// `(field, value)` pairs, e.g. `("cpu.time", Int(…))`.
-    pub params: Vec<(String, Value)>,
-}
-
-/// Decodes `n` typed parameters at `params`.
+/// Calls `f(field, value)` for each of `n` typed parameters at `params`, borrowing the field
+/// names (no allocation per parameter).
 ///
 /// # Safety
 /// `params` must point to `n` initialized `virTypedParameter`s that stay valid for the call.
-unsafe fn decode(params: sys::virTypedParameterPtr, n: libc::c_int) -> Vec<(String, Value)> {
-    let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+unsafe fn each_param(
+    params: sys::virTypedParameterPtr,
+    n: libc::c_int,
+    mut f: impl FnMut(&[u8], Value),
+) {
     for i in 0..usize::try_from(n).unwrap_or(0) {
         // SAFETY: i < n, and the caller guarantees n valid parameters.
         let p = unsafe { &*params.add(i) };
         // SAFETY: libvirt NUL-terminates `field` within its 80 bytes.
-        let field = unsafe { CStr::from_ptr(p.field.as_ptr()) }
-            .to_string_lossy()
-            .into_owned();
+        let field = unsafe { CStr::from_ptr(p.field.as_ptr()) }.to_bytes();
         // SAFETY: `type_` says which union member libvirt wrote.
         let value = unsafe {
             match p.type_ as u32 {
@@ -62,20 +53,30 @@ unsafe fn decode(params: sys::virTypedParameterPtr, n: libc::c_int) -> Vec<(Stri
                 sys::VIR_TYPED_PARAM_ULLONG => Value::Int(i128::from(p.value.ul)),
                 sys::VIR_TYPED_PARAM_DOUBLE => Value::Double(p.value.d),
                 sys::VIR_TYPED_PARAM_BOOLEAN => Value::Bool(p.value.b != 0),
-                sys::VIR_TYPED_PARAM_STRING if !p.value.s.is_null() => {
-                    Value::Str(CStr::from_ptr(p.value.s).to_string_lossy().into_owned())
-                }
                 _ => continue,
             }
         };
-        out.push((field, value));
+        f(field, value);
     }
-    out
 }
 
-/// Every domain's stats of the groups in `stats`, in one call that skips (rather than waits
-/// for) domains whose job lock is held.
-pub fn all_domain_stats(conn: &Connect, stats: u32) -> Result<Vec<Record>, DriverError> {
+/// What [`each_domain_stat`] reports, in order: a domain, then its parameters.
+#[derive(Debug)]
+pub enum Item<'a> {
+    /// The next domain.
+    Domain(uuid::Uuid),
+    /// One of its parameters.
+    Param(&'a [u8], Value),
+}
+
+/// Calls `f` for every domain and each of its parameters of the stats groups in `stats`, from
+/// one call that skips (rather than waits for) domains whose job lock is held. Returns the
+/// number of domains.
+pub fn each_domain_stat(
+    conn: &Connect,
+    stats: u32,
+    mut f: impl FnMut(Item<'_>),
+) -> Result<usize, DriverError> {
     let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
     // SAFETY: a valid connection pointer and an out-pointer libvirt fills with a
     // NULL-terminated array that we free below with virDomainStatsRecordListFree.
@@ -90,29 +91,25 @@ pub fn all_domain_stats(conn: &Connect, stats: u32) -> Result<Vec<Record>, Drive
     if n < 0 {
         return Err(driver_error(&virt::error::Error::last_error()));
     }
-    let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+    let mut seen = 0;
     for i in 0..usize::try_from(n).unwrap_or(0) {
         // SAFETY: records holds n valid record pointers until freed.
         let rec = unsafe { &**records.add(i) };
-        let mut uuid = [0 as libc::c_char; sys::VIR_UUID_STRING_BUFLEN as usize];
+        let mut raw = [0u8; sys::VIR_UUID_BUFLEN as usize];
         // SAFETY: rec.dom is a valid domain of the record; the buffer has the required size.
-        let got = unsafe { sys::virDomainGetUUIDString(rec.dom, uuid.as_mut_ptr()) };
-        if got < 0 {
+        if unsafe { sys::virDomainGetUUID(rec.dom, raw.as_mut_ptr()) } < 0 {
             continue;
         }
-        // SAFETY: libvirt NUL-terminated the UUID string it wrote.
-        let uuid = unsafe { CStr::from_ptr(uuid.as_ptr()) }
-            .to_string_lossy()
-            .into_owned();
+        f(Item::Domain(uuid::Uuid::from_bytes(raw)));
         // SAFETY: the record's params array has nparams entries.
-        let params = unsafe { decode(rec.params, rec.nparams) };
-        out.push(Record { uuid, params });
+        unsafe { each_param(rec.params, rec.nparams, |k, v| f(Item::Param(k, v))) };
+        seen += 1;
     }
     if !records.is_null() {
         // SAFETY: the array came from virConnectGetAllDomainStats and is freed once.
         unsafe { sys::virDomainStatsRecordListFree(records) };
     }
-    Ok(out)
+    Ok(seen)
 }
 
 /// Reads `(field, value)` pairs of the node's CPU or memory statistics (all CPUs/cells).

@@ -1,6 +1,6 @@
 //! Turning libvirt's bulk domain stats into the driver's counters.
 
-use crate::domain_stats::{self, Record, Value};
+use crate::domain_stats::{self, Item, Value};
 use crate::normalize;
 use virt::connect::Connect;
 use virt::sys;
@@ -17,53 +17,78 @@ const GROUPS: u32 = sys::VIR_DOMAIN_STATS_STATE
 
 /// The host's and every VM's counters.
 pub fn sample(conn: &Connect) -> Result<StatsSample, DriverError> {
-    let records = domain_stats::all_domain_stats(conn, GROUPS)?;
+    let mut vms: Vec<VmCounters> = Vec::new();
+    domain_stats::each_domain_stat(conn, GROUPS, |item| match item {
+        Item::Domain(uuid) => vms.push(VmCounters {
+            uuid: uuid.hyphenated().to_string(),
+            ..VmCounters::default()
+        }),
+        Item::Param(field, value) => {
+            if let Some(c) = vms.last_mut() {
+                apply(c, field, value);
+            }
+        }
+    })?;
+    for c in &mut vms {
+        // libvirt 9 reports the daemon's own CPU time for inactive domains: ignore it.
+        if !matches!(c.state, PowerState::Running | PowerState::Paused) {
+            c.cpu_time_ns = None;
+        }
+    }
     Ok(StatsSample {
         host: domain_stats::host_counters(conn),
-        vms: records.iter().map(counters).collect(),
+        vms,
     })
 }
 
-fn get<'a>(r: &'a Record, key: &str) -> Option<&'a Value> {
-    r.params.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+/// Adds `a` to a summed counter.
+fn add(slot: &mut Option<u64>, a: u64) {
+    *slot = Some(slot.unwrap_or(0) + a);
 }
 
-fn u(r: &Record, key: &str) -> Option<u64> {
-    get(r, key).and_then(Value::as_u64)
-}
-
-/// Sums `<prefix>.<i>.<suffix>` over `<prefix>.count` devices; `None` when none reported it.
-fn sum(r: &Record, prefix: &str, suffix: &str) -> Option<u64> {
-    let n = u(r, &format!("{prefix}.count"))?;
-    (0..n)
-        .filter_map(|i| u(r, &format!("{prefix}.{i}.{suffix}")))
-        .fold(None, |acc, v| Some(acc.unwrap_or(0) + v))
-}
-
-fn counters(r: &Record) -> VmCounters {
-    let state = u(r, "state.state")
-        .and_then(|s| u32::try_from(s).ok())
-        .map_or(PowerState::Unknown, normalize::power_state);
-    // libvirt 9 reports the daemon's own CPU time for inactive domains: ignore it.
-    let running = matches!(state, PowerState::Running | PowerState::Paused);
-    let kib = |key: &str| u(r, key).map(|v| v * 1024);
-    VmCounters {
-        uuid: r.uuid.clone(),
-        state,
-        cpu_time_ns: u(r, "cpu.time").filter(|_| running),
-        vcpus: u(r, "vcpu.current").and_then(|v| u32::try_from(v).ok()),
-        memory_bytes: kib("balloon.current"),
-        memory_usable_bytes: kib("balloon.usable"),
-        memory_unused_bytes: kib("balloon.unused"),
-        memory_rss_bytes: kib("balloon.rss"),
-        disk_read_bytes: sum(r, "block", "rd.bytes"),
-        disk_write_bytes: sum(r, "block", "wr.bytes"),
-        disk_read_reqs: sum(r, "block", "rd.reqs"),
-        disk_write_reqs: sum(r, "block", "wr.reqs"),
-        net_rx_bytes: sum(r, "net", "rx.bytes"),
-        net_tx_bytes: sum(r, "net", "tx.bytes"),
-        net_rx_packets: sum(r, "net", "rx.pkts"),
-        net_tx_packets: sum(r, "net", "tx.pkts"),
+/// Folds one stats parameter into the VM's counters: `state.state`, `cpu.time`, `vcpu.current`,
+/// `balloon.*` (KiB), and `block.<i>.*` / `net.<i>.*` summed over devices.
+fn apply(c: &mut VmCounters, field: &[u8], value: Value) {
+    let Some(v) = value.as_u64() else { return };
+    let kib = v.saturating_mul(1024);
+    match field {
+        b"state.state" => {
+            c.state = u32::try_from(v).map_or(PowerState::Unknown, normalize::power_state);
+        }
+        b"cpu.time" => c.cpu_time_ns = Some(v),
+        b"vcpu.current" => c.vcpus = u32::try_from(v).ok(),
+        b"balloon.current" => c.memory_bytes = Some(kib),
+        b"balloon.usable" => c.memory_usable_bytes = Some(kib),
+        b"balloon.unused" => c.memory_unused_bytes = Some(kib),
+        b"balloon.rss" => c.memory_rss_bytes = Some(kib),
+        _ => {
+            // block.<i>.<suffix> and net.<i>.<suffix>: sum the suffixes we count.
+            let (slot, rest) = if let Some(r) = field.strip_prefix(b"block.") {
+                (0, r)
+            } else if let Some(r) = field.strip_prefix(b"net.") {
+                (1, r)
+            } else {
+                return;
+            };
+            let Some(dot) = rest.iter().position(|b| *b == b'.') else {
+                return;
+            };
+            if !rest[..dot].iter().all(u8::is_ascii_digit) {
+                return;
+            }
+            let target = match (slot, &rest[dot + 1..]) {
+                (0, b"rd.bytes") => &mut c.disk_read_bytes,
+                (0, b"wr.bytes") => &mut c.disk_write_bytes,
+                (0, b"rd.reqs") => &mut c.disk_read_reqs,
+                (0, b"wr.reqs") => &mut c.disk_write_reqs,
+                (1, b"rx.bytes") => &mut c.net_rx_bytes,
+                (1, b"tx.bytes") => &mut c.net_tx_bytes,
+                (1, b"rx.pkts") => &mut c.net_rx_packets,
+                (1, b"tx.pkts") => &mut c.net_tx_packets,
+                _ => return,
+            };
+            add(target, v);
+        }
     }
 }
 
@@ -71,37 +96,34 @@ fn counters(r: &Record) -> VmCounters {
 mod tests {
     use super::*;
 
-    fn rec(params: &[(&str, Value)]) -> Record {
-        Record {
-            uuid: "u".into(),
-            params: params
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
+    fn counters(params: &[(&str, u64)]) -> VmCounters {
+        let mut c = VmCounters::default();
+        for (k, v) in params {
+            apply(&mut c, k.as_bytes(), Value::Int(i128::from(*v)));
         }
+        c
     }
 
     #[test]
-    fn sums_devices_and_ignores_cpu_of_stopped_domains() {
-        let running = rec(&[
-            ("state.state", Value::Int(1)),
-            ("cpu.time", Value::Int(5_000)),
-            ("balloon.current", Value::Int(2)),
-            ("block.count", Value::Int(2)),
-            ("block.0.rd.bytes", Value::Int(10)),
-            ("block.1.rd.bytes", Value::Int(32)),
-            ("net.count", Value::Int(1)),
-            ("net.0.tx.pkts", Value::Int(7)),
+    fn sums_devices_and_reads_balloon_in_kib() {
+        let c = counters(&[
+            ("state.state", 1),
+            ("cpu.time", 5_000),
+            ("balloon.current", 2),
+            ("block.count", 2),
+            ("block.0.rd.bytes", 10),
+            ("block.1.rd.bytes", 32),
+            ("block.0.capacity", 999),
+            ("net.count", 1),
+            ("net.0.tx.pkts", 7),
+            ("net.x.tx.pkts", 100),
         ]);
-        let c = counters(&running);
         assert_eq!(c.state, PowerState::Running);
         assert_eq!(c.cpu_time_ns, Some(5_000));
         assert_eq!(c.memory_bytes, Some(2048));
         assert_eq!(c.disk_read_bytes, Some(42));
         assert_eq!(c.disk_write_bytes, None);
         assert_eq!(c.net_tx_packets, Some(7));
-        let off = rec(&[("state.state", Value::Int(5)), ("cpu.time", Value::Int(9))]);
-        assert_eq!(counters(&off).cpu_time_ns, None);
-        assert_eq!(counters(&off).state, PowerState::Shutoff);
+        assert_eq!(counters(&[("state.state", 5)]).state, PowerState::Shutoff);
     }
 }
