@@ -1,12 +1,15 @@
 //! `GET /api/v1/events`: the WebSocket event stream.
 //!
-//! Query `?topics=hosts` (comma-separated; default: all topics). A client may change its
-//! topics later by sending `{"subscribe": ["hosts"]}`. Events are filtered on the server. A
+//! Query `?topics=hosts,stats` (comma-separated; default: `hosts`), optionally narrowed with
+//! `hostIds=…` and `vmIds=…` (comma-separated ids). A client may change its subscription later
+//! by sending `{"subscribe": ["stats"], "hostIds": […], "vmIds": […]}` (absent lists mean all).
+//! Events are filtered on the server. A
 //! client that falls more than the bus backlog behind, or does not accept a message within
 //! [`SEND_DEADLINE`], is disconnected with close code 1008 and a reason; it should reconnect
 //! and refetch.
 
 use crate::AppState;
+use crate::event_filter::EventFilter;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -23,13 +26,20 @@ pub const SEND_DEADLINE: Duration = Duration::from_secs(10);
 const POLICY_VIOLATION: u16 = 1008;
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventQuery {
     topics: Option<String>,
+    host_ids: Option<String>,
+    vm_ids: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct ClientMessage {
     subscribe: Vec<Topic>,
+    #[serde(default, rename = "hostIds")]
+    host_ids: Option<HashSet<virtumancer_model::HostId>>,
+    #[serde(default, rename = "vmIds")]
+    vm_ids: Option<HashSet<virtumancer_model::VmId>>,
 }
 
 fn parse_topics(s: Option<&str>) -> Result<HashSet<Topic>, String> {
@@ -52,10 +62,12 @@ pub async fn subscribe(
 ) -> Result<Response, crate::ApiError> {
     let topics = parse_topics(q.topics.as_deref())
         .map_err(|m| crate::ApiError::new(crate::ErrorCode::InvalidJson, m))?;
+    let filter = EventFilter::parse(q.host_ids.as_deref(), q.vm_ids.as_deref())
+        .map_err(|m| crate::ApiError::new(crate::ErrorCode::InvalidQuery, m))?;
     // Subscribe before answering 101, so nothing published after the handshake is missed.
     let rx = state.fleet.bus().subscribe();
     let hub = Arc::clone(state.fleet.stats());
-    Ok(ws.on_upgrade(move |socket| stream(socket, rx, topics, hub)))
+    Ok(ws.on_upgrade(move |socket| stream(socket, rx, topics, filter, hub)))
 }
 
 async fn close(mut socket: WebSocket, reason: String) {
@@ -70,6 +82,7 @@ async fn stream(
     mut socket: WebSocket,
     mut rx: tokio::sync::broadcast::Receiver<Event>,
     mut topics: HashSet<Topic>,
+    mut filter: EventFilter,
     hub: Arc<StatsHub>,
 ) {
     // While this client follows live usage, hosts are sampled at the fast tick.
@@ -82,6 +95,7 @@ async fn stream(
             biased;
             ev = rx.recv() => match ev {
                 Ok(ev) if topics.contains(&ev.topic()) => {
+                    let Some(ev) = filter.apply(&ev) else { continue };
                     let text = match serde_json::to_string(&ev) {
                         Ok(t) => t,
                         Err(e) => { tracing::error!(error = %e, "cannot serialize event"); continue; }
@@ -106,6 +120,7 @@ async fn stream(
                 Some(Ok(Message::Text(t))) => match serde_json::from_str::<ClientMessage>(&t) {
                     Ok(m) => {
                         topics = m.subscribe.into_iter().collect();
+                        filter = EventFilter { hosts: m.host_ids, vms: m.vm_ids };
                         _watch = watching(&topics);
                     }
                     Err(e) => return close(socket, format!("unknown message: {e}")).await,

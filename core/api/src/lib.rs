@@ -10,6 +10,7 @@ mod api_error;
 mod app_json;
 mod app_query;
 mod error_code;
+mod event_filter;
 mod events;
 mod health;
 mod hosts;

@@ -108,3 +108,87 @@ async fn topics_filter_on_the_server_and_unknown_ones_are_refused() {
     };
     assert!(end.unwrap().reason.contains("unknown message"));
 }
+
+#[tokio::test]
+async fn clients_can_follow_one_host_or_one_vm() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = xtask::generate(&xtask::NodeSpec {
+        domains: 5,
+        seed: 9,
+        ..xtask::NodeSpec::default()
+    })
+    .unwrap();
+    let path = dir.path().join("node.xml");
+    std::fs::write(&path, &node.xml).unwrap();
+    let s = crate::Server::start(dir.path(), &["--demo-host", "false"]).await;
+    let mut all = s.events("hosts,stats").await;
+    let mut ids = Vec::new();
+    for (name, uri) in [
+        ("one", "test:///default".to_owned()),
+        ("two", format!("test://{}", path.display())),
+    ] {
+        let (st, h) = s
+            .post(
+                "/api/v1/hosts",
+                serde_json::json!({"name": name, "uri": uri}),
+            )
+            .await;
+        assert_eq!(st, 201, "{h}");
+        ids.push(h["id"].as_str().unwrap().to_owned());
+    }
+    // Stats of both hosts flow to the unfiltered client; learn one VM of host two.
+    let two = all
+        .wait(Duration::from_secs(30), |e| {
+            e["type"] == "stats"
+                && e["host"]["hostId"] == ids[1].as_str()
+                && e["vms"].as_array().unwrap().len() >= 2
+        })
+        .await;
+    let vm = two["vms"][0]["vmId"].as_str().unwrap().to_owned();
+
+    let mut only_two = s
+        .events(&format!("stats,hosts&hostIds={}&vmIds={vm}", ids[1]))
+        .await;
+    for _ in 0..3 {
+        let e = only_two
+            .wait(Duration::from_secs(30), |e| e["type"] == "stats")
+            .await;
+        assert_eq!(e["host"]["hostId"], ids[1].as_str(), "{e}");
+        let vms = e["vms"].as_array().unwrap();
+        assert!(vms.iter().all(|v| v["vmId"] == vm.as_str()), "{e}");
+    }
+    // A host event of host one never reaches it; one of host two does.
+    for id in &ids {
+        let (st, _) = s
+            .post(
+                &format!("/api/v1/hosts/{id}/actions/disconnect"),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(st, 202);
+    }
+    let e = only_two
+        .wait(Duration::from_secs(20), |e| e["type"] == "hostState")
+        .await;
+    assert_eq!(e["hostId"], ids[1].as_str());
+    let seen = only_two.sync().await;
+    assert!(
+        seen.iter()
+            .all(|e| e["hostId"] != ids[0].as_str() && e["host"]["id"] != ids[0].as_str()),
+        "{seen:?}"
+    );
+    // A malformed id in the filter is refused before the upgrade.
+    let url = format!(
+        "{}/api/v1/events?topics=stats&hostIds=nope",
+        s.base.replace("http://", "ws://")
+    );
+    match tokio_tungstenite::connect_async(url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => {
+            assert_eq!(r.status().as_u16(), 400);
+            let body =
+                String::from_utf8_lossy(r.body().as_deref().unwrap_or_default()).into_owned();
+            assert!(body.contains("invalid_query"), "{body}");
+        }
+        other => panic!("expected a 400, got {other:?}"),
+    }
+}
