@@ -4,8 +4,10 @@ import App from './App.vue'
 import { router } from './router'
 import { getEventStream, startEventStream } from './composables/useEventStream'
 import { hostsCache } from './modules/hosts/queries'
+import { bindStatsStore } from './modules/stats/queries'
 import { bindTaskStore } from './modules/tasks/queries'
 import { vmCounts } from './modules/vms/queries'
+import { useStatsStore } from './stores/stats'
 import { useTaskStore } from './stores/tasks'
 import './style.css'
 
@@ -18,6 +20,7 @@ app.use(router)
 hostsCache.bind(getEventStream())
 vmCounts.bind(getEventStream())
 bindTaskStore(useTaskStore(pinia), getEventStream())
+bindStatsStore(useStatsStore(pinia), getEventStream())
 startEventStream()
 
 app.mount('#app')

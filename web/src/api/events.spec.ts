@@ -9,17 +9,22 @@ class FakeSocket implements WebSocketLike {
   onerror: ((ev: Event) => unknown) | null = null
   onmessage: ((ev: MessageEvent) => unknown) | null = null
   closed = false
+  /** Messages the client sent. */
+  sent: unknown[] = []
   constructor(readonly url: string) {
     FakeSocket.all.push(this)
   }
   close() {
     this.closed = true
   }
+  send(data: string) {
+    this.sent.push(JSON.parse(data))
+  }
   // Test helpers: simulate the server side.
   open() {
     this.onopen?.(new Event('open'))
   }
-  send(msg: unknown) {
+  receive(msg: unknown) {
     this.onmessage?.(new MessageEvent('message', { data: typeof msg === 'string' ? msg : JSON.stringify(msg) }))
   }
   drop() {
@@ -96,9 +101,9 @@ describe('EventStream', () => {
     last().open()
     expect(s.status).toBe('open')
 
-    last().send({ type: 'hostUpserted', host })
-    last().send({ type: 'hostState', hostId: host.id, state: 'error', reason: 'boom', at: '2026-01-01T00:00:01Z' })
-    last().send({ type: 'hostRemoved', hostId: host.id })
+    last().receive({ type: 'hostUpserted', host })
+    last().receive({ type: 'hostState', hostId: host.id, state: 'error', reason: 'boom', at: '2026-01-01T00:00:01Z' })
+    last().receive({ type: 'hostRemoved', hostId: host.id })
 
     expect(upserts).toEqual([host])
     expect(states).toEqual([`${host.id}:error:boom`])
@@ -113,9 +118,9 @@ describe('EventStream', () => {
     s.onAny((e) => got.push(e.type))
     s.start()
     last().open()
-    last().send('not json{')
-    last().send({ hello: 'world' })
-    last().send({ type: 'hostRemoved', hostId: 'x' })
+    last().receive('not json{')
+    last().receive({ hello: 'world' })
+    last().receive({ type: 'hostRemoved', hostId: 'x' })
     expect(got).toEqual(['hostRemoved'])
     expect(warn).toHaveBeenCalledTimes(2)
   })
@@ -194,11 +199,41 @@ describe('EventStream', () => {
     const off = s.on('hostRemoved', h)
     s.start()
     last().open()
-    last().send({ type: 'hostRemoved', hostId: 'a' })
+    last().receive({ type: 'hostRemoved', hostId: 'a' })
     off()
-    last().send({ type: 'hostRemoved', hostId: 'b' })
+    last().receive({ type: 'hostRemoved', hostId: 'b' })
     expect(h).toHaveBeenCalledTimes(1)
     expect(h).toHaveBeenCalledWith({ type: 'hostRemoved', hostId: 'a' })
     expect(h.mock.calls[0]![0].hostId).toBe('a')
+  })
+
+  it('setTopics() tells an open socket, and a new connection asks for the topics in its URL', () => {
+    const s = new EventStream({
+      url: (topics) => `ws://test/api/v1/events?topics=${topics.join(',')}`,
+      topics: ['hosts'],
+      createSocket: (u) => new FakeSocket(u),
+      backoff: { initialMs: 100, maxMs: 100, factor: 1, jitter: 0 },
+    })
+    s.setTopics(['hosts', 'stats']) // not started: nothing to send
+    s.start()
+    expect(last().url).toBe('ws://test/api/v1/events?topics=hosts,stats')
+    last().open()
+    expect(last().sent).toEqual([])
+    s.setTopics(['hosts'])
+    expect(last().sent).toEqual([{ subscribe: ['hosts'] }])
+    s.setTopics(['hosts']) // unchanged: nothing sent
+    expect(last().sent).toHaveLength(1)
+    expect(s.currentTopics).toEqual(['hosts'])
+
+    // Changed while reconnecting: the next URL has them.
+    last().drop()
+    s.setTopics(['hosts', 'stats'])
+    vi.advanceTimersByTime(100)
+    expect(last().url).toBe('ws://test/api/v1/events?topics=hosts,stats')
+
+    // Changed while connecting: sent as soon as the socket opens.
+    s.setTopics(['tasks'])
+    last().open()
+    expect(last().sent).toEqual([{ subscribe: ['tasks'] }])
   })
 })

@@ -14,6 +14,7 @@ export interface WebSocketLike {
   onerror: ((ev: Event) => unknown) | null
   onmessage: ((ev: MessageEvent) => unknown) | null
   close(code?: number, reason?: string): void
+  send(data: string): void
 }
 export type WebSocketFactory = (url: string) => WebSocketLike
 
@@ -28,7 +29,10 @@ export interface BackoffOptions {
 }
 
 export interface EventStreamOptions {
-  url: string
+  /** The WebSocket URL, or a function of the current topics (read at every (re)connect). */
+  url: string | ((topics: readonly string[]) => string)
+  /** Initial topics, changed later with `setTopics`. */
+  topics?: readonly string[]
   createSocket?: WebSocketFactory
   backoff?: Partial<BackoffOptions>
   random?: () => number
@@ -48,6 +52,10 @@ export function eventsUrl(topics: string[], loc: Pick<Location, 'protocol' | 'ho
   return `${scheme}://${loc.host}/api/v1/events${q}`
 }
 
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',')
+}
+
 function isServerEvent(v: unknown): v is ServerEvent {
   return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string'
 }
@@ -55,7 +63,10 @@ function isServerEvent(v: unknown): v is ServerEvent {
 type Handler<T> = (value: T) => void
 
 export class EventStream {
-  private readonly url: string
+  private readonly url: string | ((topics: readonly string[]) => string)
+  private topics: readonly string[]
+  /** Topics the current socket is subscribed to (from its URL or the last `subscribe` sent). */
+  private socketTopics: readonly string[] = []
   private readonly createSocket: WebSocketFactory
   private readonly backoff: BackoffOptions
   private readonly random: () => number
@@ -74,6 +85,7 @@ export class EventStream {
 
   constructor(opts: EventStreamOptions) {
     this.url = opts.url
+    this.topics = [...(opts.topics ?? [])]
     this.createSocket = opts.createSocket ?? ((url) => new WebSocket(url))
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff }
     this.random = opts.random ?? Math.random
@@ -105,6 +117,31 @@ export class EventStream {
     }
     this.attempt = 0
     this.setStatus('closed')
+  }
+
+  /** The topics asked for (the server filters events by them). */
+  get currentTopics(): readonly string[] {
+    return this.topics
+  }
+
+  /**
+   * Changes the subscribed topics. An open socket is told at once (`{"subscribe": [...]}`, which
+   * replaces its topics); otherwise the next connection asks for them.
+   */
+  setTopics(topics: readonly string[]): void {
+    this.topics = [...topics]
+    this.syncTopics()
+  }
+
+  private syncTopics() {
+    const s = this.socket
+    if (!s || this._status !== 'open' || sameTopics(this.socketTopics, this.topics)) return
+    try {
+      s.send(JSON.stringify({ subscribe: this.topics }))
+      this.socketTopics = this.topics
+    } catch {
+      // The socket is closing: the reconnect asks for the current topics in its URL.
+    }
   }
 
   /** Subscribe to one event type. Returns an unsubscribe function. */
@@ -147,17 +184,21 @@ export class EventStream {
     this.clearTimer()
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting')
     let socket: WebSocketLike
+    const topics = this.topics
     try {
-      socket = this.createSocket(this.url)
+      socket = this.createSocket(typeof this.url === 'function' ? this.url(topics) : this.url)
     } catch {
       this.scheduleReconnect()
       return
     }
     this.socket = socket
+    this.socketTopics = topics
     socket.onopen = () => {
       if (this.socket !== socket) return
       this.attempt = 0
       this.setStatus('open')
+      // Topics changed while connecting: tell the server before anyone refetches.
+      this.syncTopics()
       for (const h of this.openHandlers) h()
     }
     socket.onmessage = (ev: MessageEvent) => {

@@ -45,3 +45,10 @@ export type TaskListQuery = NonNullable<operations['listTasks']['parameters']['q
 /** Query parameters of `GET /api/v1/vms` (the discovered list takes the same plus `includeDismissed`). */
 export type VmListQuery = NonNullable<operations['listVms']['parameters']['query']>
 export type DiscoveredVmListQuery = NonNullable<operations['listDiscoveredVms']['parameters']['query']>
+export type VmStats = Schemas['VmStats']
+export type HostStats = Schemas['HostStats']
+export type StatsPoint = Schemas['StatsPoint']
+export type StatsRange = Schemas['StatsRange']
+export type VmStatsHistory = Schemas['VmStatsHistory']
+export type HostStatsHistory = Schemas['HostStatsHistory']
+export type StatsEvent = Extract<ServerEvent, { type: 'stats' }>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDateTime, formatDuration, formatGiB, formatMhz, formatRelative, yesNo } from './format'
+import { formatBytes, formatDateTime, formatDuration, formatGiB, formatMhz, formatPercent, formatRate, formatRelative, formatUsedOfTotal, ratio, yesNo } from './format'
 
 describe('formatGiB', () => {
   it('converts bytes to GiB (binary units)', () => {
@@ -47,5 +47,40 @@ describe('other helpers', () => {
     expect(formatRelative('2026-01-01T09:00:00Z', now)).toBe('3 h ago')
     expect(formatRelative('2025-12-30T12:00:00Z', now)).toBe('2 d ago')
     expect(formatRelative('2026-01-01T12:10:00Z', now)).toBe('in 10 min')
+  })
+})
+
+describe('usage formatting', () => {
+  it('formatPercent: one decimal below 10, whole numbers above, a dash when not reported', () => {
+    expect(formatPercent(0)).toBe('0 %')
+    expect(formatPercent(5.25)).toBe('5.3 %')
+    expect(formatPercent(9.96)).toBe('10 %')
+    expect(formatPercent(42.4)).toBe('42 %')
+    expect(formatPercent(100)).toBe('100 %')
+    expect(formatPercent(-0.1)).toBe('0 %')
+    expect(formatPercent(null)).toBe('—')
+    expect(formatPercent(undefined)).toBe('—')
+    expect(formatPercent(Number.NaN)).toBe('—')
+  })
+  it('formatRate: binary units per second', () => {
+    expect(formatRate(0)).toBe('0 B/s')
+    expect(formatRate(1536)).toBe('1.5 KiB/s')
+    expect(formatRate(10.6)).toBe('11 B/s')
+    expect(formatRate(3 * 1024 ** 2)).toBe('3 MiB/s')
+    expect(formatRate(null)).toBe('—')
+  })
+  it('formatUsedOfTotal shows what is known', () => {
+    expect(formatUsedOfTotal(1024 ** 3, 4 * 1024 ** 3)).toBe('1 GiB / 4 GiB')
+    expect(formatUsedOfTotal(null, 4 * 1024 ** 3)).toBe('— / 4 GiB')
+    expect(formatUsedOfTotal(512 * 1024 ** 2, null)).toBe('512 MiB')
+    expect(formatUsedOfTotal(null, undefined)).toBe('—')
+    expect(formatBytes(2 * 1024 ** 3)).toBe('2 GiB')
+  })
+  it('ratio is null when either side is unknown or the total is not positive', () => {
+    expect(ratio(1, 4)).toBe(0.25)
+    expect(ratio(6, 4)).toBe(1.5)
+    expect(ratio(null, 4)).toBeNull()
+    expect(ratio(1, 0)).toBeNull()
+    expect(ratio(1, undefined)).toBeNull()
   })
 })

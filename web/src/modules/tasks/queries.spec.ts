@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { Task, TaskList } from '@/api/types'
 import { useTaskStore } from '@/stores/tasks'
 import { fakeStream } from '@/modules/vms/testing'
-import { bindTaskStore, createTaskListQuery, defaultTaskFilter, taskMatches, toTaskQuery } from './queries'
+import { bindTaskStore, createTaskListQuery, defaultTaskFilter, recentTasks, taskMatches, toTaskQuery, useRecentTasks } from './queries'
 import { makeTask, taskPage } from './testing'
 
 const updated = (task: Task) => ({ type: 'taskUpdated' as const, task })
@@ -134,5 +134,31 @@ describe('bindTaskStore', () => {
     await vi.waitFor(() => expect(store.get(mine.id)?.state).toBe('succeeded'))
     off()
     expect(stream.listeners()).toBe(0)
+  })
+})
+
+describe('recent tasks', () => {
+  it('recentTasks merges the fetched page with live tasks: newest copy wins, children left out, newest first', () => {
+    const a = makeTask({ id: 'a', createdAt: '2026-01-01T00:00:01Z' })
+    const b = makeTask({ id: 'b', createdAt: '2026-01-01T00:00:02Z' })
+    const c = makeTask({ id: 'c', createdAt: '2026-01-01T00:00:03Z', state: 'running' })
+    const child = makeTask({ id: 'k', createdAt: '2026-01-01T00:00:09Z', parentId: 'c' })
+    const doneA = { ...a, state: 'succeeded' as const, finishedAt: '2026-01-01T00:00:05Z' }
+    expect(recentTasks([b, a], [doneA, c, child, { ...b }], 10).map((t) => `${t.id}:${t.state}`)).toEqual(['c:running', 'b:queued', 'a:succeeded'])
+    // A stale live copy does not win over a newer fetched one.
+    expect(recentTasks([doneA], [a], 10)[0]!.state).toBe('succeeded')
+    expect(recentTasks([b, a], [c], 2).map((t) => t.id)).toEqual(['c', 'b'])
+  })
+
+  it('useRecentTasks reads one page and follows the task store', async () => {
+    const list = vi.fn().mockResolvedValue(taskPage([makeTask({ id: 'old', createdAt: '2026-01-01T00:00:01Z' })]))
+    const stream = fakeStream()
+    const r = useRecentTasks(10, { list }, stream)
+    await vi.waitFor(() => expect(r.loaded.value).toBe(true))
+    expect(list).toHaveBeenCalledWith({ perPage: 10 })
+    useTaskStore().upsert(makeTask({ id: 'new', createdAt: '2026-01-01T00:00:02Z' }))
+    expect(r.items.value.map((t) => t.id)).toEqual(['new', 'old'])
+    stream.open()
+    expect(list).toHaveBeenCalledTimes(2)
   })
 })

@@ -1,13 +1,13 @@
 // Server state for tasks: the paged, filtered history (`GET /api/v1/tasks`) for the Tasks page
 // and the children of a bulk task, both kept live by `taskUpdated` events; and the binding of
 // the event stream to the app-wide task store (the drawer). Nothing polls.
-import { computed, getCurrentScope, onScopeDispose, reactive } from 'vue'
+import { computed, getCurrentScope, onScopeDispose, reactive, ref } from 'vue'
 import type { EventStream } from '@/api/events'
 import type { Task, TaskListQuery, TaskState } from '@/api/types'
 import { errorMessage } from '@/api/client'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
-import { isNewerTask } from '@/stores/tasks'
+import { isNewerTask, sortTasks, useTaskStore } from '@/stores/tasks'
 import { tasksApi, type TasksApi } from './api'
 
 /** What a query needs from the event stream (an `EventStream`, or a fake in tests). */
@@ -213,4 +213,53 @@ export function bindTaskStore(store: TaskSink, stream: TaskEventSource, source: 
     }),
   ]
   return () => offs.forEach((off) => off())
+}
+
+// ---- recent tasks (dashboard) ---------------------------------------------------------------
+
+/**
+ * Pure: the `n` newest top-level tasks from a fetched page and the live ones of the task store
+ * (events since the page was read). The newest copy of each task wins; newest created first.
+ */
+export function recentTasks(fetched: readonly Task[], live: readonly Task[], n: number): Task[] {
+  const byId = new Map<string, Task>()
+  for (const t of [...fetched, ...live]) {
+    if (t.parentId) continue
+    const held = byId.get(t.id)
+    if (!held || isNewerTask(t, held)) byId.set(t.id, t)
+  }
+  return sortTasks([...byId.values()]).slice(0, n)
+}
+
+/**
+ * The newest top-level tasks: one page read on mount and after every reconnect, then kept live
+ * from the task store (which every `taskUpdated` event reaches).
+ */
+export function useRecentTasks(n = 10, source: Pick<TasksApi, 'list'> = tasksApi, stream: TaskEventSource = getEventStream()) {
+  const store = useTaskStore()
+  const fetched = ref<Task[]>([])
+  const loaded = ref(false)
+  const error = ref<string | null>(null)
+  let seq = 0
+  async function refetch() {
+    const mine = ++seq
+    try {
+      const res = await source.list({ perPage: n })
+      if (mine !== seq) return
+      fetched.value = res.items
+      loaded.value = true
+      error.value = null
+    } catch (e) {
+      if (mine === seq) error.value = errorMessage(e)
+    }
+  }
+  void refetch()
+  const off = stream.onOpen(() => void refetch())
+  if (getCurrentScope()) onScopeDispose(off)
+  return {
+    items: computed(() => recentTasks(fetched.value, store.tasks, n)),
+    loaded: computed(() => loaded.value),
+    error: computed(() => error.value),
+    refetch,
+  }
 }

@@ -1,28 +1,9 @@
 // Display helpers for VMs and their hardware. Pure functions; every output is plain text
 // (rendered with Vue's escaping interpolation, never as HTML).
 import type { DiskInventory, NicInventory, PowerAction, PowerState } from '@/api/types'
+import { formatBytes } from '@/lib/format'
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
-
-/** Binary units, largest that keeps the value ≥ 1: 2147483648 → "2 GiB", 536870912 → "512 MiB". */
-export function formatBytes(bytes: number | null | undefined, digits = 1): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—'
-  let v = bytes
-  let i = 0
-  while (v >= 1024 && i < UNITS.length - 1) {
-    v /= 1024
-    i++
-  }
-  let fixed = v.toFixed(i === 0 ? 0 : digits)
-  // Rounding can reach the next unit (1023.96 MiB → "1024.0"): step up.
-  if (Number(fixed) >= 1024 && i < UNITS.length - 1) {
-    v /= 1024
-    i++
-    fixed = v.toFixed(digits)
-  }
-  const trimmed = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed
-  return `${trimmed} ${UNITS[i]}`
-}
+export { formatBytes } from '@/lib/format'
 
 /** "2 GiB / 8 GiB", or just one value when both are equal. */
 export function formatCurrentMax(current: number | null | undefined, max: number | null | undefined): string {

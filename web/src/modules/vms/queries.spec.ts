@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/client'
 import type { VmDetail, VmList } from '@/api/types'
 import {
+  createAllocationQuery,
   createVmCountsCache,
+  createVmStateCountsQuery,
+  listAllPages,
+  SUMMARY_DEBOUNCE_MS,
   createVmDetailQuery,
   createVmListQuery,
   eventConcernsList,
@@ -230,5 +234,44 @@ describe('createVmCountsCache', () => {
     await vi.advanceTimersByTimeAsync(300)
     expect(c.state.discovered).toBe(2)
     unbind()
+  })
+})
+
+describe('dashboard summaries', () => {
+  it('createVmStateCountsQuery: running, stopped and the rest from three totals; refreshed on events', async () => {
+    const listManaged = vi.fn((q: { state?: string }) =>
+      Promise.resolve(page([], q.state === 'running' ? 5 : q.state === 'shutoff' ? 3 : 10)),
+    )
+    const stream = fakeStream()
+    const q = createVmStateCountsQuery({ api: { listManaged, listDiscovered: vi.fn() }, stream })
+    await q.refetch()
+    expect(listManaged).toHaveBeenCalledWith({ perPage: 1 })
+    expect(listManaged).toHaveBeenCalledWith({ state: 'running', perPage: 1 })
+    expect(listManaged).toHaveBeenCalledWith({ state: 'shutoff', perPage: 1 })
+    expect(q.state.counts).toEqual({ total: 10, running: 5, stopped: 3, other: 2 })
+    stream.emit(inventoryChanged('a', ['x']))
+    stream.emit(inventoryChanged('a', ['y']))
+    vi.advanceTimersByTime(SUMMARY_DEBOUNCE_MS)
+    expect(listManaged).toHaveBeenCalledTimes(6)
+    q.dispose()
+    expect(stream.listeners()).toBe(0)
+  })
+
+  it('listAllPages reads every page after the first told the total', async () => {
+    const all = Array.from({ length: 23 }, () => makeVm())
+    const fetchPage = vi.fn((p: number, per: number) => Promise.resolve(page(all.slice((p - 1) * per, p * per), all.length, p, per)))
+    const got = await listAllPages(fetchPage, 5, 2)
+    expect(got.map((v) => v.id)).toEqual(all.map((v) => v.id))
+    expect(fetchPage).toHaveBeenCalledTimes(5)
+  })
+
+  it('createAllocationQuery sums managed and discovered VMs per host', async () => {
+    const listManaged = vi.fn().mockResolvedValue(page([makeVm({ hostId: 'a', currentVcpus: 2 })]))
+    const listDiscovered = vi.fn().mockResolvedValue(page([makeVm({ hostId: 'a', currentVcpus: 1, state: 'shutoff' })]))
+    const q = createAllocationQuery({ api: { listManaged, listDiscovered }, stream: null })
+    await q.refetch()
+    expect(listManaged).toHaveBeenCalledWith({ page: 1, perPage: 500 })
+    expect(q.state.perHost.get('a')).toMatchObject({ vms: 2, activeVms: 1, vcpus: 2, definedVcpus: 3 })
+    q.dispose()
   })
 })

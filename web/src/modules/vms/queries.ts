@@ -4,10 +4,11 @@
 // removed, after every (re)connect of the event stream, and after our own bulk actions.
 import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
-import type { InventoryChangedEvent, PowerState, Vm, VmDetail, VmListQuery, VmSortKey } from '@/api/types'
+import type { InventoryChangedEvent, PowerState, Vm, VmDetail, VmList, VmListQuery, VmSortKey } from '@/api/types'
 import { errorMessage, isApiError } from '@/api/client'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
+import { addAllocation, type HostAllocation } from './allocation'
 import { vmsApi, type VmsApi } from './api'
 
 /** What a query needs from the event stream (an `EventStream`, or a fake in tests). */
@@ -341,5 +342,148 @@ export function useVmCounts(cache: VmCountsCache = vmCounts) {
     managed: computed(() => cache.state.managed),
     discovered: computed(() => cache.state.discovered),
     error: computed(() => cache.state.error),
+  }
+}
+
+// ---- dashboard: managed VMs by state, and what all VMs take of their hosts ----------------------
+
+/** Debounce of the dashboard's summaries (they read more than one page; a sync sends many events). */
+export const SUMMARY_DEBOUNCE_MS = 1_000
+/** Page size and parallel requests when reading every VM for the allocation. */
+export const ALLOCATION_PAGE_SIZE = 500
+export const ALLOCATION_CONCURRENCY = 4
+
+export interface VmStateCounts {
+  total: number
+  running: number
+  /** Shut off. */
+  stopped: number
+  /** Paused, shutting down, crashed, suspended or unknown. */
+  other: number
+}
+
+export interface SummaryQueryOptions {
+  api?: Pick<VmsApi, 'listManaged' | 'listDiscovered'>
+  stream?: EventSourceLike | null
+  debounceMs?: number
+}
+
+/** Runs `fetch` now and again (debounced) on inventory events, host removals and reconnects. */
+function liveSummary(fetch: () => Promise<void>, opts: SummaryQueryOptions) {
+  const later = debounce(() => void fetch(), opts.debounceMs ?? SUMMARY_DEBOUNCE_MS)
+  const offs: (() => void)[] = [onInvalidate(() => later.trigger())]
+  if (opts.stream) {
+    offs.push(
+      opts.stream.on('inventoryChanged', (ev) => {
+        if (eventConcernsList(ev, { hostId: null })) later.trigger()
+      }),
+      opts.stream.on('hostRemoved', () => later.trigger()),
+      opts.stream.onOpen(() => void fetch()),
+    )
+  }
+  return () => {
+    later.cancel()
+    offs.forEach((off) => off())
+  }
+}
+
+/** Managed VMs by state, from the `total` of three one-item pages (all VMs, running, shut off). */
+export function createVmStateCountsQuery(opts: SummaryQueryOptions = {}) {
+  const source = opts.api ?? vmsApi
+  const state = reactive({ counts: null as VmStateCounts | null, loading: false, error: null as string | null })
+  let seq = 0
+  async function refetch(): Promise<void> {
+    const mine = ++seq
+    state.loading = true
+    try {
+      const [all, running, stopped] = await Promise.all([
+        source.listManaged({ perPage: 1 }),
+        source.listManaged({ state: 'running', perPage: 1 }),
+        source.listManaged({ state: 'shutoff', perPage: 1 }),
+      ])
+      if (mine !== seq) return
+      state.counts = {
+        total: all.total,
+        running: running.total,
+        stopped: stopped.total,
+        other: Math.max(0, all.total - running.total - stopped.total),
+      }
+      state.error = null
+    } catch (e) {
+      if (mine === seq) state.error = errorMessage(e)
+    } finally {
+      if (mine === seq) state.loading = false
+    }
+  }
+  return { state, refetch, dispose: liveSummary(refetch, opts) }
+}
+
+/**
+ * Every VM of a list, page by page (`ALLOCATION_PAGE_SIZE`, up to `ALLOCATION_CONCURRENCY`
+ * requests at once after the first page told the total).
+ */
+export async function listAllPages(fetchPage: (page: number, perPage: number) => Promise<VmList>, perPage = ALLOCATION_PAGE_SIZE, concurrency = ALLOCATION_CONCURRENCY): Promise<Vm[]> {
+  const first = await fetchPage(1, perPage)
+  const pages = Math.ceil(first.total / perPage)
+  const out = [...first.items]
+  for (let p = 2; p <= pages; p += concurrency) {
+    const batch = []
+    for (let q = p; q < p + concurrency && q <= pages; q++) batch.push(fetchPage(q, perPage))
+    for (const res of await Promise.all(batch)) out.push(...res.items)
+  }
+  return out
+}
+
+/**
+ * What the VMs take of each host: every managed and discovered VM (both run on the host) read
+ * page by page and summed per host (`HostAllocation`). Kept live like the other summaries.
+ */
+export function createAllocationQuery(opts: SummaryQueryOptions = {}) {
+  const source = opts.api ?? vmsApi
+  const state = reactive({ perHost: new Map<string, HostAllocation>(), loaded: false, loading: false, error: null as string | null })
+  let seq = 0
+  async function refetch(): Promise<void> {
+    const mine = ++seq
+    state.loading = true
+    try {
+      const [managed, discovered] = await Promise.all([
+        listAllPages((page, perPage) => source.listManaged({ page, perPage })),
+        listAllPages((page, perPage) => source.listDiscovered({ page, perPage })),
+      ])
+      if (mine !== seq) return
+      const acc = new Map<string, HostAllocation>()
+      addAllocation(acc, managed)
+      addAllocation(acc, discovered)
+      state.perHost = acc
+      state.loaded = true
+      state.error = null
+    } catch (e) {
+      if (mine === seq) state.error = errorMessage(e)
+    } finally {
+      if (mine === seq) state.loading = false
+    }
+  }
+  return { state, refetch, dispose: liveSummary(refetch, opts) }
+}
+
+function useSummary<Q extends { refetch(): Promise<void>; dispose(): void }>(q: Q): Q {
+  void q.refetch()
+  if (getCurrentScope()) onScopeDispose(q.dispose)
+  return q
+}
+
+/** Managed VMs by state, live; disposed with the component. */
+export function useVmStateCounts() {
+  const q = useSummary(createVmStateCountsQuery({ stream: getEventStream() }))
+  return { counts: computed(() => q.state.counts), error: computed(() => q.state.error) }
+}
+
+/** What all VMs take of each host, live; disposed with the component. */
+export function useAllocation() {
+  const q = useSummary(createAllocationQuery({ stream: getEventStream() }))
+  return {
+    perHost: computed(() => q.state.perHost),
+    loaded: computed(() => q.state.loaded),
+    error: computed(() => q.state.error),
   }
 }
