@@ -268,7 +268,8 @@ impl VmPower {
         options: ActionOptions,
         announce: bool,
     ) -> bool {
-        let vm = job.vm.id;
+        // Released however this ends (even by a panic), so the VM never stays busy.
+        let _claim = Claimed(self, job.vm.id);
         // Bulk children that are not announced skip storing the short-lived running state.
         if let Err(e) = self.tasks.start(&mut job.task, announce).await {
             tracing::warn!(task = %job.task.id, error = %e, "recording a task failed");
@@ -281,7 +282,6 @@ impl VmPower {
         if let Err(e) = self.tasks.finish(&mut job.task, outcome, announce).await {
             tracing::warn!(task = %job.task.id, error = %e, "recording a task failed");
         }
-        self.release(vm);
         ok
     }
 
@@ -299,6 +299,15 @@ impl VmPower {
 
     fn release(&self, vm: VmId) {
         self.busy.lock().expect("busy map poisoned").remove(&vm);
+    }
+}
+
+/// A VM claimed by a running task; released on drop.
+struct Claimed<'a>(&'a VmPower, VmId);
+
+impl Drop for Claimed<'_> {
+    fn drop(&mut self) {
+        self.0.release(self.1);
     }
 }
 
