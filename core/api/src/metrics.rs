@@ -118,7 +118,7 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
         let l = VmLabels {
             host: names.get(&e.host).cloned().unwrap_or_default(),
             vm: e.name.to_string(),
-            uuid: e.uuid.clone(),
+            uuid: e.uuid.to_string(),
         };
         let c = &e.counters;
         let running = e.latest.state == virtumancer_model::PowerState::Running;

@@ -8,8 +8,8 @@ use virtumancer_model::PowerState;
 /// engine turns two samples into rates. `None` where the hypervisor reported nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VmCounters {
-    /// Hypervisor UUID.
-    pub uuid: String,
+    /// Hypervisor UUID (binary: thousands are hashed and compared every tick).
+    pub uuid: uuid::Uuid,
     /// Power state.
     pub state: PowerState,
     /// CPU time used by the guest, nanoseconds (only meaningful while running).

@@ -21,7 +21,7 @@ pub struct HostCollector {
     hub: Arc<StatsHub>,
     store: Arc<dyn Store>,
     bus: EventBus,
-    names: HashMap<String, (VmId, Arc<str>)>,
+    names: HashMap<uuid::Uuid, (VmId, Arc<str>), foldhash::fast::RandomState>,
     prev_at: Option<Instant>,
 }
 
@@ -33,7 +33,7 @@ impl HostCollector {
             hub,
             store,
             bus,
-            names: HashMap::new(),
+            names: HashMap::default(),
             prev_at: None,
         }
     }
@@ -55,7 +55,10 @@ impl HostCollector {
                     self.names = states
                         .into_iter()
                         .filter(|s| !s.gone)
-                        .map(|s| (s.uuid, (s.id, Arc::from(s.name.as_str()))))
+                        .filter_map(|s| {
+                            let uuid = s.uuid.parse().ok()?;
+                            Some((uuid, (s.id, Arc::from(s.name.as_str()))))
+                        })
                         .collect();
                 }
                 Err(e) => tracing::warn!(%host, error = %e, "stats: reading VM ids failed"),

@@ -58,7 +58,7 @@ pub struct VmEntry {
     /// Its name (for metrics labels).
     pub name: Arc<str>,
     /// Its hypervisor UUID.
-    pub uuid: String,
+    pub uuid: uuid::Uuid,
     /// The last computed usage.
     pub latest: VmStats,
     /// The last raw counters (cumulative, for metrics).
@@ -80,7 +80,7 @@ struct HostEntry {
 #[derive(Debug, Default)]
 struct State {
     hosts: HashMap<HostId, HostEntry>,
-    vms: HashMap<VmId, VmEntry>,
+    vms: HashMap<VmId, VmEntry, foldhash::fast::RandomState>,
     tick: u64,
 }
 
@@ -204,7 +204,7 @@ impl StatsHub {
                         VmEntry {
                             host: host_id,
                             name,
-                            uuid: counters.uuid.clone(),
+                            uuid: counters.uuid,
                             latest: stats,
                             counters,
                             history,
@@ -240,7 +240,7 @@ impl StatsHub {
             let e = st.vms.entry(stats.vm_id).or_insert_with(|| VmEntry {
                 host: host_id,
                 name: Arc::from(name.as_str()),
-                uuid: counters.uuid.clone(),
+                uuid: counters.uuid,
                 latest: stats.clone(),
                 counters: counters.clone(),
                 history: VecDeque::with_capacity(HISTORY_POINTS),

@@ -92,7 +92,7 @@ mod tests {
 
     fn counters(cpu: u64, rd: u64, state: PowerState) -> VmCounters {
         VmCounters {
-            uuid: "u".into(),
+            uuid: uuid::Uuid::nil(),
             state,
             cpu_time_ns: Some(cpu),
             vcpus: Some(2),

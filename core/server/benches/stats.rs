@@ -297,7 +297,7 @@ fn memory_per_vm(n: usize) -> f64 {
                     net_tx_pps: Some(1.0),
                 };
                 let c = VmCounters {
-                    uuid: format!("{i:08}-0000-0000-0000-000000000000"),
+                    uuid: uuid::Uuid::from_u128(i as u128),
                     state: PowerState::Running,
                     ..VmCounters::default()
                 };

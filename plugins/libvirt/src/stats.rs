@@ -20,7 +20,7 @@ pub fn sample(conn: &Connect) -> Result<StatsSample, DriverError> {
     let mut vms: Vec<VmCounters> = Vec::new();
     domain_stats::each_domain_stat(conn, GROUPS, |item| match item {
         Item::Domain(uuid) => vms.push(VmCounters {
-            uuid: uuid.hyphenated().to_string(),
+            uuid,
             ..VmCounters::default()
         }),
         Item::Param(field, value) => {

@@ -54,7 +54,7 @@ async fn minutes_are_averaged_rolled_up_and_pruned() {
     let bucket = t0 + 540;
     let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
     let counters = VmCounters {
-        uuid: "u".into(),
+        uuid: uuid::Uuid::nil(),
         ..VmCounters::default()
     };
     for (s, cpu, vcpu, rd) in [
