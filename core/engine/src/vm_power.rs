@@ -359,8 +359,15 @@ async fn perform(
         return Ok(None);
     }
     let watch = options.force_after.unwrap_or(SHUTDOWN_WATCH);
-    if wait_until_off(conn, uuid, watch).await? {
-        return Ok(None);
+    match wait_until_off(conn, uuid, watch).await? {
+        Ended::Off => return Ok(None),
+        Ended::Vanished => {
+            return Ok(Some(
+                "the VM stopped and no longer exists on its host (transient, or undefined meanwhile)"
+                    .into(),
+            ));
+        }
+        Ended::TimedOut => {}
     }
     match options.force_after {
         Some(after) => {
@@ -380,26 +387,34 @@ async fn perform(
     }
 }
 
-/// Waits until the VM is off (or gone), waking on its events and at least every second;
-/// `Ok(false)` when `limit` passes first.
+/// How waiting for a VM to stop ended.
+enum Ended {
+    /// It is off.
+    Off,
+    /// It is gone from the host (a transient VM stops that way; or it was undefined).
+    Vanished,
+    /// The limit passed first.
+    TimedOut,
+}
+
+/// Waits until the VM is off (or gone), waking on its events and at least every second.
 async fn wait_until_off(
     conn: &dyn HostConnection,
     uuid: &str,
     limit: Duration,
-) -> Result<bool, String> {
+) -> Result<Ended, String> {
     let deadline = tokio::time::Instant::now() + limit;
     let mut events = conn.events();
     loop {
         match conn.compute().power_state(uuid).await {
-            Ok(PowerState::Shutoff | PowerState::Crashed) => return Ok(true),
-            // A transient VM vanishes when it stops.
-            Err(DriverError::NotFound { .. }) => return Ok(true),
+            Ok(PowerState::Shutoff | PowerState::Crashed) => return Ok(Ended::Off),
+            Err(DriverError::NotFound { .. }) => return Ok(Ended::Vanished),
             Err(e) => return Err(e.to_string()),
             Ok(_) => {}
         }
         let now = tokio::time::Instant::now();
         if now >= deadline {
-            return Ok(false);
+            return Ok(Ended::TimedOut);
         }
         let wake = deadline.min(now + Duration::from_secs(1));
         let _ = tokio::time::timeout_at(wake, async {

@@ -296,3 +296,60 @@ async fn a_running_guest_reports_cpu_memory_disk_and_network_usage() {
     assert!(value("virtumancer_vm_disk_write_bytes_total") >= 1_048_576.0);
     assert!(value("virtumancer_vm_network_transmit_packets_total") > 0.0);
 }
+
+#[tokio::test]
+async fn a_vm_undefined_while_its_shutdown_waits_ends_the_task_with_the_reason() {
+    let Some(tb) = testbed("a_vm_undefined_while_its_shutdown_waits_ends_the_task_with_the_reason")
+    else {
+        return;
+    };
+    let guest = define(&tb, "gone", true);
+    let (_d, s, mut ev, _host) = qemu_host(&tb).await;
+    let vm = import(&s, &mut ev, &guest.name).await;
+    succeeds(&s, &mut ev, &vm, "start").await;
+    vm_state(&s, &mut ev, &vm, "running").await;
+    // The firmware-only guest ignores ACPI: the shutdown task waits…
+    let (st, task) = s
+        .post(&format!("/api/v1/vms/{vm}/actions/shutdown"), json!({}))
+        .await;
+    assert_eq!(st, 202, "{task}");
+    ev.wait(Duration::from_secs(10), |e| {
+        e["type"] == "taskUpdated"
+            && e["task"]["id"] == task["id"]
+            && e["task"]["state"] == "running"
+    })
+    .await;
+    // …while someone undefines and destroys the VM behind Virtumancer's back.
+    virsh(&["undefine", &guest.name]);
+    virsh(&["destroy", &guest.name]);
+    let t = finished(&mut ev, &task).await;
+    assert_eq!(t["state"], "succeeded", "{t}");
+    assert!(
+        t["message"].as_str().unwrap().contains("no longer exists"),
+        "{t}"
+    );
+    // The inventory keeps the VM's record, marked gone.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, v) = s.get(&format!("/api/v1/vms/{vm}")).await;
+        if v["vm"]["goneAt"].is_string() {
+            break;
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        assert!(!left.is_zero(), "never marked gone: {v}");
+        ev.wait(left, |e| e["type"] == "inventoryChanged").await;
+    }
+    // Acting on it now is refused with the reason.
+    let (st, e) = s
+        .post(&format!("/api/v1/vms/{vm}/actions/start"), json!({}))
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (409, Some("action_not_allowed")),
+        "{e}"
+    );
+    assert!(
+        e["message"].as_str().unwrap().contains("no longer exists"),
+        "{e}"
+    );
+}
