@@ -14,12 +14,13 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
-use virtumancer_engine::StatsHub;
-use virtumancer_model::{Event, Topic};
+use virtumancer_engine::{Published, StatsHub};
+use virtumancer_model::Topic;
 
 /// How long one message may take to be accepted by a client.
 pub const SEND_DEADLINE: Duration = Duration::from_secs(10);
@@ -80,7 +81,7 @@ async fn close(mut socket: WebSocket, reason: String) {
 
 async fn stream(
     mut socket: WebSocket,
-    mut rx: tokio::sync::broadcast::Receiver<Event>,
+    mut rx: tokio::sync::broadcast::Receiver<Arc<Published>>,
     mut topics: HashSet<Topic>,
     mut filter: EventFilter,
     hub: Arc<StatsHub>,
@@ -95,8 +96,13 @@ async fn stream(
             biased;
             ev = rx.recv() => match ev {
                 Ok(ev) if topics.contains(&ev.topic()) => {
-                    let Some(ev) = filter.apply(&ev) else { continue };
-                    let text = match serde_json::to_string(&ev) {
+                    // Unfiltered clients share the event's JSON, encoded once for all of them.
+                    let text = match filter.apply(ev.event()) {
+                        None => continue,
+                        Some(Cow::Borrowed(_)) => ev.json().map(str::to_owned).map_err(str::to_owned),
+                        Some(Cow::Owned(own)) => serde_json::to_string(&own).map_err(|e| e.to_string()),
+                    };
+                    let text = match text {
                         Ok(t) => t,
                         Err(e) => { tracing::error!(error = %e, "cannot serialize event"); continue; }
                     };

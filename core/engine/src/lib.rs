@@ -25,7 +25,7 @@ mod vm_power;
 
 pub use backoff::Backoff;
 pub use engine_error::EngineError;
-pub use event_bus::EventBus;
+pub use event_bus::{EventBus, Published};
 pub use host_fleet::{ConnectionTest, FleetOptions, HostFleet};
 pub use host_requests::{HostChanges, NewHost, TestRequest};
 pub use inventory_sync::{InventorySync, SyncReport};

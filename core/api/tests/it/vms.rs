@@ -22,7 +22,10 @@ async fn synced(a: &crate::Api) -> String {
             .await
             .expect("inventory was not synced")
             .unwrap();
-        if matches!(ev, virtumancer_model::Event::InventoryChanged { .. }) {
+        if matches!(
+            ev.event(),
+            virtumancer_model::Event::InventoryChanged { .. }
+        ) {
             return id;
         }
     }

@@ -12,14 +12,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 use virtumancer_drivers::Registry;
-use virtumancer_engine::{Backoff, EventBus, FleetOptions, HostFleet};
+use virtumancer_engine::{Backoff, EventBus, FleetOptions, HostFleet, Published};
 use virtumancer_model::{Event, HostId, HostState};
 use virtumancer_plugin_libvirt as _;
 
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub fleet: Arc<HostFleet>,
-    pub events: broadcast::Receiver<Event>,
+    pub events: broadcast::Receiver<Arc<Published>>,
 }
 
 pub fn registry(dir: &std::path::Path) -> Arc<Registry> {
@@ -57,7 +57,7 @@ pub async fn start() -> Env {
 
 /// Waits until `host` reports `state` on the bus; returns the reason.
 pub async fn wait_state(
-    rx: &mut broadcast::Receiver<Event>,
+    rx: &mut broadcast::Receiver<Arc<Published>>,
     host: HostId,
     state: HostState,
     within: Duration,
@@ -73,7 +73,7 @@ pub async fn wait_state(
             state: s,
             reason,
             ..
-        } = ev
+        } = ev.event().clone()
             && host_id == host
             && s == state
         {
