@@ -23,6 +23,8 @@ pub struct HostCollector {
     bus: EventBus,
     names: HashMap<uuid::Uuid, (VmId, Arc<str>), foldhash::fast::RandomState>,
     prev_at: Option<Instant>,
+    /// Reused every tick (thousands of entries: no fresh pages per tick).
+    buffer: Vec<(VmId, Arc<str>, VmCounters)>,
 }
 
 impl HostCollector {
@@ -35,6 +37,7 @@ impl HostCollector {
             bus,
             names: HashMap::default(),
             prev_at: None,
+            buffer: Vec::new(),
         }
     }
 
@@ -69,20 +72,24 @@ impl HostCollector {
             .prev_at
             .map_or(0.0, |t| now.duration_since(t).as_secs_f64());
         self.prev_at = Some(now);
-        let vms: Vec<(VmId, Arc<str>, VmCounters)> = sample
-            .vms
-            .into_iter()
-            // VMs the inventory has not stored yet get their numbers next tick.
-            .filter_map(|c| {
-                let (id, name) = self.names.get(&c.uuid)?;
-                Some((*id, Arc::clone(name), c))
-            })
-            .collect();
+        let mut vms = std::mem::take(&mut self.buffer);
+        vms.extend(
+            sample
+                .vms
+                .into_iter()
+                // VMs the inventory has not stored yet get their numbers next tick.
+                .filter_map(|c| {
+                    let (id, name) = self.names.get(&c.uuid)?;
+                    Some((*id, Arc::clone(name), c))
+                }),
+        );
         let announce = self.hub.is_watched();
-        if let Some((host_stats, vms)) =
-            self.hub
-                .ingest(host, Utc::now(), secs, sample.host, vms, announce)
-        {
+        let event = self
+            .hub
+            .ingest(host, Utc::now(), secs, sample.host, &mut vms, announce);
+        // The emptied buffer keeps its capacity for the next tick.
+        self.buffer = vms;
+        if let Some((host_stats, vms)) = event {
             self.bus.publish(Event::Stats {
                 host: host_stats,
                 vms,

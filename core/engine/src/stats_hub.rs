@@ -156,15 +156,15 @@ impl StatsHub {
 
     /// Records one host tick from raw counters (the collectors call this): every VM's and
     /// the host's usage against the counters of the previous tick, `secs` ago. VMs of the
-    /// host not in the tick are forgotten (they were undefined). Returns the usage for the
-    /// `stats` event when `announce`.
+    /// host not in the tick are forgotten (they were undefined). Drains `vms` (the caller
+    /// reuses its capacity). Returns the usage for the `stats` event when `announce`.
     pub fn ingest(
         &self,
         host_id: HostId,
         at: DateTime<Utc>,
         secs: f64,
         host: HostCounters,
-        vms: Vec<(VmId, Arc<str>, VmCounters)>,
+        vms: &mut Vec<(VmId, Arc<str>, VmCounters)>,
         announce: bool,
     ) -> Option<(HostStats, Vec<VmStats>)> {
         let mut st = self.state.lock().expect("stats hub poisoned");
@@ -177,7 +177,7 @@ impl StatsHub {
             .filter(|(_, _, c)| c.state == PowerState::Running)
             .count();
         let mut out = announce.then(|| Vec::with_capacity(reported));
-        for (id, name, counters) in vms {
+        for (id, name, counters) in vms.drain(..) {
             match st.vms.get_mut(&id) {
                 Some(e) => {
                     let stats = stats_rates::vm(id, at, Some(&e.counters), &counters, secs, cpus);

@@ -63,6 +63,8 @@ unsafe fn each_param(
 /// What [`each_domain_stat`] reports, in order: a domain, then its parameters.
 #[derive(Debug)]
 pub enum Item<'a> {
+    /// How many domains follow (sent first).
+    Count(usize),
     /// The next domain.
     Domain(uuid::Uuid),
     /// One of its parameters.
@@ -92,6 +94,7 @@ pub fn each_domain_stat(
         return Err(driver_error(&virt::error::Error::last_error()));
     }
     let mut seen = 0;
+    f(Item::Count(usize::try_from(n).unwrap_or(0)));
     for i in 0..usize::try_from(n).unwrap_or(0) {
         // SAFETY: records holds n valid record pointers until freed.
         let rec = unsafe { &**records.add(i) };

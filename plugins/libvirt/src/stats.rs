@@ -19,6 +19,7 @@ const GROUPS: u32 = sys::VIR_DOMAIN_STATS_STATE
 pub fn sample(conn: &Connect) -> Result<StatsSample, DriverError> {
     let mut vms: Vec<VmCounters> = Vec::new();
     domain_stats::each_domain_stat(conn, GROUPS, |item| match item {
+        Item::Count(n) => vms.reserve_exact(n),
         Item::Domain(uuid) => vms.push(VmCounters {
             uuid,
             ..VmCounters::default()
