@@ -71,12 +71,16 @@ pub async fn subscribe(
     Ok(ws.on_upgrade(move |socket| stream(socket, rx, topics, filter, hub)))
 }
 
+/// How long the close frame may take: a client being dropped for not reading has a full
+/// socket, so its resources are released soon either way.
+const CLOSE_DEADLINE: Duration = Duration::from_secs(1);
+
 async fn close(mut socket: WebSocket, reason: String) {
     let frame = CloseFrame {
         code: POLICY_VIOLATION,
         reason: reason.into(),
     };
-    let _ = tokio::time::timeout(SEND_DEADLINE, socket.send(Message::Close(Some(frame)))).await;
+    let _ = tokio::time::timeout(CLOSE_DEADLINE, socket.send(Message::Close(Some(frame)))).await;
 }
 
 async fn stream(

@@ -71,6 +71,11 @@ impl EventBus {
         }));
     }
 
+    /// How many subscriptions are open (WebSocket clients, internal listeners).
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
     /// A new subscription receiving events published from now on. A subscriber that falls too
     /// far behind gets `RecvError::Lagged` and should be dropped.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
