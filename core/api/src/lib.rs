@@ -123,6 +123,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::all_vm_stats))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
+            .routes(routes!(tasks::cancel_task))
             .routes(routes!(plugins::list_plugins))
             .routes(routes!(health::health)),
     )

@@ -2,10 +2,12 @@
 
 use crate::app_query::AppQuery;
 use crate::path_ids::TaskPath;
+use crate::requested_by::RequestedBy;
 use crate::vms::MAX_PER_PAGE;
 use crate::{ApiError, AppState, ErrorCode};
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use virtumancer_model::{HostId, Task, TaskId, TaskState, VmId};
@@ -95,4 +97,23 @@ pub async fn get_task(
     TaskPath(id): TaskPath,
 ) -> Result<Json<Task>, ApiError> {
     Ok(Json(s.power.tasks().get(id).await?))
+}
+
+/// Asks a queued or running task to stop; for a bulk task, every child still queued or running.
+/// The task ends as `cancelled` shortly (watch the `tasks` topic). A request already sent to the
+/// host is not undone: a guest asked to shut down may still do so.
+#[utoipa::path(post, path = "/tasks/{id}/cancel", tag = "tasks", operation_id = "cancelTask",
+    params(("id" = String, Path, description = "Task id")),
+    responses(
+        (status = 202, description = "Cancellation requested; the task as it is now", body = Task),
+        (status = 400, description = "Malformed id", body = ApiError),
+        (status = 404, description = "No such task", body = ApiError),
+        (status = 409, description = "The task has ended (or was never cancellable)", body = ApiError),
+    ))]
+pub async fn cancel_task(
+    State(s): State<AppState>,
+    TaskPath(id): TaskPath,
+    RequestedBy(who): RequestedBy,
+) -> Result<(StatusCode, Json<Task>), ApiError> {
+    Ok((StatusCode::ACCEPTED, Json(s.power.cancel(id, &who).await?)))
 }

@@ -34,6 +34,6 @@ pub use stats_archiver::{
 };
 pub use stats_collector::{FAST_TICK, HostCollector, SLOW_TICK};
 pub use stats_hub::{Averages, HISTORY_POINTS, HistoryPoint, StatsHub, StatsWatch, VmEntry};
-pub use task_tracker::{INTERRUPTED, NewTask, TaskTracker};
+pub use task_tracker::{INTERRUPTED, NewTask, Outcome, TaskTracker};
 pub use vm_catalog::{BulkOutcome, MAX_BULK, VmCatalog};
 pub use vm_power::{ActionOptions, BulkActionOutcome, SHUTDOWN_WATCH, VmPower};

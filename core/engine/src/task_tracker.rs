@@ -9,6 +9,26 @@ use virtumancer_store::{Store, TaskPage, TaskQuery};
 /// The error of tasks that were running when the server stopped.
 pub const INTERRUPTED: &str = "interrupted: the server stopped while this task was running";
 
+/// How a task ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// As asked, with an optional message for people.
+    Succeeded(Option<String>),
+    /// With this error.
+    Failed(String),
+    /// Stopped on request; the message says by whom and what may still happen.
+    Cancelled(String),
+}
+
+impl From<Result<Option<String>, String>> for Outcome {
+    fn from(r: Result<Option<String>, String>) -> Self {
+        match r {
+            Ok(m) => Self::Succeeded(m),
+            Err(e) => Self::Failed(e),
+        }
+    }
+}
+
 /// Creates, updates, stores and announces tasks.
 #[derive(Clone)]
 pub struct TaskTracker {
@@ -102,22 +122,27 @@ impl TaskTracker {
         Ok(())
     }
 
-    /// Ends a task: succeeded with an optional message, or failed with the error.
+    /// Ends a task: succeeded with an optional message, failed with the error, or cancelled
+    /// with who cancelled it.
     pub async fn finish(
         &self,
         task: &mut Task,
-        outcome: Result<Option<String>, String>,
+        outcome: impl Into<Outcome>,
         announce: bool,
     ) -> Result<(), EngineError> {
-        match outcome {
-            Ok(message) => {
+        match outcome.into() {
+            Outcome::Succeeded(message) => {
                 task.state = TaskState::Succeeded;
                 task.progress = 100;
                 task.message = message;
             }
-            Err(error) => {
+            Outcome::Failed(error) => {
                 task.state = TaskState::Failed;
                 task.error = Some(error);
+            }
+            Outcome::Cancelled(message) => {
+                task.state = TaskState::Cancelled;
+                task.message = Some(message);
             }
         }
         if task.started_at.is_none() {

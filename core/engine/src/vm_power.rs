@@ -1,11 +1,11 @@
 //! Power actions on managed VMs, one at a time or in bulk, each tracked as a task.
 
-use crate::task_tracker::NewTask;
+use crate::task_tracker::{NewTask, Outcome};
 use crate::{EngineError, HostFleet, MAX_BULK, TaskTracker};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use virtumancer_drivers::{DriverError, HostConnection, InventoryEvent};
 use virtumancer_model::{HostId, PowerAction, PowerState, Task, TaskId, Vm, VmId};
 
@@ -41,6 +41,10 @@ pub struct VmPower {
     fleet: Arc<HostFleet>,
     tasks: TaskTracker,
     busy: Arc<Mutex<HashMap<VmId, TaskId>>>,
+    /// Tasks that can still be cancelled: who asked to cancel is sent here. Bulk parents map
+    /// to their children.
+    cancels: Arc<Mutex<HashMap<TaskId, watch::Sender<Option<String>>>>>,
+    children: Arc<Mutex<HashMap<TaskId, Vec<TaskId>>>>,
 }
 
 impl std::fmt::Debug for VmPower {
@@ -51,6 +55,7 @@ impl std::fmt::Debug for VmPower {
 
 /// A child task ready to run.
 struct Job {
+    cancel: watch::Receiver<Option<String>>,
     task: Task,
     vm: Vm,
     conn: Arc<dyn HostConnection>,
@@ -64,6 +69,8 @@ impl VmPower {
             fleet,
             tasks,
             busy: Arc::new(Mutex::new(HashMap::new())),
+            cancels: Arc::new(Mutex::new(HashMap::new())),
+            children: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -106,6 +113,7 @@ impl VmPower {
             return Err(e);
         }
         let job = Job {
+            cancel: self.cancellable(task.id),
             task: task.clone(),
             vm,
             conn,
@@ -180,6 +188,7 @@ impl VmPower {
             }
             if task.error.is_none() {
                 jobs.push(Job {
+                    cancel: self.cancellable(task.id),
                     task: task.clone(),
                     vm,
                     conn: conn.expect("checked above"),
@@ -200,6 +209,10 @@ impl VmPower {
             }
             return Err(e);
         }
+        self.children
+            .lock()
+            .expect("children map poisoned")
+            .insert(parent.id, jobs.iter().map(|j| j.task.id).collect());
         let me = self.clone();
         let (mut p, total, refused) = (parent.clone(), children.len(), children.len() - jobs.len());
         tokio::spawn(async move {
@@ -255,8 +268,54 @@ impl VmPower {
         } else {
             Err(format!("{failed} of {total} failed"))
         };
+        self.children
+            .lock()
+            .expect("children map poisoned")
+            .remove(&parent.id);
         if let Err(e) = self.tasks.finish(parent, outcome, true).await {
             tracing::warn!(error = %e, "recording a bulk task failed");
+        }
+    }
+
+    /// Registers a task as cancellable; the receiver learns who cancelled it.
+    fn cancellable(&self, id: TaskId) -> watch::Receiver<Option<String>> {
+        let (tx, rx) = watch::channel(None);
+        self.cancels
+            .lock()
+            .expect("cancel map poisoned")
+            .insert(id, tx);
+        rx
+    }
+
+    /// Asks a running or queued task to stop (for a bulk task: every child still running or
+    /// queued). A request already sent to the hypervisor is not undone: a guest may still
+    /// shut down. Returns the task as it is now; it ends as `cancelled` shortly.
+    pub async fn cancel(&self, id: TaskId, requested_by: &str) -> Result<Task, EngineError> {
+        let task = self.tasks.get(id).await?;
+        let mut targets = vec![id];
+        if let Some(kids) = self
+            .children
+            .lock()
+            .expect("children map poisoned")
+            .get(&id)
+        {
+            targets.extend(kids);
+        }
+        let cancels = self.cancels.lock().expect("cancel map poisoned");
+        let mut hit = false;
+        for t in targets {
+            if let Some(tx) = cancels.get(&t) {
+                tx.send_replace(Some(requested_by.to_owned()));
+                hit = true;
+            }
+        }
+        if hit {
+            Ok(task)
+        } else {
+            Err(EngineError::ActionNotAllowed(format!(
+                "task {id} is {} and cannot be cancelled",
+                task.state.as_str()
+            )))
         }
     }
 
@@ -268,14 +327,24 @@ impl VmPower {
         options: ActionOptions,
         announce: bool,
     ) -> bool {
-        // Released however this ends (even by a panic), so the VM never stays busy.
-        let _claim = Claimed(self, job.vm.id);
+        // Released however this ends (even by a panic), so the VM never stays busy and the
+        // task is no longer cancellable.
+        let _claim = Claimed(self, job.vm.id, job.task.id);
         // Bulk children that are not announced skip storing the short-lived running state.
         if let Err(e) = self.tasks.start(&mut job.task, announce).await {
             tracing::warn!(task = %job.task.id, error = %e, "recording a task failed");
         }
-        let outcome = perform(job.conn.as_ref(), &job.vm.uuid, action, options).await;
-        let ok = outcome.is_ok();
+        let mut cancel = job.cancel.clone();
+        let outcome: Outcome = tokio::select! {
+            // A cancel that arrived while the task waited for its turn wins at once.
+            biased;
+            Ok(who) = cancel.wait_for(Option::is_some) => Outcome::Cancelled(format!(
+                "cancelled by {}; a request already sent to the host is not undone",
+                who.as_deref().unwrap_or("someone")
+            )),
+            r = perform(job.conn.as_ref(), &job.vm.uuid, action, options) => r.into(),
+        };
+        let ok = matches!(outcome, Outcome::Succeeded(_));
         self.fleet
             .refresh_vm(job.vm.host_id, job.vm.uuid.clone())
             .await;
@@ -302,12 +371,17 @@ impl VmPower {
     }
 }
 
-/// A VM claimed by a running task; released on drop.
-struct Claimed<'a>(&'a VmPower, VmId);
+/// A VM claimed by a running task; released (and the task no longer cancellable) on drop.
+struct Claimed<'a>(&'a VmPower, VmId, TaskId);
 
 impl Drop for Claimed<'_> {
     fn drop(&mut self) {
         self.0.release(self.1);
+        self.0
+            .cancels
+            .lock()
+            .expect("cancel map poisoned")
+            .remove(&self.2);
     }
 }
 

@@ -152,6 +152,15 @@ async fn power_actions_run_as_tasks_and_refuse_what_the_state_does_not_allow() {
     let first = list["items"][6]["id"].as_str().unwrap();
     let (st, t) = s.get(&format!("/api/v1/tasks/{first}")).await;
     assert_eq!((st, t["kind"].as_str()), (200, Some("vm.pause")));
+    // An ended task cannot be cancelled.
+    let (st, e) = s
+        .post(&format!("/api/v1/tasks/{first}/cancel"), json!({}))
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (409, Some("action_not_allowed")),
+        "{e}"
+    );
     let (st, l) = s.get("/api/v1/tasks?state=failed").await;
     assert_eq!((st, l["total"].as_u64()), (200, Some(0)));
 }
@@ -235,6 +244,10 @@ async fn bad_action_requests_get_precise_errors() {
         );
     }
     let (st, e) = s.get(&format!("/api/v1/tasks/{unknown}")).await;
+    assert_eq!((st, e["code"].as_str()), (404, Some("task_not_found")));
+    let (st, e) = s
+        .post(&format!("/api/v1/tasks/{unknown}/cancel"), json!({}))
+        .await;
     assert_eq!((st, e["code"].as_str()), (404, Some("task_not_found")));
     let (st, e) = s.get("/api/v1/tasks?perPage=0").await;
     assert_eq!((st, e["code"].as_str()), (400, Some("invalid_query")));

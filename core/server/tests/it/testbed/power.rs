@@ -213,6 +213,54 @@ async fn a_guest_that_ignores_acpi_is_forced_off_and_a_dropped_host_fails_the_ta
     assert!(t["message"].as_str().unwrap().contains("forced off"), "{t}");
     vm_state(&s, &mut ev, &vm, "shutoff").await;
 
+    // A waiting shutdown can be cancelled: the task ends cancelled, the VM keeps running and
+    // takes another action at once.
+    succeeds(&s, &mut ev, &vm, "start").await;
+    vm_state(&s, &mut ev, &vm, "running").await;
+    let (st, task) = s
+        .post(&format!("/api/v1/vms/{vm}/actions/shutdown"), json!({}))
+        .await;
+    assert_eq!(st, 202, "{task}");
+    ev.wait(Duration::from_secs(10), |e| {
+        e["type"] == "taskUpdated"
+            && e["task"]["id"] == task["id"]
+            && e["task"]["state"] == "running"
+    })
+    .await;
+    let r = s
+        .http
+        .post(format!(
+            "{}/api/v1/tasks/{}/cancel",
+            s.base,
+            task["id"].as_str().unwrap()
+        ))
+        .header("X-Requested-By", "ops")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let t = finished(&mut ev, &task).await;
+    assert_eq!(t["state"], "cancelled", "{t}");
+    assert!(
+        t["message"].as_str().unwrap().contains("cancelled by ops"),
+        "{t}"
+    );
+    let (_, v) = s.get(&format!("/api/v1/vms/{vm}")).await;
+    assert_eq!(v["vm"]["state"], "running", "{v}");
+    let (st, e) = s
+        .post(
+            &format!("/api/v1/tasks/{}/cancel", task["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (409, Some("action_not_allowed")),
+        "{e}"
+    );
+    succeeds(&s, &mut ev, &vm, "forceOff").await;
+    vm_state(&s, &mut ev, &vm, "shutoff").await;
+
     // The host drops while a shutdown waits for the guest: the task fails with the reason.
     succeeds(&s, &mut ev, &vm, "start").await;
     vm_state(&s, &mut ev, &vm, "running").await;
