@@ -249,11 +249,13 @@ impl VmPower {
                 me.run(job, action, options, announce).await
             });
         }
-        let (mut done, mut failed) = (refused, refused);
-        while let Some(ok) = running.join_next().await {
+        let (mut done, mut failed, mut cancelled) = (refused, refused, 0);
+        while let Some(end) = running.join_next().await {
             done += 1;
-            if !matches!(ok, Ok(true)) {
-                failed += 1;
+            match end {
+                Ok(Outcome::Succeeded(_)) => {}
+                Ok(Outcome::Cancelled(_)) => cancelled += 1,
+                Ok(Outcome::Failed(_)) | Err(_) => failed += 1,
             }
             let pct = u8::try_from(done * 100 / total.max(1)).unwrap_or(100);
             if pct != parent.progress
@@ -263,10 +265,15 @@ impl VmPower {
                 tracing::warn!(error = %e, "recording bulk progress failed");
             }
         }
-        let outcome = if failed == 0 {
-            Ok(Some(format!("{total} of {total} succeeded")))
+        let outcome = if cancelled > 0 {
+            Outcome::Cancelled(format!(
+                "cancelled: {} of {total} succeeded, {cancelled} cancelled, {failed} failed",
+                total - cancelled - failed
+            ))
+        } else if failed == 0 {
+            Outcome::Succeeded(Some(format!("{total} of {total} succeeded")))
         } else {
-            Err(format!("{failed} of {total} failed"))
+            Outcome::Failed(format!("{failed} of {total} failed"))
         };
         self.children
             .lock()
@@ -319,14 +326,14 @@ impl VmPower {
         }
     }
 
-    /// Runs one claimed job to its end; returns whether it succeeded.
+    /// Runs one claimed job to its end; returns how it ended.
     async fn run(
         &self,
         mut job: Job,
         action: PowerAction,
         options: ActionOptions,
         announce: bool,
-    ) -> bool {
+    ) -> Outcome {
         // Released however this ends (even by a panic), so the VM never stays busy and the
         // task is no longer cancellable.
         let _claim = Claimed(self, job.vm.id, job.task.id);
@@ -344,14 +351,17 @@ impl VmPower {
             )),
             r = perform(job.conn.as_ref(), &job.vm.uuid, action, options) => r.into(),
         };
-        let ok = matches!(outcome, Outcome::Succeeded(_));
         self.fleet
             .refresh_vm(job.vm.host_id, job.vm.uuid.clone())
             .await;
-        if let Err(e) = self.tasks.finish(&mut job.task, outcome, announce).await {
+        if let Err(e) = self
+            .tasks
+            .finish(&mut job.task, outcome.clone(), announce)
+            .await
+        {
             tracing::warn!(task = %job.task.id, error = %e, "recording a task failed");
         }
-        ok
+        outcome
     }
 
     fn claim(&self, vm: VmId, task: &Task) -> Result<(), String> {

@@ -12,6 +12,8 @@ describe('task format', () => {
     expect(taskStateTone('failed')).toBe('danger')
     expect(taskStateTone('succeeded')).toBe('success')
     expect(taskStateTone('running')).toBe('info')
+    expect(taskStateTone('cancelled')).toBe('warning')
+    expect(new Set((['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const).map(taskStateTone)).size).toBe(5)
     expect(isBulkParent({ kind: 'bulk.vm.start', parentId: null })).toBe(true)
     expect(isBulkParent({ kind: 'vm.start', parentId: 'p' })).toBe(false)
   })

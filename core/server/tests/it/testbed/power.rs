@@ -401,3 +401,66 @@ async fn a_vm_undefined_while_its_shutdown_waits_ends_the_task_with_the_reason()
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn cancelling_a_bulk_shutdown_cancels_its_waiting_children() {
+    let Some(tb) = testbed("cancelling_a_bulk_shutdown_cancels_its_waiting_children") else {
+        return;
+    };
+    let guests = [define(&tb, "bulk-a", true), define(&tb, "bulk-b", true)];
+    let (_d, s, mut ev, _host) = qemu_host(&tb).await;
+    let mut vms = Vec::new();
+    for g in &guests {
+        vms.push(import(&s, &mut ev, &g.name).await);
+    }
+    let (st, out) = s
+        .post("/api/v1/vms/actions/start", json!({"vmIds": vms}))
+        .await;
+    assert_eq!(st, 202, "{out}");
+    let started = finished(&mut ev, &out["parent"]).await;
+    assert_eq!(started["state"], "succeeded", "{started}");
+    for vm in &vms {
+        vm_state(&s, &mut ev, vm, "running").await;
+    }
+    // Both guests ignore ACPI: their shutdowns wait until cancelled.
+    let (st, out) = s
+        .post("/api/v1/vms/actions/shutdown", json!({"vmIds": vms}))
+        .await;
+    assert_eq!(st, 202, "{out}");
+    // Their running events may come in any order.
+    let mut waiting: std::collections::HashSet<String> = out["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    while !waiting.is_empty() {
+        let e = ev
+            .wait(Duration::from_secs(10), |e| {
+                e["type"] == "taskUpdated" && e["task"]["state"] == "running"
+            })
+            .await;
+        waiting.remove(e["task"]["id"].as_str().unwrap());
+    }
+    let parent_id = out["parent"]["id"].as_str().unwrap();
+    let (st, _) = s
+        .post(&format!("/api/v1/tasks/{parent_id}/cancel"), json!({}))
+        .await;
+    assert_eq!(st, 202);
+    let parent = finished(&mut ev, &out["parent"]).await;
+    assert_eq!(parent["state"], "cancelled", "{parent}");
+    assert!(
+        parent["message"].as_str().unwrap().contains("2 cancelled"),
+        "{parent}"
+    );
+    let (_, kids) = s
+        .get(&format!(
+            "/api/v1/tasks?parentId={parent_id}&state=cancelled"
+        ))
+        .await;
+    assert_eq!(kids["total"], 2, "{kids}");
+    for vm in &vms {
+        let (_, v) = s.get(&format!("/api/v1/vms/{vm}")).await;
+        assert_eq!(v["vm"]["state"], "running", "{v}");
+    }
+}

@@ -1,0 +1,2 @@
+export * as cancelTask from './cancel'
+export type { CanRun } from './types'
