@@ -3,7 +3,7 @@
 #   libvirtd.sh start    start virtlogd + libvirtd: unix socket, qemu+tcp on 127.0.0.1:$VM_TEST_TCP_PORT
 #                        and qemu+tls on 127.0.0.1:$VM_TEST_TLS_PORT (client PKI in $STATE/pki/client,
 #                        use ?pkipath=$STATE/pki/client; a throw-away CA signs server and client)
-#   libvirtd.sh stop     stop the libvirtd this script started (by its pid file)
+#   libvirtd.sh stop     stop the libvirtd and virtlogd this script started (by their pid files)
 #   libvirtd.sh restart  stop + start (guests survive)
 #   libvirtd.sh status   exit 0 when it answers
 # Facts behind the fixes (no libvirt-qemu user, no qemu.conf, virtlogd not socket-activated)
@@ -99,6 +99,14 @@ start() {
   return 1
 }
 
+stop_virtlogd() {
+  [ -s "$LOGPID" ] || return 0
+  local pid; pid=$(cat "$LOGPID")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$LOGPID"
+}
+
 stop() {
   if running; then
     local pid; pid=$(cat "$PIDFILE")
@@ -114,7 +122,8 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
-  stop) stop ;;
+  # virtlogd outlives a restart (running guests keep their log pipes), not a stop.
+  stop) stop; stop_virtlogd ;;
   restart) stop; start ;;
   status) running && virsh -c "qemu+tcp://127.0.0.1:$PORT/system" uri >/dev/null ;;
   *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
