@@ -14,13 +14,6 @@ use virtumancer_drivers::{
 };
 use virtumancer_model::{HostFacts, PowerAction, PowerState, VmInventory};
 
-/// How long `close` waits for libvirt before leaving the close to a background thread.
-const CLOSE_WAIT: Duration = Duration::from_secs(2);
-/// How often the watchdog asks the daemon for its version.
-const WATCHDOG_EVERY: Duration = Duration::from_secs(2);
-/// How long that answer may take before the daemon counts as hung (keepalive: 2 s × 3).
-const WATCHDOG_DEADLINE: Duration = Duration::from_secs(6);
-
 /// Deadline for reading facts or one VM; a host slower than this counts as unavailable.
 const CALL_DEADLINE: Duration = Duration::from_secs(30);
 /// Deadline for a whole inventory pass (thousands of domains on a slow link).
@@ -58,13 +51,8 @@ impl LibvirtConnection {
         events_tx: broadcast::Sender<InventoryEvent>,
         uri: String,
     ) -> Self {
-        let live = Arc::new(Mutex::new(Some(live)));
-        tokio::spawn(Self::watchdog(
-            Arc::downgrade(&live),
-            Arc::clone(&closed_tx),
-        ));
         Self {
-            live,
+            live: Arc::new(Mutex::new(Some(live))),
             gate: Arc::new(Semaphore::new(blocking::CALLS_PER_CONNECTION)),
             closed_tx,
             events_tx,
@@ -80,42 +68,6 @@ impl LibvirtConnection {
             .as_ref()
             .map(|l| Handle(l.conn.clone()))
             .ok_or_else(|| DriverError::Unavailable("connection closed".into()))
-    }
-
-    /// Asks the daemon something every [`WATCHDOG_EVERY`]; a daemon that does not answer within
-    /// [`WATCHDOG_DEADLINE`] is reported lost as by keepalive, and the connection is closed.
-    /// libvirt's own keepalive was seen never to fire while other calls were stuck in a hung
-    /// daemon (libvirt 9.0), so this does not rely on it alone.
-    async fn watchdog(
-        live: std::sync::Weak<Mutex<Option<Live>>>,
-        closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
-    ) {
-        loop {
-            tokio::time::sleep(WATCHDOG_EVERY).await;
-            if closed_tx.borrow().is_some() {
-                return;
-            }
-            let Some(strong) = live.upgrade() else { return };
-            // Not behind the call gate: stuck calls may hold all its permits.
-            let ping = tokio::task::spawn_blocking(move || {
-                Self::handle(&strong).map(|h| h.0.get_lib_version().is_ok())
-            });
-            if tokio::time::timeout(WATCHDOG_DEADLINE, ping).await.is_ok() {
-                continue;
-            }
-            closed_tx.send_if_modified(|cur| {
-                let first = cur.is_none();
-                if first {
-                    *cur = Some(CloseReason::Keepalive);
-                }
-                first
-            });
-            if let Some(strong) = live.upgrade() {
-                // virConnectClose may block on the hung daemon: never on a runtime thread.
-                std::thread::spawn(move || Self::close_now(&strong));
-            }
-            return;
-        }
     }
 
     fn close_now(live: &Mutex<Option<Live>>) {
@@ -176,13 +128,8 @@ impl HostConnection for LibvirtConnection {
             changed
         });
         let live = Arc::clone(&self.live);
-        // virConnectClose (and deregistering callbacks) may block on a hung daemon: never on
-        // a worker thread, and never for long: the close finishes in the background.
-        let _ = tokio::time::timeout(
-            CLOSE_WAIT,
-            tokio::task::spawn_blocking(move || Self::close_now(&live)),
-        )
-        .await;
+        // virConnectClose may block on a hung transport: never on a worker thread.
+        let _ = tokio::task::spawn_blocking(move || Self::close_now(&live)).await;
     }
 }
 
