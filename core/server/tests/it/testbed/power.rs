@@ -129,6 +129,22 @@ async fn act(s: &Server, ev: &mut Events, vm: &str, action: &str, body: Value) -
     finished(ev, &task).await
 }
 
+/// Asks a guest that ignores ACPI to shut down (no force) and returns the task once it runs
+/// (it then waits for the guest until cancelled or the connection drops).
+async fn shutdown_waiting(s: &Server, ev: &mut Events, vm: &str) -> Value {
+    let (st, task) = s
+        .post(&format!("/api/v1/vms/{vm}/actions/shutdown"), json!({}))
+        .await;
+    assert_eq!(st, 202, "{task}");
+    ev.wait(Duration::from_secs(10), |e| {
+        e["type"] == "taskUpdated"
+            && e["task"]["id"] == task["id"]
+            && e["task"]["state"] == "running"
+    })
+    .await;
+    task
+}
+
 async fn succeeds(s: &Server, ev: &mut Events, vm: &str, action: &str) -> Value {
     let t = act(s, ev, vm, action, json!({})).await;
     assert_eq!(t["state"], "succeeded", "{action}: {t}");
@@ -217,16 +233,7 @@ async fn a_guest_that_ignores_acpi_is_forced_off_and_a_dropped_host_fails_the_ta
     // takes another action at once.
     succeeds(&s, &mut ev, &vm, "start").await;
     vm_state(&s, &mut ev, &vm, "running").await;
-    let (st, task) = s
-        .post(&format!("/api/v1/vms/{vm}/actions/shutdown"), json!({}))
-        .await;
-    assert_eq!(st, 202, "{task}");
-    ev.wait(Duration::from_secs(10), |e| {
-        e["type"] == "taskUpdated"
-            && e["task"]["id"] == task["id"]
-            && e["task"]["state"] == "running"
-    })
-    .await;
+    let task = shutdown_waiting(&s, &mut ev, &vm).await;
     let r = s
         .http
         .post(format!(
@@ -264,16 +271,7 @@ async fn a_guest_that_ignores_acpi_is_forced_off_and_a_dropped_host_fails_the_ta
     // The host drops while a shutdown waits for the guest: the task fails with the reason.
     succeeds(&s, &mut ev, &vm, "start").await;
     vm_state(&s, &mut ev, &vm, "running").await;
-    let (st, task) = s
-        .post(&format!("/api/v1/vms/{vm}/actions/shutdown"), json!({}))
-        .await;
-    assert_eq!(st, 202, "{task}");
-    ev.wait(Duration::from_secs(10), |e| {
-        e["type"] == "taskUpdated"
-            && e["task"]["id"] == task["id"]
-            && e["task"]["state"] == "running"
-    })
-    .await;
+    let task = shutdown_waiting(&s, &mut ev, &vm).await;
     let (st, _) = s
         .post(
             &format!("/api/v1/hosts/{host}/actions/disconnect"),
@@ -357,16 +355,7 @@ async fn a_vm_undefined_while_its_shutdown_waits_ends_the_task_with_the_reason()
     succeeds(&s, &mut ev, &vm, "start").await;
     vm_state(&s, &mut ev, &vm, "running").await;
     // The firmware-only guest ignores ACPI: the shutdown task waits…
-    let (st, task) = s
-        .post(&format!("/api/v1/vms/{vm}/actions/shutdown"), json!({}))
-        .await;
-    assert_eq!(st, 202, "{task}");
-    ev.wait(Duration::from_secs(10), |e| {
-        e["type"] == "taskUpdated"
-            && e["task"]["id"] == task["id"]
-            && e["task"]["state"] == "running"
-    })
-    .await;
+    let task = shutdown_waiting(&s, &mut ev, &vm).await;
     // …while someone undefines and destroys the VM behind Virtumancer's back.
     virsh(&["undefine", &guest.name]);
     virsh(&["destroy", &guest.name]);
