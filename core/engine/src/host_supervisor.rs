@@ -173,6 +173,18 @@ struct Run {
     bus: crate::EventBus,
 }
 
+/// Runs `work` unless the connection closes first (`None` then; the caller's next look at
+/// `closed` reports the loss).
+async fn until_closed<F: std::future::Future>(
+    closed: &mut watch::Receiver<Option<virtumancer_drivers::CloseReason>>,
+    work: F,
+) -> Option<F::Output> {
+    tokio::select! {
+        out = work => Some(out),
+        _ = closed.wait_for(Option::is_some) => None,
+    }
+}
+
 /// The stats collector of a connected host; stopped (and its numbers forgotten) on drop.
 struct Collecting {
     task: JoinHandle<()>,
@@ -360,7 +372,9 @@ impl Run {
             host: self.host_id,
         };
         let mut events_open = true;
-        self.full_sync(conn.as_ref(), "connect").await;
+        // Every host call below races the close callback: a host that hangs mid-call is
+        // reported lost by keepalive instead of holding the supervisor until the call fails.
+        let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "connect")).await;
         let mut reconcile = tokio::time::interval_at(
             tokio::time::Instant::now() + self.reconcile_every,
             self.reconcile_every,
@@ -379,18 +393,22 @@ impl Run {
                 }
                 ev = events.recv(), if events_open => match ev {
                     Ok(InventoryEvent::VmChanged { uuid } | InventoryEvent::VmRemoved { uuid }) => {
-                        if let Err(e) = self.sync.vm(conn.as_ref(), &uuid).await {
+                        if let Some(Err(e)) = until_closed(&mut closed, self.sync.vm(conn.as_ref(), &uuid)).await {
                             tracing::warn!(host = %self.host_id, %uuid, error = %e, "syncing a VM after an event failed");
                         }
                     }
                     Ok(InventoryEvent::NetworksChanged | InventoryEvent::StoragePoolsChanged) => {
-                        self.full_sync(conn.as_ref(), "network or pool event").await;
+                        let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "network or pool event")).await;
                     }
                     // Missed events: only a full pass is sure to catch up.
-                    Err(RecvError::Lagged(_)) => self.full_sync(conn.as_ref(), "missed events").await,
+                    Err(RecvError::Lagged(_)) => {
+                        let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "missed events")).await;
+                    }
                     Err(RecvError::Closed) => events_open = false,
                 },
-                _ = reconcile.tick() => self.full_sync(conn.as_ref(), "periodic reconcile").await,
+                _ = reconcile.tick() => {
+                    let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "periodic reconcile")).await;
+                }
                 cmd = self.commands.recv() => {
                     // Already connected: "connect" has nothing to do.
                     if matches!(cmd, Some(Command::Connect)) {
@@ -398,15 +416,20 @@ impl Run {
                     }
                     match cmd {
                         Some(Command::Resync) => {
-                            self.full_sync(conn.as_ref(), "user resync").await;
+                            let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "user resync")).await;
                             continue;
                         }
                         Some(Command::InspectVm { uuid, reply }) => {
-                            let _ = reply.send(conn.inventory().vm(&uuid).await.map_err(EngineError::from));
+                            let read = until_closed(&mut closed, conn.inventory().vm(&uuid)).await;
+                            let _ = reply.send(match read {
+                                Some(r) => r.map_err(EngineError::from),
+                                None => Err(EngineError::HostNotConnected(self.host_id)),
+                            });
                             continue;
                         }
                         Some(Command::ResyncVm { uuid, reply }) => {
-                            let _ = reply.send(self.sync.vm(conn.as_ref(), &uuid).await);
+                            let synced = until_closed(&mut closed, self.sync.vm(conn.as_ref(), &uuid)).await;
+                            let _ = reply.send(synced.unwrap_or(Err(EngineError::HostNotConnected(self.host_id))));
                             continue;
                         }
                         _ => {}

@@ -1,17 +1,73 @@
-//! Running blocking libvirt calls off the async runtime, bounded and with deadlines.
+//! Running blocking libvirt calls off the async runtime, bounded, one at a time per connection,
+//! and with deadlines.
 
+use parking_lot::{Mutex, MutexGuard};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use virtumancer_drivers::DriverError;
 
-/// How many blocking calls one connection may have in flight; a hung host can pin at most
-/// this many threads of the blocking pool.
+/// How many blocking jobs one connection may have on the blocking pool; a hung host can pin
+/// at most this many of its threads.
 pub const CALLS_PER_CONNECTION: usize = 4;
 
-/// Runs `f` on the blocking pool once a permit of `gate` is free, failing with `Unavailable`
-/// after `deadline` (the thread finishes on its own; its result is dropped).
+/// The lock every libvirt call on one connection holds: calls never overlap (ADR 0007).
+///
+/// libvirt 9.0's RPC client crashes when threads share a connection: a thread that wakes the
+/// one waiting for a reply leaves a GLib watch behind that points into that thread's stack,
+/// and a later call dispatches it (segfault in `virNetClientIOEventFD`). Jobs still run in
+/// parallel between their calls (parsing, normalizing), and a job that cannot get the lock
+/// before its deadline fails without having sent anything.
+#[derive(Debug, Clone, Default)]
+pub struct CallLock(Arc<Mutex<()>>);
+
+impl CallLock {
+    /// Holds the lock, waiting until `deadline` at most.
+    pub fn hold_until(
+        &self,
+        deadline: Instant,
+        what: &str,
+    ) -> Result<MutexGuard<'_, ()>, DriverError> {
+        self.0.try_lock_until(deadline).ok_or_else(|| {
+            DriverError::Unavailable(format!(
+                "{what}: the host is still busy with an earlier call that does not answer"
+            ))
+        })
+    }
+
+    /// Holds the lock however long that takes (releasing a connection must happen after every
+    /// call on it; it runs on a thread of its own).
+    pub fn hold(&self) -> MutexGuard<'_, ()> {
+        self.0.lock()
+    }
+}
+
+/// Runs `f` on the blocking pool, holding `calls` for its whole run, once a permit of `gate`
+/// is free; fails with `Unavailable` after `deadline` (a call already sent finishes on its own
+/// thread and its result is dropped; one still waiting for the lock gives up unsent).
 pub async fn run<T, F>(
+    gate: &Arc<Semaphore>,
+    calls: &CallLock,
+    deadline: Duration,
+    what: &str,
+    f: F,
+) -> Result<T, DriverError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, DriverError> + Send + 'static,
+{
+    let (calls, label) = (calls.clone(), what.to_owned());
+    let until = Instant::now() + deadline;
+    run_unlocked(gate, deadline, what, move || {
+        let _held = calls.hold_until(until, &label)?;
+        f()
+    })
+    .await
+}
+
+/// Like [`run`] without holding the call lock: for jobs that take it around each of their
+/// calls themselves (a long inventory pass lets other calls in between its own).
+pub async fn run_unlocked<T, F>(
     gate: &Arc<Semaphore>,
     deadline: Duration,
     what: &str,

@@ -1,5 +1,6 @@
 //! One open libvirt connection.
 
+use crate::blocking::CallLock;
 use crate::inventory_events::{self, EventCallbacks};
 use crate::normalize::VolumeIndex;
 use crate::{blocking, close_callback, compute, facts, inventory, inventory_stream, stats};
@@ -7,12 +8,16 @@ use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Semaphore, broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
 use virt::connect::Connect;
 use virtumancer_drivers::{
     CloseReason, ComputeCapabilities, ComputeDriver, DriverError, HostConnection, InventoryEvent,
     InventoryReader, InventoryStream, StatsReader, StatsSample,
 };
 use virtumancer_model::{HostFacts, PowerAction, PowerState, VmInventory};
+
+/// How long `close` waits for libvirt before leaving the close to a background thread.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 /// Deadline for reading facts or one VM; a host slower than this counts as unavailable.
 const CALL_DEADLINE: Duration = Duration::from_secs(30);
@@ -23,12 +28,29 @@ const SNAPSHOT_DEADLINE: Duration = Duration::from_secs(600);
 pub(crate) struct Live {
     pub conn: Connect,
     pub callbacks: EventCallbacks,
+    /// A second, idle connection to the same daemon that only carries keepalive (ADR 0007).
+    pub probe: Option<Connect>,
+}
+
+impl Live {
+    /// Deregisters the callbacks and releases both connections. Blocks while the daemon does
+    /// not answer: run it on a thread of its own, never beside another call on `conn`.
+    pub(crate) fn release(self) {
+        inventory_events::deregister(&self.conn, &self.callbacks);
+        close_callback::unregister(&self.conn);
+        if let Some(probe) = self.probe {
+            close_callback::unregister(&probe);
+            drop(Handle(probe));
+        }
+        drop(Handle(self.conn));
+    }
 }
 
 /// An open connection to one libvirt host. Closing (or dropping) it releases libvirt's handle.
 pub struct LibvirtConnection {
     live: Arc<Mutex<Option<Live>>>,
     gate: Arc<Semaphore>,
+    calls: CallLock,
     closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
     events_tx: broadcast::Sender<InventoryEvent>,
     volumes: Arc<Mutex<VolumeIndex>>,
@@ -54,6 +76,7 @@ impl LibvirtConnection {
         Self {
             live: Arc::new(Mutex::new(Some(live))),
             gate: Arc::new(Semaphore::new(blocking::CALLS_PER_CONNECTION)),
+            calls: CallLock::default(),
             closed_tx,
             events_tx,
             volumes: Arc::new(Mutex::new(VolumeIndex::default())),
@@ -70,12 +93,19 @@ impl LibvirtConnection {
             .ok_or_else(|| DriverError::Unavailable("connection closed".into()))
     }
 
-    fn close_now(live: &Mutex<Option<Live>>) {
-        let taken = live.lock().expect("connection mutex poisoned").take();
+    /// Releases the connection after the calls already running on it (a call stuck in a hung
+    /// daemon holds the call lock until the daemon answers or the transport dies); calls made
+    /// from now on fail as closed. The returned handle ends when the release is done.
+    fn release_when_idle(&self) -> JoinHandle<()> {
+        let taken = self.live.lock().expect("connection mutex poisoned").take();
+        let calls = self.calls.clone();
+        tokio::task::spawn_blocking(move || Self::release_after_calls(taken, &calls))
+    }
+
+    fn release_after_calls(taken: Option<Live>, calls: &CallLock) {
         if let Some(l) = taken {
-            inventory_events::deregister(&l.conn, &l.callbacks);
-            close_callback::unregister(&l.conn);
-            drop(Handle(l.conn));
+            let _held = calls.hold();
+            l.release();
         }
     }
 }
@@ -93,9 +123,13 @@ impl Drop for Handle {
 impl HostConnection for LibvirtConnection {
     async fn facts(&self) -> Result<HostFacts, DriverError> {
         let live = Arc::clone(&self.live);
-        blocking::run(&self.gate, CALL_DEADLINE, "reading host facts", move || {
-            facts::read(&Self::handle(&live)?.0)
-        })
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "reading host facts",
+            move || facts::read(&Self::handle(&live)?.0),
+        )
         .await
     }
 
@@ -127,9 +161,8 @@ impl HostConnection for LibvirtConnection {
             }
             changed
         });
-        let live = Arc::clone(&self.live);
-        // virConnectClose may block on a hung transport: never on a worker thread.
-        let _ = tokio::task::spawn_blocking(move || Self::close_now(&live)).await;
+        // Waiting for a hung daemon would hold the caller: the close finishes in the background.
+        let _ = tokio::time::timeout(CLOSE_WAIT, self.release_when_idle()).await;
     }
 }
 
@@ -138,19 +171,23 @@ impl InventoryReader for LibvirtConnection {
     fn stream(&self) -> InventoryStream {
         // Small: the reader stays at most a few parts ahead of the engine's writes.
         let (tx, rx) = mpsc::channel(4);
-        let (live, volumes, gate) = (
+        let (live, volumes, gate, calls) = (
             Arc::clone(&self.live),
             Arc::clone(&self.volumes),
             Arc::clone(&self.gate),
+            self.calls.clone(),
         );
         tokio::spawn(async move {
             let parts = tx.clone();
-            let pass = blocking::run(
+            let until = std::time::Instant::now() + SNAPSHOT_DEADLINE;
+            // Holds the call lock per call, not for the pass: actions and stats get in between.
+            let pass = blocking::run_unlocked(
                 &gate,
                 SNAPSHOT_DEADLINE,
                 "reading the inventory",
                 move || {
-                    inventory_stream::run(&Self::handle(&live)?.0, &parts, |index| {
+                    let conn = Self::handle(&live)?;
+                    inventory_stream::run(&conn.0, &parts, &calls, until, |index| {
                         *volumes.lock().expect("volume index mutex poisoned") = index.clone();
                     })
                 },
@@ -170,10 +207,16 @@ impl InventoryReader for LibvirtConnection {
             Arc::clone(&self.volumes),
             uuid.to_owned(),
         );
-        blocking::run(&self.gate, CALL_DEADLINE, "reading a VM", move || {
-            let index = volumes.lock().expect("volume index mutex poisoned").clone();
-            inventory::vm_by_uuid(&Self::handle(&live)?.0, &uuid, &index)
-        })
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "reading a VM",
+            move || {
+                let index = volumes.lock().expect("volume index mutex poisoned").clone();
+                inventory::vm_by_uuid(&Self::handle(&live)?.0, &uuid, &index)
+            },
+        )
         .await
     }
 }
@@ -189,7 +232,7 @@ impl ComputeDriver for LibvirtConnection {
     async fn power(&self, uuid: &str, action: PowerAction) -> Result<(), DriverError> {
         let (live, uuid) = (Arc::clone(&self.live), uuid.to_owned());
         let what = format!("{} of a VM", action.as_str());
-        blocking::run(&self.gate, CALL_DEADLINE, &what, move || {
+        blocking::run(&self.gate, &self.calls, CALL_DEADLINE, &what, move || {
             compute::power(&Self::handle(&live)?.0, &uuid, action)
         })
         .await
@@ -199,6 +242,7 @@ impl ComputeDriver for LibvirtConnection {
         let (live, uuid) = (Arc::clone(&self.live), uuid.to_owned());
         blocking::run(
             &self.gate,
+            &self.calls,
             CALL_DEADLINE,
             "reading a VM's state",
             move || compute::power_state(&Self::handle(&live)?.0, &uuid),
@@ -211,18 +255,23 @@ impl ComputeDriver for LibvirtConnection {
 impl StatsReader for LibvirtConnection {
     async fn sample(&self) -> Result<StatsSample, DriverError> {
         let live = Arc::clone(&self.live);
-        blocking::run(&self.gate, CALL_DEADLINE, "reading statistics", move || {
-            stats::sample(&Self::handle(&live)?.0)
-        })
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "reading statistics",
+            move || stats::sample(&Self::handle(&live)?.0),
+        )
         .await
     }
 }
 
 impl Drop for LibvirtConnection {
     fn drop(&mut self) {
-        if self.live.lock().map(|g| g.is_some()).unwrap_or(false) {
-            let live = Arc::clone(&self.live);
-            std::thread::spawn(move || Self::close_now(&live));
+        let taken = self.live.lock().ok().and_then(|mut g| g.take());
+        if taken.is_some() {
+            let calls = self.calls.clone();
+            std::thread::spawn(move || Self::release_after_calls(taken, &calls));
         }
     }
 }

@@ -132,11 +132,9 @@ impl HostConnector for LibvirtConnector {
         let open_uri = uri.clone();
         tokio::task::spawn_blocking(move || {
             let result = open_blocking(&open_uri, local);
-            if let Err(Ok(mut opened)) = tx.send(result) {
+            if let Err(Ok(opened)) = tx.send(result) {
                 // Nobody waits any more (deadline passed): do not leak the connection.
-                inventory_events::deregister(&opened.live.conn, &opened.live.callbacks);
-                close_callback::unregister(&opened.live.conn);
-                let _ = opened.live.conn.close();
+                opened.live.release();
             }
         });
         let opened = match tokio::time::timeout(OPEN_DEADLINE, rx).await {
@@ -175,28 +173,67 @@ const EVENT_BACKLOG: usize = 4096;
 
 fn open_blocking(uri: &str, local: bool) -> Result<Opened, ConnectError> {
     let conn = Connect::open(Some(uri)).map_err(|e| connect_error(&e))?;
-    if let Err(e) = conn.set_keep_alive(KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT) {
-        // In-process drivers (test:///…) have no transport to keep alive.
-        if !local {
-            tracing::warn!(uri, error = e.message(), "keepalive could not be enabled");
-        }
-    }
     let (tx, _) = watch::channel(None);
     let tx = Arc::new(tx);
-    if let Err(e) = close_callback::register(&conn, Arc::clone(&tx)) {
-        tracing::warn!(
-            uri,
-            error = e.message(),
-            "close callback could not be registered"
-        );
-    }
+    let kept_alive = keep_alive(&conn, uri, local, &tx);
     let (events_tx, _) = broadcast::channel(EVENT_BACKLOG);
     let callbacks = inventory_events::register(&conn, &events_tx);
+    // Only an idle connection's keepalive is checked while the daemon hangs (ADR 0007).
+    let probe = if kept_alive {
+        match Connect::open(Some(uri)) {
+            Ok(probe) if keep_alive(&probe, uri, local, &tx) => Some(probe),
+            Ok(mut probe) => {
+                close_callback::unregister(&probe);
+                let _ = probe.close();
+                None
+            }
+            Err(e) => {
+                tracing::warn!(
+                    uri,
+                    error = e.message(),
+                    "the keepalive probe could not be opened"
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
     Ok(Opened {
-        live: Live { conn, callbacks },
+        live: Live {
+            conn,
+            callbacks,
+            probe,
+        },
         closed_tx: tx,
         events_tx,
     })
+}
+
+/// Enables keepalive on `conn` and sends its close reason into `tx`; false when the driver
+/// has no transport to keep alive (in-process `test:///…`) or the callback failed.
+fn keep_alive(conn: &Connect, uri: &str, local: bool, tx: &close_callback::Sender) -> bool {
+    let enabled = match conn.set_keep_alive(KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => {
+            if !local {
+                tracing::warn!(uri, error = e.message(), "keepalive could not be enabled");
+            }
+            false
+        }
+    };
+    match close_callback::register(conn, Arc::clone(tx)) {
+        Ok(()) => enabled,
+        Err(e) => {
+            tracing::warn!(
+                uri,
+                error = e.message(),
+                "close callback could not be registered"
+            );
+            false
+        }
+    }
 }
 
 fn check_key_file(path: &Path) -> Result<(), ConnectError> {

@@ -1,8 +1,10 @@
 //! Blocking inventory reads on one libvirt connection.
 
+use crate::blocking::CallLock;
 use crate::errors::driver_error;
 use crate::normalize::{self, VolumeIndex};
 use std::collections::{HashMap, HashSet};
+use std::time::Instant;
 use virt::connect::Connect;
 use virt::domain::Domain as VirDomain;
 use virtumancer_drivers::DriverError;
@@ -84,23 +86,20 @@ fn vm_with(
     persistent: bool,
     volumes: &VolumeIndex,
 ) -> Result<VmInventory, DriverError> {
-    parse_vm(
-        dom,
-        &dom.get_xml_desc(0).map_err(e)?,
-        state,
-        persistent,
-        volumes,
-    )
+    let xml = dom.get_xml_desc(0).map_err(e)?;
+    parse_vm(dom, &xml, state, persistent, volumes, None)
 }
 
 /// One domain's inventory from its XML, asking libvirt only for the sizes of disks that are
-/// not pool volumes.
+/// not pool volumes. `calls` is the connection's call lock to hold around each such call and
+/// when to give up waiting for it; `None` when the caller holds the lock already.
 pub(crate) fn parse_vm(
     dom: &VirDomain,
     xml: &str,
     state: PowerState,
     persistent: bool,
     volumes: &VolumeIndex,
+    calls: Option<(&CallLock, Instant)>,
 ) -> Result<VmInventory, DriverError> {
     let xml = Domain::from_xml(xml).map_err(xml_err)?;
     let mut blocks = HashMap::new();
@@ -111,7 +110,12 @@ pub(crate) fn parse_vm(
         .filter(|k| normalize::needs_block_info(k, volumes))
     {
         // A missing image is not an error for the inventory: the size is just unknown.
-        if let Ok(info) = dom.get_block_info(&disk.target.dev, 0) {
+        let _held = match calls {
+            Some((lock, until)) => Some(lock.hold_until(until, "reading a disk's size")?),
+            None => None,
+        };
+        let info = dom.get_block_info(&disk.target.dev, 0);
+        if let Ok(info) = info {
             blocks.insert(disk.target.dev.clone(), (info.capacity, info.allocation));
         }
     }

@@ -1,12 +1,15 @@
 //! A full inventory pass as a stream of parts. The connection's thread lists the domains and
 //! fetches their XML while a second thread reads pools and networks and then parses and
 //! normalizes the domains, and the engine stores the first VMs while later ones are still
-//! being read.
+//! being read. Every libvirt call of the pass holds the connection's call lock (ADR 0007), so
+//! the two threads never call at the same time and other jobs' calls get in between.
 
+use crate::blocking::CallLock;
 use crate::errors::driver_error;
 use crate::inventory;
 use crate::normalize::VolumeIndex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::Instant;
 use tokio::sync::mpsc;
 use virt::connect::Connect;
 use virt::domain::Domain as VirDomain;
@@ -40,24 +43,29 @@ fn send(parts: &PartSender, part: InventoryPart) -> Result<(), DriverError> {
 pub fn run(
     conn: &Connect,
     parts: &PartSender,
+    calls: &CallLock,
+    until: Instant,
     cache_index: impl FnOnce(&VolumeIndex) + Send,
 ) -> Result<(), DriverError> {
     // Roomy enough that listing and fetching never wait while the parser reads the pools.
     let (raw_tx, raw_rx) = sync_channel(16);
+    let rpc = Rpc { calls, until };
+    let rpc = &rpc;
     std::thread::scope(|s| {
         let parser = std::thread::Builder::new()
             .name("libvirt-parse".into())
             .spawn_scoped(s, || {
                 // Pools first: disks that are pool volumes are sized from them.
-                let pools = inventory::pools(conn)?;
+                let pools = rpc.call(|| inventory::pools(conn))?;
                 let index = VolumeIndex::new(&pools);
                 cache_index(&index);
                 send(parts, InventoryPart::Pools(pools))?;
-                send(parts, InventoryPart::Networks(inventory::networks(conn)?))?;
-                parse(raw_rx, &index, parts)
+                let networks = rpc.call(|| inventory::networks(conn))?;
+                send(parts, InventoryPart::Networks(networks))?;
+                parse(raw_rx, &index, parts, rpc)
             })
             .map_err(|e| DriverError::Backend(format!("cannot start the parser thread: {e}")))?;
-        let fetched = fetch(conn, raw_tx);
+        let fetched = fetch(conn, raw_tx, rpc);
         let parsed = parser.join().unwrap_or_else(|_| {
             Err(DriverError::Backend(
                 "parsing the inventory panicked".into(),
@@ -69,10 +77,14 @@ pub fn run(
 }
 
 /// Lists every domain with its state and fetches its XML, in chunks.
-fn fetch(conn: &Connect, raw: SyncSender<Vec<RawDomain>>) -> Result<(), DriverError> {
+fn fetch(
+    conn: &Connect,
+    raw: SyncSender<Vec<RawDomain>>,
+    rpc: &Rpc<'_>,
+) -> Result<(), DriverError> {
     let mut chunk = Vec::with_capacity(CHUNK);
-    for (dom, state, persistent) in inventory::domains_with_state(conn)? {
-        let xml = match dom.get_xml_desc(0) {
+    for (dom, state, persistent) in rpc.call(|| inventory::domains_with_state(conn))? {
+        let xml = match rpc.call(|| Ok(dom.get_xml_desc(0)))? {
             Ok(x) => x,
             Err(err) => match driver_error(&err) {
                 // Undefined between listing and reading: it is gone, not an error.
@@ -102,11 +114,19 @@ fn parse(
     raw: Receiver<Vec<RawDomain>>,
     index: &VolumeIndex,
     parts: &PartSender,
+    rpc: &Rpc<'_>,
 ) -> Result<(), DriverError> {
     for chunk in raw {
         let mut vms = Vec::with_capacity(chunk.len());
         for d in chunk {
-            match inventory::parse_vm(&d.dom, &d.xml, d.state, d.persistent, index) {
+            match inventory::parse_vm(
+                &d.dom,
+                &d.xml,
+                d.state,
+                d.persistent,
+                index,
+                Some((rpc.calls, rpc.until)),
+            ) {
                 Ok(v) => vms.push(v),
                 Err(DriverError::NotFound { .. }) => {}
                 Err(err) => return Err(err),
@@ -115,4 +135,18 @@ fn parse(
         send(parts, InventoryPart::Vms(vms))?;
     }
     Ok(())
+}
+
+/// The connection's call lock and when the pass stops waiting for it.
+struct Rpc<'a> {
+    calls: &'a CallLock,
+    until: Instant,
+}
+
+impl Rpc<'_> {
+    /// Runs libvirt calls while holding the call lock.
+    fn call<T>(&self, f: impl FnOnce() -> Result<T, DriverError>) -> Result<T, DriverError> {
+        let _held = self.calls.hold_until(self.until, "reading the inventory")?;
+        f()
+    }
 }
