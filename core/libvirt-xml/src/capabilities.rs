@@ -84,7 +84,7 @@ pub struct CapsDomain {
 impl Capabilities {
     /// Parses a capabilities document.
     pub fn from_xml(xml: &str) -> Result<Self, XmlError> {
-        quick_xml::de::from_str(xml).map_err(|e| XmlError::de("capabilities", e))
+        crate::view_reader::from_str(xml).map_err(|e| XmlError::view("capabilities", e))
     }
 
     /// Whether any guest architecture offers hardware-accelerated `kvm` domains.

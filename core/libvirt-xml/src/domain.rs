@@ -329,7 +329,7 @@ pub struct Timer {
 impl Domain {
     /// Reads the typed view of a domain document.
     pub fn from_xml(xml: &str) -> Result<Self, XmlError> {
-        quick_xml::de::from_str(xml).map_err(|e| XmlError::de("domain", e))
+        crate::view_reader::from_str(xml).map_err(|e| XmlError::view("domain", e))
     }
 
     /// Writes a new domain document from the typed view (use [`DomainDocument`] to edit an

@@ -16,6 +16,7 @@ mod element;
 mod interface;
 mod network;
 mod storage;
+mod view_reader;
 
 pub use capabilities::Capabilities;
 pub use common::{
@@ -64,10 +65,10 @@ impl XmlError {
 }
 
 impl XmlError {
-    fn de(document: &'static str, e: quick_xml::DeError) -> Self {
+    fn view(document: &'static str, e: view_reader::ViewError) -> Self {
         Self {
             document,
-            message: e.to_string(),
+            message: e.0,
         }
     }
 }

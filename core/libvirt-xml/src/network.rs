@@ -56,7 +56,7 @@ pub struct Network {
 impl Network {
     /// Reads the typed view of a network document.
     pub fn from_xml(xml: &str) -> Result<Self, XmlError> {
-        quick_xml::de::from_str(xml).map_err(|e| XmlError::de("network", e))
+        crate::view_reader::from_str(xml).map_err(|e| XmlError::view("network", e))
     }
 
     /// Writes a network document from the typed view.

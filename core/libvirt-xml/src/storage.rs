@@ -72,7 +72,7 @@ pub struct PoolTarget {
 impl StoragePool {
     /// Reads the typed view of a pool document.
     pub fn from_xml(xml: &str) -> Result<Self, XmlError> {
-        quick_xml::de::from_str(xml).map_err(|e| XmlError::de("pool", e))
+        crate::view_reader::from_str(xml).map_err(|e| XmlError::view("pool", e))
     }
 
     /// Writes a pool document from the typed view.
@@ -127,7 +127,7 @@ pub struct VolumeTarget {
 impl StorageVolume {
     /// Reads the typed view of a volume document.
     pub fn from_xml(xml: &str) -> Result<Self, XmlError> {
-        quick_xml::de::from_str(xml).map_err(|e| XmlError::de("volume", e))
+        crate::view_reader::from_str(xml).map_err(|e| XmlError::view("volume", e))
     }
 
     /// Writes a volume document from the typed view.

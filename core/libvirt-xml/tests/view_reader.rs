@@ -1,0 +1,119 @@
+//! The views' own reader (ADR 0008) against quick-xml's serde deserializer, the reference the
+//! views were written for: the same value on every captured document, on tricky text, and on
+//! a deterministic sweep of mutated documents.
+
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
+use virtumancer_libvirt_xml::{
+    Capabilities, Domain, Network, StoragePool, StorageVolume, XmlError,
+};
+
+/// Both readers on one document: when the reference reads it, ours must read the same value.
+fn same<T: DeserializeOwned + PartialEq + Debug>(
+    name: &str,
+    xml: &str,
+    ours: fn(&str) -> Result<T, XmlError>,
+) -> bool {
+    let reference = quick_xml::de::from_str::<T>(xml);
+    match (reference, ours(xml)) {
+        (Ok(r), Ok(o)) => {
+            assert_eq!(o, r, "{name}: the readers disagree");
+            true
+        }
+        (Ok(_), Err(e)) => panic!("{name}: only the reference reads it; ours: {e}\n{xml}"),
+        (Err(_), _) => false,
+    }
+}
+
+fn documents() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for dir in ["golden", "corpus"] {
+        let path = format!("{}/tests/{dir}", env!("CARGO_MANIFEST_DIR"));
+        for entry in std::fs::read_dir(path).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".xml") {
+                out.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Reads `xml` with the view its file name says; true when the reference could read it.
+fn check(name: &str, xml: &str) -> bool {
+    match name.split('-').next().unwrap_or("") {
+        "domain" => same(name, xml, Domain::from_xml),
+        "network" => same(name, xml, Network::from_xml),
+        "pool" => same(name, xml, StoragePool::from_xml),
+        "volume" => same(name, xml, StorageVolume::from_xml),
+        "capabilities" => same(name, xml, Capabilities::from_xml),
+        _ => false,
+    }
+}
+
+#[test]
+fn every_captured_document_reads_the_same_with_both_readers() {
+    let mut read = 0;
+    for (name, xml) in documents() {
+        if check(&name, &xml) {
+            read += 1;
+        }
+    }
+    assert!(read >= 40, "only {read} documents were compared");
+}
+
+#[test]
+fn entities_cdata_whitespace_and_unicode_read_the_same() {
+    let long = "n".repeat(255);
+    let cases = [
+        "<domain type='kvm'><name>a&amp;b &lt;c&gt; &apos;d&apos; &quot;e&quot;</name><memory>1</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>".to_owned(),
+        "<domain type='kvm'><name>Ωmega-虚拟机</name><title>  padded title \n </title><description><![CDATA[<raw> & text]]></description><memory unit='MiB'> 512 </memory><vcpu current='1'>2</vcpu><os><type arch='x86_64'>hvm</type></os></domain>".to_owned(),
+        "<domain type='kvm'><name>x</name><title/><memory>1</memory><vcpu>1</vcpu><os><type>hvm</type><boot dev='hd'/><boot dev='network'/></os><devices><disk type='file' device='cdrom'><target dev='sdb' bus='sata'/><readonly/></disk></devices></domain>".to_owned(),
+        format!("<?xml version='1.0'?>\n<!-- c --><domain type='qemu' id='7'><name>{long}</name><uuid>&#x36;695eb01-f6a4-8304-79aa-97f2502e193f</uuid><memory>1</memory><vcpu>1</vcpu><os><type>hvm</type></os><features><acpi/><apic/></features></domain>"),
+    ];
+    for (i, xml) in cases.iter().enumerate() {
+        assert!(
+            same(&format!("case {i}"), xml, Domain::from_xml),
+            "case {i}: the reference refused it"
+        );
+    }
+}
+
+/// xorshift: reproducible without a dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn mutated_documents_read_the_same_whenever_the_reference_reads_them() {
+    let mut rng = Rng(0x0dd5_eed5_1234_5678);
+    let edits = ["", " ", "x", "1", "&amp;", "é", "<a/>", "</a>", "'", "-1"];
+    let (mut tried, mut compared) = (0, 0);
+    for (name, xml) in documents() {
+        let chars: Vec<char> = xml.chars().collect();
+        for _ in 0..40 {
+            let mut m = chars.clone();
+            let at = (rng.next() as usize) % m.len();
+            let cut = ((rng.next() as usize) % 4).min(m.len() - at);
+            let edit = edits[(rng.next() as usize) % edits.len()];
+            m.splice(at..at + cut, edit.chars());
+            let mutated: String = m.into_iter().collect();
+            tried += 1;
+            if check(&name, &mutated) {
+                compared += 1;
+            }
+        }
+    }
+    assert!(
+        compared > tried / 4,
+        "only {compared} of {tried} mutations were comparable"
+    );
+}
