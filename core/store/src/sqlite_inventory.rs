@@ -222,6 +222,9 @@ impl InventoryRepository for SqliteStore {
         });
         let host = q.host.map(|h| h.to_string());
         let state = q.state.map(PowerState::as_str);
+        // One read transaction: the page and its total come from the same snapshot even while
+        // a sync commits.
+        let mut tx = self.pool.begin().await?;
         macro_rules! page {
             ($order:literal) => {
                 sqlx::query(concat!(
@@ -249,7 +252,7 @@ impl InventoryRepository for SqliteStore {
             .bind(&search)
             .bind(i64::from(q.limit))
             .bind(i64::from(q.offset))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?;
         let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) FROM vms v ", vm_filter!()))
             .bind(&host)
@@ -258,7 +261,7 @@ impl InventoryRepository for SqliteStore {
             .bind(q.include_gone)
             .bind(state)
             .bind(&search)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
         Ok(VmPage {
             items: rows.iter().map(vm_from_row).collect::<Result<_, _>>()?,
@@ -267,9 +270,11 @@ impl InventoryRepository for SqliteStore {
     }
 
     async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError> {
+        // One snapshot for the VM and its disks, NICs and graphics.
+        let mut tx = self.pool.begin().await?;
         let Some(row) = sqlx::query(select_vms!("WHERE v.id = ?"))
             .bind(id.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?
         else {
             return Ok(None);
@@ -281,7 +286,7 @@ impl InventoryRepository for SqliteStore {
              FROM disk_attachments a LEFT JOIN disks d ON d.id = a.disk_id WHERE a.vm_id = ? ORDER BY a.ordinal",
         )
         .bind(id.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?
         .iter()
         .map(|r| {
@@ -307,7 +312,7 @@ impl InventoryRepository for SqliteStore {
         .collect::<Result<Vec<_>, StoreError>>()?;
         let nics = sqlx::query("SELECT * FROM nics WHERE vm_id = ? ORDER BY ordinal")
             .bind(id.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?
             .iter()
             .map(|r| {
@@ -334,7 +339,7 @@ impl InventoryRepository for SqliteStore {
             .collect::<Result<Vec<_>, StoreError>>()?;
         let graphics = sqlx::query("SELECT * FROM graphics WHERE vm_id = ? ORDER BY ordinal")
             .bind(id.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?
             .iter()
             .map(|r| {

@@ -124,6 +124,8 @@ impl TaskRepository for SqliteStore {
     }
 
     async fn list_tasks(&self, q: &TaskQuery) -> Result<TaskPage, StoreError> {
+        // One read transaction: the page and its total come from the same snapshot.
+        let mut tx = self.pool.begin().await?;
         let rows = sqlx::query(concat!(
             "SELECT ",
             columns!(),
@@ -138,7 +140,7 @@ impl TaskRepository for SqliteStore {
         .bind(q.top_level)
         .bind(i64::from(q.limit))
         .bind(i64::from(q.offset))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) FROM tasks ", filter!()))
             .bind(q.state.map(TaskState::as_str))
@@ -146,7 +148,7 @@ impl TaskRepository for SqliteStore {
             .bind(q.host.map(|h| h.to_string()))
             .bind(q.parent.map(|p| p.to_string()))
             .bind(q.top_level)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
         Ok(TaskPage {
             items: rows.iter().map(task_from_row).collect::<Result<_, _>>()?,

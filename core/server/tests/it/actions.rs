@@ -25,12 +25,19 @@ async fn discovered(s: &Server, ev: &mut Events, host: &str) -> Vec<Value> {
     if page["total"].as_u64().unwrap_or(0) > 0 {
         return page["items"].as_array().unwrap().clone();
     }
-    ev.wait(Duration::from_secs(120), |e| {
-        e["type"] == "inventoryChanged" && e["hostId"] == host
-    })
-    .await;
+    let changed = ev
+        .wait(Duration::from_secs(120), |e| {
+            e["type"] == "inventoryChanged" && e["hostId"] == host
+        })
+        .await;
     let (_, page) = s.get(&path).await;
-    page["items"].as_array().unwrap().clone()
+    let items = page["items"].as_array().unwrap().clone();
+    assert!(
+        !items.is_empty(),
+        "nothing discovered after {changed}: {page}\n{}",
+        crate::log(&s.data)
+    );
+    items
 }
 
 /// Waits for the task to end; returns it.
