@@ -187,9 +187,14 @@ impl InventoryReader for LibvirtConnection {
                 "reading the inventory",
                 move || {
                     let conn = Self::handle(&live)?;
-                    inventory_stream::run(&conn.0, &parts, &calls, until, |index| {
+                    let pass = inventory_stream::run(&conn.0, &parts, &calls, until, |index| {
                         *volumes.lock().expect("volume index mutex poisoned") = index.clone();
-                    })
+                    });
+                    // If the connection was released meanwhile, this is its last reference and
+                    // closing it is a call too.
+                    let _held = calls.hold_until(until, "reading the inventory");
+                    drop(conn);
+                    pass
                 },
             )
             .await;
