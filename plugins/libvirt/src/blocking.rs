@@ -17,18 +17,27 @@ pub const CALLS_PER_CONNECTION: usize = 4;
 /// one waiting for a reply leaves a GLib watch behind that points into that thread's stack,
 /// and a later call dispatches it (segfault in `virNetClientIOEventFD`). Jobs still run in
 /// parallel between their calls (parsing, normalizing), and a job that cannot get the lock
-/// before its deadline fails without having sent anything.
-#[derive(Debug, Clone, Default)]
-pub struct CallLock(Arc<Mutex<()>>);
+/// before its deadline fails without having sent anything. In-process drivers (`test:///…`)
+/// have no RPC client, so their lock holds nothing.
+#[derive(Debug, Clone)]
+pub struct CallLock(Option<Arc<Mutex<()>>>);
 
 impl CallLock {
+    /// A lock for a connection that talks RPC (`rpc`), or one that holds nothing.
+    pub fn new(rpc: bool) -> Self {
+        Self(rpc.then(Arc::default))
+    }
+
     /// Holds the lock, waiting until `deadline` at most.
     pub fn hold_until(
         &self,
         deadline: Instant,
         what: &str,
-    ) -> Result<MutexGuard<'_, ()>, DriverError> {
-        self.0.try_lock_until(deadline).ok_or_else(|| {
+    ) -> Result<Option<MutexGuard<'_, ()>>, DriverError> {
+        let Some(lock) = &self.0 else {
+            return Ok(None);
+        };
+        lock.try_lock_until(deadline).map(Some).ok_or_else(|| {
             DriverError::Unavailable(format!(
                 "{what}: the host is still busy with an earlier call that does not answer"
             ))
@@ -37,8 +46,8 @@ impl CallLock {
 
     /// Holds the lock however long that takes (releasing a connection must happen after every
     /// call on it; it runs on a thread of its own).
-    pub fn hold(&self) -> MutexGuard<'_, ()> {
-        self.0.lock()
+    pub fn hold(&self) -> Option<MutexGuard<'_, ()>> {
+        self.0.as_ref().map(|l| l.lock())
     }
 }
 

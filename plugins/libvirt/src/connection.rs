@@ -66,17 +66,19 @@ impl std::fmt::Debug for LibvirtConnection {
 }
 
 impl LibvirtConnection {
-    /// Wraps a freshly opened connection whose callbacks send into the given channels.
+    /// Wraps a freshly opened connection whose callbacks send into the given channels; `rpc`
+    /// when libvirt talks to a daemon (every driver but the in-process `test:///…`).
     pub(crate) fn new(
         live: Live,
         closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
         events_tx: broadcast::Sender<InventoryEvent>,
         uri: String,
+        rpc: bool,
     ) -> Self {
         Self {
             live: Arc::new(Mutex::new(Some(live))),
             gate: Arc::new(Semaphore::new(blocking::CALLS_PER_CONNECTION)),
-            calls: CallLock::default(),
+            calls: CallLock::new(rpc),
             closed_tx,
             events_tx,
             volumes: Arc::new(Mutex::new(VolumeIndex::default())),

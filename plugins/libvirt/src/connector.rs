@@ -157,6 +157,9 @@ impl HostConnector for LibvirtConnector {
             opened.closed_tx,
             opened.events_tx,
             spec.uri.to_string(),
+            // Only the test driver runs in-process; everything else goes through libvirt's
+            // RPC client, whose calls must not overlap (ADR 0007).
+            !(local && spec.uri.driver() == "test"),
         )))
     }
 }
