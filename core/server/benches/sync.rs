@@ -14,6 +14,9 @@
 //!
 //! Then the no-change re-sync time and the rows it wrote, and the time to read one page of
 //! `GET /api/v1/vms`. Everything is measured in the same run, so ratios compare like with like.
+//!
+//! `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
+//! (untimed) so that a profiler (`perf record`) sees mostly the sync.
 
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -126,6 +129,13 @@ async fn ours(dir: &std::path::Path, uri: &str, n: usize) -> Ours {
     let cpu = cpu_time();
     let (sync, store, warm) = first_sync(dir, "warm.db", uri, conn.as_ref(), n).await;
     let warm_cpu = cpu_time() - cpu;
+    for i in 0..std::env::var("PROFILE_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+    {
+        let _ = first_sync(dir, &format!("p{i}.db"), uri, conn.as_ref(), n).await;
+    }
     let t = Instant::now();
     let again = sync.full(conn.as_ref()).await.expect("re-sync");
     let resync = t.elapsed();

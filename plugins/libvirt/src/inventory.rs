@@ -131,7 +131,7 @@ fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<uuid::Uuid>, DriverError>
 }
 
 /// Every domain with its power state and persistence, from a handful of list calls instead of
-/// two calls per domain. Domains whose state changes between the calls get a slightly stale
+/// two calls per domain (a domain is active when it has an id, which needs no call). Domains whose state changes between the calls get a slightly stale
 /// state; the lifecycle event of that change corrects it.
 pub(crate) fn domains_with_state(
     conn: &Connect,
@@ -140,7 +140,6 @@ pub(crate) fn domains_with_state(
     let all = conn.list_all_domains(0).map_err(e)?;
     let running = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_RUNNING)?;
     let paused = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_PAUSED)?;
-    let active = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_ACTIVE)?;
     let transient = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_TRANSIENT)?;
     let mut out = Vec::with_capacity(all.len());
     for dom in all {
@@ -149,7 +148,7 @@ pub(crate) fn domains_with_state(
             PowerState::Running
         } else if paused.contains(&uuid) {
             PowerState::Paused
-        } else if active.contains(&uuid) {
+        } else if dom.get_id().is_some() {
             // Active but neither running nor paused: shutting down, crashed, suspended.
             match dom.get_state() {
                 Ok((s, _)) => normalize::power_state(s),
