@@ -106,3 +106,113 @@ where
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[tokio::test]
+    async fn a_call_that_cannot_get_the_lock_in_time_fails_unsent() {
+        let gate = Arc::new(Semaphore::new(CALLS_PER_CONNECTION));
+        let calls = CallLock::new(true);
+        // Another call is stuck in a hung daemon.
+        let stuck = calls.clone();
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            let _held = stuck.hold();
+            held_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+        });
+        held_rx.recv().unwrap();
+
+        let sent = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&sent);
+        let r = run(
+            &gate,
+            &calls,
+            Duration::from_millis(200),
+            "a power action",
+            move || {
+                flag.store(true, Ordering::SeqCst);
+                Ok(())
+            },
+        )
+        .await;
+        assert!(matches!(r, Err(DriverError::Unavailable(_))), "{r:?}");
+
+        // Once the stuck call returns, the abandoned one must still not run: wait until every
+        // job has left the blocking pool (each holds a permit while it runs).
+        release_tx.send(()).unwrap();
+        holder.join().unwrap();
+        let _all = gate
+            .acquire_many(CALLS_PER_CONNECTION as u32)
+            .await
+            .unwrap();
+        assert!(
+            !sent.load(Ordering::SeqCst),
+            "the abandoned call was sent later"
+        );
+    }
+
+    /// Runs one job per permit, each of which waits (up to `wait`) for all of them to be
+    /// inside at once; returns how many were inside together at most.
+    async fn most_inside_together(calls: CallLock, wait: Duration) -> usize {
+        #[derive(Default)]
+        struct Meeting {
+            inside: usize,
+            most: usize,
+            arrived: usize,
+        }
+        let gate = Arc::new(Semaphore::new(CALLS_PER_CONNECTION));
+        let meet = Arc::new((
+            std::sync::Mutex::new(Meeting::default()),
+            std::sync::Condvar::new(),
+        ));
+        let jobs: Vec<_> = (0..CALLS_PER_CONNECTION)
+            .map(|_| {
+                let (gate, calls, meet) = (Arc::clone(&gate), calls.clone(), Arc::clone(&meet));
+                tokio::spawn(async move {
+                    run(
+                        &gate,
+                        &calls,
+                        Duration::from_secs(30),
+                        "a call",
+                        move || {
+                            let (lock, cv) = &*meet;
+                            let mut m = lock.lock().unwrap();
+                            m.inside += 1;
+                            m.most = m.most.max(m.inside);
+                            m.arrived += 1;
+                            cv.notify_all();
+                            let (mut m, _) = cv
+                                .wait_timeout_while(m, wait, |m| m.arrived < CALLS_PER_CONNECTION)
+                                .unwrap();
+                            m.inside -= 1;
+                            Ok(())
+                        },
+                    )
+                    .await
+                })
+            })
+            .collect();
+        for j in jobs {
+            j.await.unwrap().unwrap();
+        }
+        meet.0.lock().unwrap().most
+    }
+
+    #[tokio::test]
+    async fn calls_on_an_rpc_connection_never_overlap() {
+        let most = most_inside_together(CallLock::new(true), Duration::from_millis(100)).await;
+        assert_eq!(most, 1, "calls overlapped on an RPC connection");
+    }
+
+    #[tokio::test]
+    async fn calls_on_an_in_process_connection_run_together() {
+        // Each waits for all the others: this only ends early if they really run at once.
+        let most = most_inside_together(CallLock::new(false), Duration::from_secs(20)).await;
+        assert_eq!(most, CALLS_PER_CONNECTION);
+    }
+}
