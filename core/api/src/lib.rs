@@ -15,6 +15,7 @@ mod events;
 mod health;
 mod hosts;
 mod metrics;
+mod networks;
 mod path_ids;
 mod plugins;
 mod requested_by;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub vms: virtumancer_engine::VmCatalog,
     /// Power actions and their tasks.
     pub power: virtumancer_engine::VmPower,
+    /// The network use cases.
+    pub networks: virtumancer_engine::NetworkCatalog,
     /// When the server started, for `/health`.
     pub started: Instant,
 }
@@ -57,10 +60,12 @@ impl AppState {
         let vms =
             virtumancer_engine::VmCatalog::new(Arc::clone(fleet.store()), fleet.bus().clone());
         let power = virtumancer_engine::VmPower::new(Arc::clone(&fleet));
+        let networks = virtumancer_engine::NetworkCatalog::new(Arc::clone(fleet.store()));
         Self {
             fleet,
             vms,
             power,
+            networks,
             started: Instant::now(),
         }
     }
@@ -77,6 +82,7 @@ impl AppState {
         (name = "hosts", description = "libvirt hosts and their connections"),
         (name = "vms", description = "The inventory of VMs: managed and discovered"),
         (name = "actions", description = "Power actions on VMs, answered with tasks"),
+        (name = "networks", description = "Virtual networks of hosts: bridges, Open vSwitch, portgroups and VLANs"),
         (name = "tasks", description = "Every change made through Virtumancer"),
         (name = "stats", description = "Live usage of hosts and VMs"),
         (name = "plugins", description = "Driver plugins linked into the server"),
@@ -121,6 +127,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::vm_stats))
             .routes(routes!(stats::host_stats))
             .routes(routes!(stats::all_vm_stats))
+            .routes(routes!(networks::list_networks))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
             .routes(routes!(tasks::cancel_task))

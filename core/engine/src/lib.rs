@@ -14,6 +14,7 @@ mod host_fleet;
 mod host_requests;
 mod host_supervisor;
 mod inventory_sync;
+mod network_catalog;
 mod state_recorder;
 mod stats_archiver;
 mod stats_collector;
@@ -29,6 +30,7 @@ pub use event_bus::{EventBus, Published};
 pub use host_fleet::{ConnectionTest, FleetOptions, HostFleet};
 pub use host_requests::{HostChanges, NewHost, TestRequest};
 pub use inventory_sync::{InventorySync, SyncReport};
+pub use network_catalog::NetworkCatalog;
 pub use stats_archiver::{
     MINUTE_RETENTION_SECS, TEN_MINUTE_RETENTION_SECS, archive_minute, maintain as maintain_history,
 };

@@ -11,6 +11,7 @@ mod host_facts;
 mod host_uri;
 mod ids;
 mod name;
+mod network;
 mod network_inventory;
 mod power_action;
 mod power_state;
@@ -25,6 +26,7 @@ pub use host_facts::{HostFacts, format_libvirt_version};
 pub use host_uri::{HostUri, HostUriError, Transport};
 pub use ids::{HostId, TaskId, VmId};
 pub use name::{NameError, ResourceName};
+pub use network::Network;
 pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
 };

@@ -6,9 +6,11 @@
 mod error;
 mod host_repository;
 mod inventory_repository;
+mod network_repository;
 mod sqlite_bulk_insert;
 mod sqlite_inventory;
 mod sqlite_inventory_writer;
+mod sqlite_networks;
 mod sqlite_stats;
 mod sqlite_store;
 mod sqlite_tasks;
@@ -21,14 +23,21 @@ pub use inventory_repository::{
     HashedItem, InventoryBatch, InventoryRepository, InventoryWriter, VmPage, VmQuery, VmSort,
     VmSyncState,
 };
+pub use network_repository::NetworkRepository;
 pub use sqlite_store::SqliteStore;
 pub use stats_repository::{StatsRepository, StatsRow, StatsTarget};
 pub use task_repository::{TaskPage, TaskQuery, TaskRepository};
 
 /// Every repository of one database.
-pub trait Store: HostRepository + InventoryRepository + TaskRepository + StatsRepository {}
+pub trait Store:
+    HostRepository + InventoryRepository + NetworkRepository + TaskRepository + StatsRepository
+{
+}
 
-impl<T: HostRepository + InventoryRepository + TaskRepository + StatsRepository> Store for T {}
+impl<T: HostRepository + InventoryRepository + NetworkRepository + TaskRepository + StatsRepository>
+    Store for T
+{
+}
 
 use std::sync::Arc;
 

@@ -13,7 +13,7 @@ use virtumancer_model::{
     DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, Vm, VmDetail, VmId,
 };
 
-fn corrupt(column: &'static str, e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(column: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         column,
         message: e.to_string(),

@@ -3,6 +3,7 @@
 mod errors;
 mod events;
 mod hosts;
+mod networks;
 mod openapi_drift;
 mod vms;
 

@@ -181,6 +181,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Networks of every host, or of one: forward mode, bridge, Open vSwitch, IP ranges,
+         *     portgroups with VLANs, state, and how many VM NICs use each.
+         */
+        get: operations["listNetworks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plugins": {
         parameters: {
             query?: never;
@@ -809,6 +829,47 @@ export interface components {
             /** @description Oldest first. */
             points: components["schemas"]["StatsPoint"][];
         };
+        /**
+         * @description A virtual network of a host with what the host reported about it and how many VM NICs
+         *     use it.
+         */
+        Network: components["schemas"]["NetworkInventory"] & {
+            /** @description The host. */
+            hostId: components["schemas"]["HostId"];
+            /** @description The host's name. */
+            hostName: string;
+            /**
+             * Format: int32
+             * @description NICs of the host's VMs (not gone) that name this network.
+             */
+            usedBy: number;
+        };
+        /** @description A virtual network on a host. */
+        NetworkInventory: {
+            /** @description Running. */
+            active: boolean;
+            /** @description Started with the host. */
+            autostart: boolean;
+            /** @description Bridge device. */
+            bridge?: string | null;
+            /** @description `nat`, `route`, `open`, `bridge`, `isolated`, … */
+            forwardMode: string;
+            /** @description IP ranges as `address/prefix` with DHCP ranges `start-end`. */
+            ipRanges: string[];
+            /** @description Name, unique per host. */
+            name: string;
+            /** @description Portgroups. */
+            portgroups: components["schemas"]["PortgroupInventory"][];
+            /** @description Hypervisor UUID. */
+            uuid: string;
+            /** @description `openvswitch` for OVS networks. */
+            virtualportType?: string | null;
+        };
+        /** @description Networks, by host name then network name. */
+        NetworkList: {
+            /** @description The networks. */
+            items: components["schemas"]["Network"][];
+        };
         /** @description One network interface. Kinds no driver knows are kept with what could be read. */
         NicInventory: {
             /** @description Host bridge. */
@@ -861,6 +922,22 @@ export interface components {
             uriSchemes: string[];
             /** @description Semver of the plugin. */
             version: string;
+        };
+        /** @description A portgroup of a network. */
+        PortgroupInventory: {
+            /** @description Default portgroup of its network. */
+            isDefault: boolean;
+            /** @description Name. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Native VLAN.
+             */
+            nativeVlan?: number | null;
+            /** @description Trunk. */
+            trunk: boolean;
+            /** @description VLAN tags. */
+            vlanTags: number[];
         };
         /**
          * @description A power action on one VM.
@@ -1798,6 +1875,47 @@ export interface operations {
                 };
             };
             /** @description Malformed id or window */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    listNetworks: {
+        parameters: {
+            query?: {
+                /** @description Only this host's networks. */
+                hostId?: components["schemas"]["HostId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The networks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkList"];
+                };
+            };
+            /** @description Bad filter */
             400: {
                 headers: {
                     [name: string]: unknown;
