@@ -1,6 +1,8 @@
 //! The parsers never panic, whatever bytes they get: a deterministic mutation sweep over the
 //! corpus that runs in every `make test` (the cargo-fuzz target in fuzz/ explores further).
 
+mod common;
+use common::Rng;
 use virtumancer_libvirt_xml::{
     Capabilities, DomainDocument, Element, Network, StoragePool, StorageVolume,
 };
@@ -14,17 +16,6 @@ fn parse_all(s: &str) {
     if let Ok(t) = Element::parse(s) {
         // Whatever parsed must write and parse again.
         Element::parse(&t.to_xml()).expect("a parsed tree must survive its own writer");
-    }
-}
-
-/// xorshift: reproducible without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 

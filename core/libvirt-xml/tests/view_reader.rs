@@ -2,6 +2,8 @@
 //! views were written for: the same value on every captured document, on tricky text, and on
 //! a deterministic sweep of mutated documents.
 
+mod common;
+use common::Rng;
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
 use virtumancer_libvirt_xml::{
@@ -78,17 +80,6 @@ fn entities_cdata_whitespace_and_unicode_read_the_same() {
             same(&format!("case {i}"), xml, Domain::from_xml),
             "case {i}: the reference refused it"
         );
-    }
-}
-
-/// xorshift: reproducible without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 

@@ -79,6 +79,31 @@ impl Api {
         (status, json)
     }
 
+    /// Adds a host and waits until its first inventory sync is stored; returns its id.
+    pub async fn synced_host(&self, name: &str, uri: &str) -> String {
+        let mut rx = self.fleet.bus().subscribe();
+        let (s, h) = self
+            .post(
+                "/api/v1/hosts",
+                serde_json::json!({"name": name, "uri": uri}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let ev = tokio::time::timeout_at(deadline, rx.recv())
+                .await
+                .expect("inventory was not synced")
+                .unwrap();
+            if matches!(
+                ev.event(),
+                virtumancer_model::Event::InventoryChanged { .. }
+            ) {
+                return h["id"].as_str().unwrap().to_owned();
+            }
+        }
+    }
+
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.call(Method::GET, path, None).await
     }

@@ -4,7 +4,6 @@
 use crate::{api, error_code};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 /// Adds a host on a generated node and waits until its inventory is synced; returns its id.
 async fn node_host(a: &crate::Api, dir: &std::path::Path, domains: usize) -> String {
@@ -16,27 +15,8 @@ async fn node_host(a: &crate::Api, dir: &std::path::Path, domains: usize) -> Str
     .unwrap();
     let path = dir.join("node.xml");
     std::fs::write(&path, &node.xml).unwrap();
-    let mut rx = a.fleet.bus().subscribe();
-    let (s, h) = a
-        .post(
-            "/api/v1/hosts",
-            json!({"name": "nodes", "uri": format!("test://{}", path.display())}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{h}");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let ev = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .expect("inventory was not synced")
-            .unwrap();
-        if matches!(
-            ev.event(),
-            virtumancer_model::Event::InventoryChanged { .. }
-        ) {
-            return h["id"].as_str().unwrap().to_owned();
-        }
-    }
+    a.synced_host("nodes", &format!("test://{}", path.display()))
+        .await
 }
 
 fn by_name<'a>(items: &'a [Value], name: &str) -> &'a Value {

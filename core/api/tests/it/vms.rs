@@ -7,28 +7,7 @@ use std::time::Duration;
 
 /// Adds a test-driver host and waits until its inventory is synced.
 async fn synced(a: &crate::Api) -> String {
-    let mut rx = a.fleet.bus().subscribe();
-    let (s, h) = a
-        .post(
-            "/api/v1/hosts",
-            json!({"name": "inv <&> host", "uri": "test:///default"}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{h}");
-    let id = h["id"].as_str().unwrap().to_owned();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let ev = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .expect("inventory was not synced")
-            .unwrap();
-        if matches!(
-            ev.event(),
-            virtumancer_model::Event::InventoryChanged { .. }
-        ) {
-            return id;
-        }
-    }
+    a.synced_host("inv <&> host", "test:///default").await
 }
 
 #[tokio::test]
