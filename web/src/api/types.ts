@@ -30,6 +30,11 @@ export type DiskInventory = Schemas['DiskInventory']
 export type NicInventory = Schemas['NicInventory']
 export type GraphicsInventory = Schemas['GraphicsInventory']
 export type BulkResult = Schemas['BulkResult']
+export type Network = Schemas['Network']
+export type NetworkList = Schemas['NetworkList']
+export type PortgroupInventory = Schemas['PortgroupInventory']
+/** Query parameters of `GET /api/v1/networks`. */
+export type NetworkListQuery = NonNullable<operations['listNetworks']['parameters']['query']>
 export type InventoryChangedEvent = Extract<ServerEvent, { type: 'inventoryChanged' }>
 export type TaskUpdatedEvent = Extract<ServerEvent, { type: 'taskUpdated' }>
 export type PowerAction = Schemas['PowerAction']

@@ -26,6 +26,7 @@ export const router = createRouter({
       component: () => import('@/pages/DiscoveredVmsPage.vue'),
       meta: { title: 'Discovered VMs' },
     },
+    { path: '/networks', name: 'networks', component: () => import('@/pages/NetworksPage.vue'), meta: { title: 'Networks' } },
     { path: '/tasks', name: 'tasks', component: () => import('@/pages/TasksPage.vue'), meta: { title: 'Tasks' } },
     { path: '/plugins', name: 'plugins', component: () => import('@/pages/PluginsPage.vue'), meta: { title: 'Plugins' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },

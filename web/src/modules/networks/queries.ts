@@ -1,0 +1,142 @@
+// Server state for networks: every host's networks (`GET /api/v1/networks`, one request) for the
+// Networks page. Nothing polls: the list is refetched (debounced, a sync sends many events) on
+// `inventoryChanged` (networks changed, or the VM NICs counted in `usedBy`), `hostUpserted`
+// (a host renamed or reconnected) and `hostRemoved`, and after every (re)connect of the event
+// stream. The host and text filters and the sort apply in the browser.
+import { computed, getCurrentScope, onScopeDispose, reactive } from 'vue'
+import type { EventStream } from '@/api/events'
+import type { Network } from '@/api/types'
+import { errorMessage } from '@/api/client'
+import { getEventStream } from '@/composables/useEventStream'
+import { debounce } from '@/lib/debounce'
+import { networksApi, type NetworksApi } from './api'
+
+/** What the query needs from the event stream (an `EventStream`, or a fake in tests). */
+export type NetworkEventSource = Pick<EventStream, 'on' | 'onOpen'>
+
+export const NETWORK_DEBOUNCE_MS = 300
+
+export type NetworkSortKey = 'host' | 'name' | 'users'
+export const NETWORK_SORT_KEYS: readonly NetworkSortKey[] = ['host', 'name', 'users']
+
+export interface NetworkFilter {
+  /** Only this host's networks. */
+  hostId: string | null
+  /** Substring of the name, bridge or host name (any case); empty for none. */
+  q: string
+  sort: NetworkSortKey
+}
+
+export function defaultNetworkFilter(over: Partial<NetworkFilter> = {}): NetworkFilter {
+  return { hostId: null, q: '', sort: 'host', ...over }
+}
+
+/** A filter hides some networks (host or text). */
+export function isNetworkFiltered(f: Pick<NetworkFilter, 'hostId' | 'q'>): boolean {
+  return f.hostId !== null || f.q.trim() !== ''
+}
+
+/** Whether a network passes the host and text filters. */
+export function networkMatches(n: Network, f: Pick<NetworkFilter, 'hostId' | 'q'>): boolean {
+  if (f.hostId && n.hostId !== f.hostId) return false
+  const text = f.q.trim().toLowerCase()
+  if (!text) return true
+  return [n.name, n.bridge ?? '', n.hostName].some((s) => s.toLowerCase().includes(text))
+}
+
+const compare = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })
+const byHost = (a: Network, b: Network) => compare(a.hostName, b.hostName) || compare(a.name, b.name)
+const byName = (a: Network, b: Network) => compare(a.name, b.name) || compare(a.hostName, b.hostName)
+
+/** Pure: sorted copy. `host`: by host then name; `name`: by name then host; `users`: most used first. */
+export function sortNetworks(list: readonly Network[], key: NetworkSortKey): Network[] {
+  const cmp = key === 'name' ? byName : key === 'users' ? (a: Network, b: Network) => b.usedBy - a.usedBy || byHost(a, b) : byHost
+  return [...list].sort(cmp)
+}
+
+/** Pure: what the table shows for a filter. */
+export function visibleNetworks(list: readonly Network[], f: NetworkFilter): Network[] {
+  return sortNetworks(
+    list.filter((n) => networkMatches(n, f)),
+    f.sort,
+  )
+}
+
+/** Pure: the hosts that have networks in the list, once each, by name. */
+export function hostsOf(list: readonly Network[]): { id: string; name: string }[] {
+  const byId = new Map<string, string>()
+  for (const n of list) byId.set(n.hostId, n.hostName)
+  return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => compare(a.name, b.name))
+}
+
+export interface NetworkListState {
+  items: Network[]
+  loaded: boolean
+  loading: boolean
+  error: string | null
+}
+
+export interface NetworkListQueryOptions {
+  api?: Pick<NetworksApi, 'list'>
+  /** Event stream to follow; `null` for none. */
+  stream?: NetworkEventSource | null
+  debounceMs?: number
+}
+
+export function createNetworkListQuery(opts: NetworkListQueryOptions = {}) {
+  const source = opts.api ?? networksApi
+  const state = reactive<NetworkListState>({ items: [], loaded: false, loading: false, error: null })
+  let seq = 0
+
+  async function refetch(): Promise<void> {
+    const mine = ++seq
+    state.loading = true
+    try {
+      const res = await source.list()
+      if (mine !== seq) return // a newer request was started; its answer wins
+      state.items = res.items
+      state.loaded = true
+      state.error = null
+    } catch (e) {
+      if (mine === seq) state.error = errorMessage(e)
+    } finally {
+      if (mine === seq) state.loading = false
+    }
+  }
+
+  const later = debounce(() => void refetch(), opts.debounceMs ?? NETWORK_DEBOUNCE_MS)
+  const offs: (() => void)[] = []
+  if (opts.stream) {
+    offs.push(
+      opts.stream.on('inventoryChanged', () => later.trigger()),
+      opts.stream.on('hostUpserted', () => later.trigger()),
+      opts.stream.on('hostRemoved', () => later.trigger()),
+      opts.stream.onOpen(() => void refetch()),
+    )
+  }
+
+  return {
+    state,
+    refetch,
+    dispose() {
+      later.cancel()
+      offs.forEach((off) => off())
+    },
+  }
+}
+
+export type NetworkListQueryCore = ReturnType<typeof createNetworkListQuery>
+
+/** Every host's networks, live; disposed with the component. */
+export function useNetworkList() {
+  const q = createNetworkListQuery({ stream: getEventStream() })
+  void q.refetch()
+  if (getCurrentScope()) onScopeDispose(q.dispose)
+  return {
+    items: computed(() => q.state.items),
+    loaded: computed(() => q.state.loaded),
+    loading: computed(() => q.state.loading),
+    error: computed(() => q.state.error),
+    refetch: q.refetch,
+  }
+}
