@@ -95,6 +95,12 @@ impl From<EngineError> for ApiError {
         match e {
             EngineError::HostNotFound(_) => Self::new(ErrorCode::HostNotFound, msg),
             EngineError::VmNotFound(_) => Self::new(ErrorCode::VmNotFound, msg),
+            EngineError::NetworkNotFound { .. } => Self::new(ErrorCode::NetworkNotFound, msg),
+            EngineError::NetworkInUse { ref users, .. } => {
+                let users = users.clone();
+                Self::new(ErrorCode::NetworkInUse, msg)
+                    .with_details(serde_json::json!({ "users": users }))
+            }
             EngineError::HostNotConnected(_) => Self::new(ErrorCode::HostNotConnected, msg),
             EngineError::InvalidRequest(_) => Self::new(ErrorCode::InvalidRequest, msg),
             EngineError::ActionNotAllowed(_) => Self::new(ErrorCode::ActionNotAllowed, msg),

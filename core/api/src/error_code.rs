@@ -33,6 +33,8 @@ pub enum ErrorCode {
     HostNotFound,
     /// 404: no VM with that id.
     VmNotFound,
+    NetworkNotFound,
+    NetworkInUse,
     /// 422: the request is well-formed but cannot be carried out as asked (message says why).
     InvalidRequest,
     /// 409: another host has that name.
@@ -81,9 +83,11 @@ impl ErrorCode {
             InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
             | ConnectionFailed | InvalidRequest => StatusCode::UNPROCESSABLE_ENTITY,
-            HostNotFound | VmNotFound | TaskNotFound | NotFound => StatusCode::NOT_FOUND,
+            HostNotFound | VmNotFound | NetworkNotFound | TaskNotFound | NotFound => {
+                StatusCode::NOT_FOUND
+            }
             HostNameTaken | HostUriTaken | HostNotConnected | ActionNotAllowed
-            | ActionUnsupported => StatusCode::CONFLICT,
+            | ActionUnsupported | NetworkInUse => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -60,7 +60,7 @@ impl AppState {
         let vms =
             virtumancer_engine::VmCatalog::new(Arc::clone(fleet.store()), fleet.bus().clone());
         let power = virtumancer_engine::VmPower::new(Arc::clone(&fleet));
-        let networks = virtumancer_engine::NetworkCatalog::new(Arc::clone(fleet.store()));
+        let networks = virtumancer_engine::NetworkCatalog::new(Arc::clone(&fleet));
         Self {
             fleet,
             vms,
@@ -92,6 +92,7 @@ impl AppState {
         virtumancer_model::Event,
         virtumancer_model::Topic,
         virtumancer_model::PowerAction,
+        virtumancer_model::NetworkAction,
         stats::StatsRange,
         ErrorCode,
         vms::VmSortKey
@@ -128,6 +129,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::host_stats))
             .routes(routes!(stats::all_vm_stats))
             .routes(routes!(networks::list_networks))
+            .routes(routes!(networks::network_action))
+            .routes(routes!(networks::delete_network))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
             .routes(routes!(tasks::cancel_task))

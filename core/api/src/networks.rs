@@ -2,12 +2,14 @@
 //! them.
 
 use crate::app_query::AppQuery;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, ErrorCode};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use virtumancer_model::{HostId, Network};
+use virtumancer_model::{HostId, Network, NetworkAction};
 
 /// Filters of the network list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,4 +44,100 @@ pub async fn list_networks(
     Ok(Json(NetworkList {
         items: s.networks.list(p.host_id).await?,
     }))
+}
+
+/// `(host id, network name)` of `/hosts/{id}/networks/{name}…`, and the action when there is one.
+pub struct NetworkPath(pub HostId, pub String, pub Option<NetworkAction>);
+
+fn host_id(raw: &str) -> Result<HostId, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidId,
+            format!("'{raw}' is not a host id (a UUID)"),
+        )
+    })
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for NetworkPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<Vec<String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|r| ApiError::new(ErrorCode::InvalidId, r.body_text()))?;
+        match raw.as_slice() {
+            [id, name] => Ok(Self(host_id(id)?, name.clone(), None)),
+            [id, name, act] => {
+                let action = NetworkAction::parse(act).ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::UnknownAction,
+                        format!("'{act}' is not a network action (start, stop, autostartOn, autostartOff)"),
+                    )
+                })?;
+                Ok(Self(host_id(id)?, name.clone(), Some(action)))
+            }
+            _ => Err(ApiError::new(
+                ErrorCode::InvalidId,
+                "malformed network path",
+            )),
+        }
+    }
+}
+
+/// Starts or stops a network, or switches its autostart, and answers with the network as the
+/// host then reports it.
+#[utoipa::path(post, path = "/hosts/{id}/networks/{name}/actions/{action}", tag = "networks",
+    operation_id = "networkAction",
+    params(
+        ("id" = String, Path, description = "Host id"),
+        ("name" = String, Path, description = "Network name"),
+        ("action" = NetworkAction, Path, description = "The action"),
+    ),
+    responses(
+        (status = 200, description = "Done; the network now", body = Network),
+        (status = 400, description = "Malformed id or unknown action", body = ApiError),
+        (status = 404, description = "No such host or network", body = ApiError),
+        (status = 409, description = "Host not connected, or the network's state does not allow it", body = ApiError),
+    ))]
+pub async fn network_action(
+    State(s): State<AppState>,
+    NetworkPath(host, name, action): NetworkPath,
+) -> Result<Json<Network>, ApiError> {
+    let action = action.ok_or_else(|| ApiError::new(ErrorCode::UnknownAction, "no action"))?;
+    Ok(Json(s.networks.act(host, &name, action).await?))
+}
+
+/// Options of a network deletion.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DeleteNetworkParams {
+    /// Delete even when VM NICs still use it (they lose their link).
+    force: Option<bool>,
+}
+
+/// Stops and removes a network. One that VM NICs still use is refused with the list of those
+/// VMs (`details.users`) unless `force=true`.
+#[utoipa::path(delete, path = "/hosts/{id}/networks/{name}", tag = "networks",
+    operation_id = "deleteNetwork",
+    params(
+        ("id" = String, Path, description = "Host id"),
+        ("name" = String, Path, description = "Network name"),
+        DeleteNetworkParams,
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id or option", body = ApiError),
+        (status = 404, description = "No such host or network", body = ApiError),
+        (status = 409, description = "In use (details.users), or host not connected", body = ApiError),
+    ))]
+pub async fn delete_network(
+    State(s): State<AppState>,
+    NetworkPath(host, name, _): NetworkPath,
+    AppQuery(p): AppQuery<DeleteNetworkParams>,
+) -> Result<StatusCode, ApiError> {
+    s.networks
+        .delete(host, &name, p.force.unwrap_or(false))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

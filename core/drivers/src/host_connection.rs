@@ -1,7 +1,8 @@
 //! Opening host connections and reading from them.
 
 use crate::{
-    ComputeDriver, ConnectError, DriverError, InventoryEvent, InventoryReader, StatsReader,
+    ComputeDriver, ConnectError, DriverError, InventoryEvent, InventoryReader, NetworkDriver,
+    StatsReader,
 };
 use async_trait::async_trait;
 use std::path::PathBuf;
@@ -87,6 +88,9 @@ pub trait HostConnection: Send + Sync {
 
     /// Usage counters of the host and its VMs.
     fn stats(&self) -> &dyn StatsReader;
+
+    /// Acting on the host's virtual networks.
+    fn networks(&self) -> &dyn NetworkDriver;
 
     /// Inventory change events from now on. A receiver that lags (`RecvError::Lagged`) must
     /// re-read the whole inventory.

@@ -13,6 +13,7 @@ mod connect_error;
 mod driver_error;
 mod host_connection;
 mod inventory_reader;
+mod network_driver;
 mod registry;
 mod stats_reader;
 #[cfg(feature = "testkit")]
@@ -23,6 +24,7 @@ pub use connect_error::ConnectError;
 pub use driver_error::DriverError;
 pub use host_connection::{CloseReason, ConnectSpec, HostConnection, HostConnector};
 pub use inventory_reader::{InventoryEvent, InventoryPart, InventoryReader, InventoryStream};
+pub use network_driver::NetworkDriver;
 pub use registry::{DriverRegistration, PluginInfo, ProvidedTrait, Registry, RegistryError};
 pub use stats_reader::{HostCounters, StatsReader, StatsSample, VmCounters};
 

@@ -22,6 +22,22 @@ pub enum EngineError {
     /// The host's driver cannot do this.
     #[error("{0}")]
     Unsupported(String),
+    /// The host has no network of this name.
+    #[error("host {host} has no network named '{name}'")]
+    NetworkNotFound {
+        /// The host.
+        host: HostId,
+        /// The name asked for.
+        name: String,
+    },
+    /// The network still has NICs on it.
+    #[error("network '{name}' is used by {count} NIC(s) of {vms}; delete with force=true to remove it anyway", count = users.len(), vms = users.join(", "))]
+    NetworkInUse {
+        /// The network.
+        name: String,
+        /// Names of the VMs whose NICs use it, one per NIC.
+        users: Vec<String>,
+    },
     /// No task with this id.
     #[error("task {0} does not exist")]
     TaskNotFound(virtumancer_model::TaskId),

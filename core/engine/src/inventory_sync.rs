@@ -198,6 +198,36 @@ impl InventorySync {
         Ok(self.publish(&changed, has_other_changes(&batch), rows, vms_seen))
     }
 
+    /// One network changed (an action on it): re-read it and store it, or remove the stored
+    /// one (`stored_uuid`) when the host no longer has it. Writes nothing when it is unchanged.
+    pub async fn network(
+        &self,
+        conn: &dyn HostConnection,
+        name: &str,
+        stored_uuid: Option<&str>,
+    ) -> Result<SyncReport, EngineError> {
+        let found = conn.networks().network(name).await?;
+        let mut batch = InventoryBatch::default();
+        match found {
+            Some(n) => {
+                let hash = crate::config_hash::network(&n);
+                let stored = self.store.network_hashes(self.host).await?;
+                if !stored
+                    .iter()
+                    .any(|h| h.uuid == n.uuid && h.config_hash == hash)
+                {
+                    batch.upsert_networks.push((n, hash));
+                }
+            }
+            None => batch.remove_networks.extend(stored_uuid.map(str::to_owned)),
+        }
+        if batch.is_empty() {
+            return Ok(SyncReport::default());
+        }
+        let rows = self.store.apply(self.host, &batch, Utc::now()).await?;
+        Ok(self.publish(&[], true, rows, 0))
+    }
+
     /// Announces a committed change and reports it.
     fn publish(&self, changed: &[VmId], other: bool, rows: u64, vms_seen: usize) -> SyncReport {
         self.bus.publish(Event::InventoryChanged {

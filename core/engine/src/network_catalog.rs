@@ -1,14 +1,14 @@
-//! The network use cases: list the networks hosts reported, with their portgroups and users.
+//! The network use cases: list the networks hosts reported, with their portgroups and users;
+//! start, stop, autostart and delete them.
 
-use crate::EngineError;
+use crate::{EngineError, HostFleet, InventorySync};
 use std::sync::Arc;
-use virtumancer_model::{HostId, Network};
-use virtumancer_store::Store;
+use virtumancer_model::{HostId, Network, NetworkAction};
 
-/// Network queries.
+/// Network queries and lifecycle actions.
 #[derive(Clone)]
 pub struct NetworkCatalog {
-    store: Arc<dyn Store>,
+    fleet: Arc<HostFleet>,
 }
 
 impl std::fmt::Debug for NetworkCatalog {
@@ -18,18 +18,115 @@ impl std::fmt::Debug for NetworkCatalog {
 }
 
 impl NetworkCatalog {
-    /// A catalog over `store`.
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+    /// A catalog over the fleet's hosts and store.
+    pub fn new(fleet: Arc<HostFleet>) -> Self {
+        Self { fleet }
     }
 
     /// Every network, or those of one host (which must exist).
     pub async fn list(&self, host: Option<HostId>) -> Result<Vec<Network>, EngineError> {
-        if let Some(id) = host
-            && self.store.get_host(id).await?.is_none()
-        {
-            return Err(EngineError::HostNotFound(id));
+        if let Some(id) = host {
+            self.fleet.get(id).await?;
         }
-        Ok(self.store.list_networks(host).await?)
+        Ok(self.fleet.store().list_networks(host).await?)
+    }
+
+    /// The stored network `name` of `host`.
+    pub async fn get(&self, host: HostId, name: &str) -> Result<Network, EngineError> {
+        self.list(Some(host))
+            .await?
+            .into_iter()
+            .find(|n| n.inventory.name == name)
+            .ok_or_else(|| EngineError::NetworkNotFound {
+                host,
+                name: name.to_owned(),
+            })
+    }
+
+    /// Performs a lifecycle action on the host, stores the network as the host then reports
+    /// it, and returns it. Starting an active network or stopping an inactive one (as stored)
+    /// is refused without asking the host.
+    pub async fn act(
+        &self,
+        host: HostId,
+        name: &str,
+        action: NetworkAction,
+    ) -> Result<Network, EngineError> {
+        let stored = self.get(host, name).await?;
+        let active = stored.inventory.active;
+        match action {
+            NetworkAction::Start if active => {
+                return Err(EngineError::ActionNotAllowed(format!(
+                    "network '{name}' is already active"
+                )));
+            }
+            NetworkAction::Stop if !active => {
+                return Err(EngineError::ActionNotAllowed(format!(
+                    "network '{name}' is not active"
+                )));
+            }
+            _ => {}
+        }
+        let conn = self.fleet.connection(host).await?;
+        conn.networks()
+            .network_action(name, action)
+            .await
+            .map_err(|e| self.not_found_as(host, name, e))?;
+        self.sync(host)
+            .network(conn.as_ref(), name, Some(&stored.inventory.uuid))
+            .await?;
+        self.get(host, name).await
+    }
+
+    /// Stops and removes a network. One that NICs still use is refused, with their VMs,
+    /// unless `force`.
+    pub async fn delete(&self, host: HostId, name: &str, force: bool) -> Result<(), EngineError> {
+        let stored = self.get(host, name).await?;
+        let conn = self.fleet.connection(host).await?;
+        if !force {
+            let users = self.fleet.store().network_users(host, name).await?;
+            if !users.is_empty() {
+                return Err(EngineError::NetworkInUse {
+                    name: name.to_owned(),
+                    users,
+                });
+            }
+        }
+        conn.networks()
+            .delete_network(name)
+            .await
+            .map_err(|e| self.not_found_as(host, name, e))?;
+        self.sync(host)
+            .network(conn.as_ref(), name, Some(&stored.inventory.uuid))
+            .await?;
+        Ok(())
+    }
+
+    fn sync(&self, host: HostId) -> InventorySync {
+        InventorySync::new(
+            host,
+            Arc::clone(self.fleet.store()),
+            self.fleet.bus().clone(),
+        )
+    }
+
+    /// A network gone from the host behind our back reads as not found, and a state that does
+    /// not allow the action as not allowed, not as driver errors.
+    fn not_found_as(
+        &self,
+        host: HostId,
+        name: &str,
+        e: virtumancer_drivers::DriverError,
+    ) -> EngineError {
+        match e {
+            virtumancer_drivers::DriverError::NotFound { .. } => EngineError::NetworkNotFound {
+                host,
+                name: name.to_owned(),
+            },
+            virtumancer_drivers::DriverError::Conflict(why) => {
+                EngineError::ActionNotAllowed(format!("network '{name}': {why}"))
+            }
+            other => other.into(),
+        }
     }
 }

@@ -12,6 +12,7 @@ mod host_uri;
 mod ids;
 mod name;
 mod network;
+mod network_action;
 mod network_inventory;
 mod power_action;
 mod power_state;
@@ -27,6 +28,7 @@ pub use host_uri::{HostUri, HostUriError, Transport};
 pub use ids::{HostId, TaskId, VmId};
 pub use name::{NameError, ResourceName};
 pub use network::Network;
+pub use network_action::NetworkAction;
 pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
 };

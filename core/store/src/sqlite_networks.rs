@@ -17,6 +17,18 @@ fn json_list<T: serde::de::DeserializeOwned>(
 
 #[async_trait]
 impl NetworkRepository for SqliteStore {
+    async fn network_users(&self, host: HostId, network: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT v.name FROM nics c JOIN vms v ON v.id = c.vm_id \
+             WHERE v.host_id = ? AND v.gone_at IS NULL AND c.network = ? \
+             ORDER BY v.name COLLATE NOCASE, c.ordinal",
+        )
+        .bind(host.to_string())
+        .bind(network)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn list_networks(&self, host: Option<HostId>) -> Result<Vec<Network>, StoreError> {
         let host = host.map(|h| h.to_string());
         // One snapshot for the networks, their users and their portgroups.

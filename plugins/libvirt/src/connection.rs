@@ -3,7 +3,9 @@
 use crate::blocking::CallLock;
 use crate::inventory_events::{self, EventCallbacks};
 use crate::normalize::VolumeIndex;
-use crate::{blocking, close_callback, compute, facts, inventory, inventory_stream, stats};
+use crate::{
+    blocking, close_callback, compute, facts, inventory, inventory_stream, networks, stats,
+};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,9 +14,11 @@ use tokio::task::JoinHandle;
 use virt::connect::Connect;
 use virtumancer_drivers::{
     CloseReason, ComputeCapabilities, ComputeDriver, DriverError, HostConnection, InventoryEvent,
-    InventoryReader, InventoryStream, StatsReader, StatsSample,
+    InventoryReader, InventoryStream, NetworkDriver, StatsReader, StatsSample,
 };
-use virtumancer_model::{HostFacts, PowerAction, PowerState, VmInventory};
+use virtumancer_model::{
+    HostFacts, NetworkAction, NetworkInventory, PowerAction, PowerState, VmInventory,
+};
 
 /// How long `close` waits for libvirt before leaving the close to a background thread.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
@@ -147,6 +151,10 @@ impl HostConnection for LibvirtConnection {
         self
     }
 
+    fn networks(&self) -> &dyn NetworkDriver {
+        self
+    }
+
     fn events(&self) -> broadcast::Receiver<InventoryEvent> {
         self.events_tx.subscribe()
     }
@@ -253,6 +261,42 @@ impl ComputeDriver for LibvirtConnection {
             CALL_DEADLINE,
             "reading a VM's state",
             move || compute::power_state(&Self::handle(&live)?.0, &uuid),
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl NetworkDriver for LibvirtConnection {
+    async fn network(&self, name: &str) -> Result<Option<NetworkInventory>, DriverError> {
+        let (live, name) = (Arc::clone(&self.live), name.to_owned());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "reading a network",
+            move || networks::network(&Self::handle(&live)?.0, &name),
+        )
+        .await
+    }
+
+    async fn network_action(&self, name: &str, action: NetworkAction) -> Result<(), DriverError> {
+        let (live, name) = (Arc::clone(&self.live), name.to_owned());
+        let what = format!("{} of a network", action.as_str());
+        blocking::run(&self.gate, &self.calls, CALL_DEADLINE, &what, move || {
+            networks::act(&Self::handle(&live)?.0, &name, action)
+        })
+        .await
+    }
+
+    async fn delete_network(&self, name: &str) -> Result<(), DriverError> {
+        let (live, name) = (Arc::clone(&self.live), name.to_owned());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "deleting a network",
+            move || networks::delete(&Self::handle(&live)?.0, &name),
         )
         .await
     }

@@ -60,16 +60,19 @@ pub fn networks(conn: &Connect) -> Result<Vec<virtumancer_model::NetworkInventor
         }
         Err(err) => return Err(e(err)),
     };
-    nets.iter()
-        .map(|n| {
-            let xml = Network::from_xml(&n.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
-            Ok(normalize::network(
-                &xml,
-                n.is_active().map_err(e)?,
-                n.get_autostart().map_err(e)?,
-            ))
-        })
-        .collect()
+    nets.iter().map(network).collect()
+}
+
+/// One network's inventory.
+pub(crate) fn network(
+    n: &virt::network::Network,
+) -> Result<virtumancer_model::NetworkInventory, DriverError> {
+    let xml = Network::from_xml(&n.get_xml_desc(0).map_err(e)?).map_err(xml_err)?;
+    Ok(normalize::network(
+        &xml,
+        n.is_active().map_err(e)?,
+        n.get_autostart().map_err(e)?,
+    ))
 }
 
 /// One domain's inventory, asking libvirt for its state.

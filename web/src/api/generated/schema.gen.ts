@@ -164,6 +164,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{id}/networks/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stops and removes a network. One that VM NICs still use is refused with the list of those
+         *     VMs (`details.users`) unless `force=true`.
+         */
+        delete: operations["deleteNetwork"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/networks/{name}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts or stops a network, or switches its autostart, and answers with the network as the
+         *     host then reports it.
+         */
+        post: operations["networkAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hosts/{id}/stats": {
         parameters: {
             query?: never;
@@ -591,7 +631,7 @@ export interface components {
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -844,6 +884,11 @@ export interface components {
              */
             usedBy: number;
         };
+        /**
+         * @description A lifecycle action on one network.
+         * @enum {string}
+         */
+        NetworkAction: "start" | "stop" | "autostartOn" | "autostartOff";
         /** @description A virtual network on a host. */
         NetworkInventory: {
             /** @description Running. */
@@ -1841,6 +1886,113 @@ export interface operations {
             };
             /** @description No such host */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    deleteNetwork: {
+        parameters: {
+            query?: {
+                /** @description Delete even when VM NICs still use it (they lose their link). */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+                /** @description Network name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed id or option */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host or network */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description In use (details.users), or host not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    networkAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+                /** @description Network name */
+                name: string;
+                /** @description The action */
+                action: components["schemas"]["NetworkAction"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; the network now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Network"];
+                };
+            };
+            /** @description Malformed id or unknown action */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host or network */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Host not connected, or the network's state does not allow it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

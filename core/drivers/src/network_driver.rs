@@ -1,0 +1,21 @@
+//! Acting on a host's virtual networks.
+
+use crate::DriverError;
+use async_trait::async_trait;
+use virtumancer_model::{NetworkAction, NetworkInventory};
+
+/// Network operations on one open host connection. Networks are named by their name, which is
+/// unique per host.
+#[async_trait]
+pub trait NetworkDriver: Send + Sync {
+    /// The network as the host reports it now; `None` when it does not exist.
+    async fn network(&self, name: &str) -> Result<Option<NetworkInventory>, DriverError>;
+
+    /// Performs one lifecycle action. Errors: `NotFound`, `Conflict` when the state does not
+    /// allow it (starting an active network), `Unavailable`.
+    async fn network_action(&self, name: &str, action: NetworkAction) -> Result<(), DriverError>;
+
+    /// Stops the network if it runs and removes its definition. Errors: `NotFound`,
+    /// `Unavailable`.
+    async fn delete_network(&self, name: &str) -> Result<(), DriverError>;
+}
