@@ -96,6 +96,7 @@ impl From<EngineError> for ApiError {
             EngineError::HostNotFound(_) => Self::new(ErrorCode::HostNotFound, msg),
             EngineError::VmNotFound(_) => Self::new(ErrorCode::VmNotFound, msg),
             EngineError::NetworkNotFound { .. } => Self::new(ErrorCode::NetworkNotFound, msg),
+            EngineError::NetworkNameTaken { .. } => Self::new(ErrorCode::NetworkNameTaken, msg),
             EngineError::NetworkInUse { ref users, .. } => {
                 let users = users.clone();
                 Self::new(ErrorCode::NetworkInUse, msg)

@@ -35,6 +35,7 @@ pub enum ErrorCode {
     VmNotFound,
     NetworkNotFound,
     NetworkInUse,
+    NetworkNameTaken,
     /// 422: the request is well-formed but cannot be carried out as asked (message says why).
     InvalidRequest,
     /// 409: another host has that name.
@@ -87,7 +88,7 @@ impl ErrorCode {
                 StatusCode::NOT_FOUND
             }
             HostNameTaken | HostUriTaken | HostNotConnected | ActionNotAllowed
-            | ActionUnsupported | NetworkInUse => StatusCode::CONFLICT,
+            | ActionUnsupported | NetworkInUse | NetworkNameTaken => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -129,6 +129,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::host_stats))
             .routes(routes!(stats::all_vm_stats))
             .routes(routes!(networks::list_networks))
+            .routes(routes!(networks::create_network))
             .routes(routes!(networks::network_action))
             .routes(routes!(networks::delete_network))
             .routes(routes!(tasks::list_tasks))

@@ -1,7 +1,9 @@
 //! Networks: what each host's libvirt reported, with portgroups and VLANs and the NICs using
 //! them.
 
+use crate::app_json::AppJson;
 use crate::app_query::AppQuery;
+use crate::path_ids::HostPath;
 use crate::{ApiError, AppState, ErrorCode};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
@@ -9,7 +11,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use virtumancer_model::{HostId, Network, NetworkAction};
+use virtumancer_model::{HostId, Network, NetworkAction, NetworkSpec};
 
 /// Filters of the network list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -140,4 +142,29 @@ pub async fn delete_network(
         .delete(host, &name, p.force.unwrap_or(false))
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Creates a network on a connected host: NAT, routed, isolated or open with an IPv4 subnet
+/// and DHCP range, or on an existing Linux bridge or Open vSwitch bridge with VLAN
+/// portgroups. Every rule is checked before the host is asked, and a host that refuses
+/// (a missing bridge, a clashing subnet) leaves nothing behind.
+#[utoipa::path(post, path = "/hosts/{id}/networks", tag = "networks", operation_id = "createNetwork",
+    params(("id" = String, Path, description = "Host id")),
+    request_body = NetworkSpec,
+    responses(
+        (status = 201, description = "Created; the network as the host reports it", body = Network),
+        (status = 400, description = "Malformed id or body", body = ApiError),
+        (status = 404, description = "No such host", body = ApiError),
+        (status = 409, description = "Name taken, or host not connected", body = ApiError),
+        (status = 422, description = "A rule is broken (name, VLAN 1–4094, portgroups, subnet, bridge), or the host refused", body = ApiError),
+    ))]
+pub async fn create_network(
+    State(s): State<AppState>,
+    HostPath(host): HostPath,
+    AppJson(spec): AppJson<NetworkSpec>,
+) -> Result<(StatusCode, Json<Network>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.networks.create(host, &spec).await?),
+    ))
 }

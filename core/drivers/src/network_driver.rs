@@ -2,7 +2,7 @@
 
 use crate::DriverError;
 use async_trait::async_trait;
-use virtumancer_model::{NetworkAction, NetworkInventory};
+use virtumancer_model::{NetworkAction, NetworkInventory, NetworkSpec};
 
 /// Network operations on one open host connection. Networks are named by their name, which is
 /// unique per host.
@@ -10,6 +10,11 @@ use virtumancer_model::{NetworkAction, NetworkInventory};
 pub trait NetworkDriver: Send + Sync {
     /// The network as the host reports it now; `None` when it does not exist.
     async fn network(&self, name: &str) -> Result<Option<NetworkInventory>, DriverError>;
+
+    /// Creates a network from a validated spec (defined, autostart and started as it asks);
+    /// a failed step leaves nothing behind. Errors: `AlreadyExists`, `InvalidSpec` with the
+    /// host's reason (a bridge that does not exist, a clashing subnet), `Unavailable`.
+    async fn create_network(&self, spec: &NetworkSpec) -> Result<(), DriverError>;
 
     /// Performs one lifecycle action. Errors: `NotFound`, `Conflict` when the state does not
     /// allow it (starting an active network), `Unavailable`.

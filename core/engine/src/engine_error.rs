@@ -30,6 +30,14 @@ pub enum EngineError {
         /// The name asked for.
         name: String,
     },
+    /// The host already has a network of this name.
+    #[error("host {host} already has a network named '{name}'")]
+    NetworkNameTaken {
+        /// The host.
+        host: HostId,
+        /// The name.
+        name: String,
+    },
     /// The network still has NICs on it.
     #[error("network '{name}' is used by {count} NIC(s) of {vms}; delete with force=true to remove it anyway", count = users.len(), vms = users.join(", "))]
     NetworkInUse {

@@ -3,7 +3,8 @@
 
 use crate::{EngineError, HostFleet, InventorySync};
 use std::sync::Arc;
-use virtumancer_model::{HostId, Network, NetworkAction};
+use virtumancer_drivers::DriverError;
+use virtumancer_model::{HostId, Network, NetworkAction, NetworkSpec};
 
 /// Network queries and lifecycle actions.
 #[derive(Clone)]
@@ -41,6 +42,34 @@ impl NetworkCatalog {
                 host,
                 name: name.to_owned(),
             })
+    }
+
+    /// Creates a network on a connected host from a spec that passes every rule, and answers
+    /// with it as the host then reports it. Nothing is created when a rule or the host refuses.
+    pub async fn create(&self, host: HostId, spec: &NetworkSpec) -> Result<Network, EngineError> {
+        spec.validate().map_err(EngineError::InvalidRequest)?;
+        let taken = |name: &str| EngineError::NetworkNameTaken {
+            host,
+            name: name.to_owned(),
+        };
+        if self.get(host, &spec.name).await.is_ok() {
+            return Err(taken(&spec.name));
+        }
+        let conn = self.fleet.connection(host).await?;
+        conn.networks()
+            .create_network(spec)
+            .await
+            .map_err(|e| match e {
+                DriverError::AlreadyExists { .. } => taken(&spec.name),
+                DriverError::InvalidSpec(why) => {
+                    EngineError::InvalidRequest(format!("the host refused the network: {why}"))
+                }
+                other => other.into(),
+            })?;
+        self.sync(host)
+            .network(conn.as_ref(), &spec.name, None)
+            .await?;
+        self.get(host, &spec.name).await
     }
 
     /// Performs a lifecycle action on the host, stores the network as the host then reports
@@ -112,18 +141,13 @@ impl NetworkCatalog {
 
     /// A network gone from the host behind our back reads as not found, and a state that does
     /// not allow the action as not allowed, not as driver errors.
-    fn not_found_as(
-        &self,
-        host: HostId,
-        name: &str,
-        e: virtumancer_drivers::DriverError,
-    ) -> EngineError {
+    fn not_found_as(&self, host: HostId, name: &str, e: DriverError) -> EngineError {
         match e {
-            virtumancer_drivers::DriverError::NotFound { .. } => EngineError::NetworkNotFound {
+            DriverError::NotFound { .. } => EngineError::NetworkNotFound {
                 host,
                 name: name.to_owned(),
             },
-            virtumancer_drivers::DriverError::Conflict(why) => {
+            DriverError::Conflict(why) => {
                 EngineError::ActionNotAllowed(format!("network '{name}': {why}"))
             }
             other => other.into(),

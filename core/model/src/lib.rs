@@ -14,6 +14,7 @@ mod name;
 mod network;
 mod network_action;
 mod network_inventory;
+mod network_spec;
 mod power_action;
 mod power_state;
 mod stats;
@@ -31,6 +32,9 @@ pub use network::Network;
 pub use network_action::NetworkAction;
 pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
+};
+pub use network_spec::{
+    Ipv4Spec, MAX_BRIDGE_NAME, MAX_NETWORK_NAME, NetworkKind, NetworkSpec, PortgroupSpec,
 };
 pub use power_action::{PowerAction, PowerActionRule};
 pub use power_state::PowerState;

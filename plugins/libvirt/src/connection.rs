@@ -17,7 +17,7 @@ use virtumancer_drivers::{
     InventoryReader, InventoryStream, NetworkDriver, StatsReader, StatsSample,
 };
 use virtumancer_model::{
-    HostFacts, NetworkAction, NetworkInventory, PowerAction, PowerState, VmInventory,
+    HostFacts, NetworkAction, NetworkInventory, NetworkSpec, PowerAction, PowerState, VmInventory,
 };
 
 /// How long `close` waits for libvirt before leaving the close to a background thread.
@@ -276,6 +276,18 @@ impl NetworkDriver for LibvirtConnection {
             CALL_DEADLINE,
             "reading a network",
             move || networks::network(&Self::handle(&live)?.0, &name),
+        )
+        .await
+    }
+
+    async fn create_network(&self, spec: &NetworkSpec) -> Result<(), DriverError> {
+        let (live, spec) = (Arc::clone(&self.live), spec.clone());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "creating a network",
+            move || networks::create(&Self::handle(&live)?.0, &spec),
         )
         .await
     }

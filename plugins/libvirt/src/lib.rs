@@ -22,6 +22,7 @@ mod facts;
 mod inventory;
 mod inventory_events;
 mod inventory_stream;
+mod network_xml;
 mod networks;
 mod normalize;
 mod ssh_host_key;

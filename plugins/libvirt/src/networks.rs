@@ -1,11 +1,11 @@
-//! Network lifecycle: start, stop, autostart and delete libvirt networks.
+//! Network lifecycle: create, start, stop, autostart and delete libvirt networks.
 
 use crate::errors::driver_error;
 use crate::inventory;
 use virt::connect::Connect;
 use virt::network::Network;
 use virtumancer_drivers::DriverError;
-use virtumancer_model::{NetworkAction, NetworkInventory};
+use virtumancer_model::{NetworkAction, NetworkInventory, NetworkSpec};
 
 fn lookup(conn: &Connect, name: &str) -> Result<Network, DriverError> {
     Network::lookup_by_name(conn, name).map_err(|e| driver_error(&e))
@@ -17,6 +17,61 @@ pub fn network(conn: &Connect, name: &str) -> Result<Option<NetworkInventory>, D
         Ok(n) => inventory::network(&n).map(Some),
         Err(DriverError::NotFound { .. }) => Ok(None),
         Err(other) => Err(other),
+    }
+}
+
+/// Defines the network, sets autostart and starts it as the spec asks; when a step fails the
+/// definition is removed again, so nothing is left half made.
+pub fn create(conn: &Connect, spec: &NetworkSpec) -> Result<(), DriverError> {
+    let xml = crate::network_xml::network(spec)
+        .to_xml()
+        .map_err(|e| DriverError::InvalidSpec(e.to_string()))?;
+    if Network::lookup_by_name(conn, &spec.name).is_ok() {
+        return Err(DriverError::AlreadyExists {
+            what: format!("network '{}'", spec.name),
+        });
+    }
+    if let (Some(bridge), false) = (&spec.bridge, spec.kind.is_managed()) {
+        bridge_exists(conn, bridge)?;
+    }
+    let n = Network::define_xml(conn, &xml).map_err(|e| driver_error(&e))?;
+    let finish = || -> Result<(), virt::error::Error> {
+        if spec.autostart {
+            n.set_autostart(true)?;
+        }
+        if spec.start {
+            n.create()?;
+        }
+        Ok(())
+    };
+    if let Err(e) = finish() {
+        let _ = n.undefine();
+        return Err(match driver_error(&e) {
+            // Starting failed for a reason in the spec (a missing bridge, a clashing subnet).
+            DriverError::Backend(why) | DriverError::Conflict(why) => DriverError::InvalidSpec(why),
+            other => other,
+        });
+    }
+    Ok(())
+}
+
+/// A network that joins an existing bridge needs that bridge: libvirt starts such a network
+/// without looking, and NICs would fail only when they attach. Hosts whose libvirt has no
+/// interface driver cannot be asked, so the check is skipped there.
+fn bridge_exists(conn: &Connect, bridge: &str) -> Result<(), DriverError> {
+    match virt::interface::Interface::lookup_by_name(conn, bridge) {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == virt::error::ErrorNumber::NoInterface => Err(
+            DriverError::InvalidSpec(format!("bridge '{bridge}' does not exist on the host")),
+        ),
+        Err(e) => {
+            tracing::debug!(
+                bridge,
+                error = e.message(),
+                "cannot check that the bridge exists"
+            );
+            Ok(())
+        }
     }
 }
 

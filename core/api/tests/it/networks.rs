@@ -279,3 +279,162 @@ async fn bad_network_actions_are_precise_4xx_and_change_nothing() {
     let iso = by_name(list["items"].as_array().unwrap(), "isolated");
     assert_eq!(iso["active"], true, "nothing was stopped: {iso}");
 }
+
+#[tokio::test]
+async fn networks_of_every_kind_are_created_as_asked_and_bad_specs_change_nothing() {
+    let a = api().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The generated node's host has the bridge br0 (and eth0), not nosuchbr9.
+    let host = node_host(&a, dir.path(), 5).await;
+    let base = format!("/api/v1/hosts/{host}/networks");
+    let names = |list: &Value| -> Vec<String> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, before) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
+
+    let (s, nat) = a
+        .post(
+            &base,
+            json!({"name": "nat77", "kind": "nat", "ipv4": {"address": "192.168.77.1",
+            "prefix": 24, "dhcpStart": "192.168.77.100", "dhcpEnd": "192.168.77.199"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{nat}");
+    assert_eq!(
+        (
+            &nat["forwardMode"],
+            &nat["active"],
+            &nat["autostart"],
+            &nat["usedBy"]
+        ),
+        (&json!("nat"), &json!(true), &json!(true), &json!(0))
+    );
+    let ranges = nat["ipRanges"].to_string();
+    assert!(
+        ranges.contains("192.168.77.1/24") && ranges.contains("192.168.77.100"),
+        "{nat}"
+    );
+
+    let (s, ovs) = a
+        .post(
+            &base,
+            json!({"name": "ovs-lab", "kind": "openvswitch", "bridge": "br0",
+            "start": false, "autostart": false, "portgroups": [
+                {"name": "vlan10", "isDefault": true, "vlanTags": [10]},
+                {"name": "trunk", "vlanTags": [10, 20, 30], "trunk": true, "nativeVlan": 30}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{ovs}");
+    assert_eq!(
+        (
+            &ovs["virtualportType"],
+            &ovs["bridge"],
+            &ovs["active"],
+            &ovs["autostart"]
+        ),
+        (
+            &json!("openvswitch"),
+            &json!("br0"),
+            &json!(false),
+            &json!(false)
+        )
+    );
+    assert_eq!(
+        ovs["portgroups"],
+        json!([
+            {"name": "trunk", "isDefault": false, "vlanTags": [10, 20, 30], "trunk": true, "nativeVlan": 30},
+            {"name": "vlan10", "isDefault": true, "vlanTags": [10], "trunk": false, "nativeVlan": null}
+        ])
+    );
+    let (s, br) = a
+        .post(
+            &base,
+            json!({"name": "lan", "kind": "bridge", "bridge": "br0", "start": false}),
+        )
+        .await;
+    assert_eq!(
+        (s, &br["forwardMode"]),
+        (StatusCode::CREATED, &json!("bridge")),
+        "{br}"
+    );
+    let (s, b) = a
+        .post(&base, json!({"name": "nat77", "kind": "isolated"}))
+        .await;
+    assert_eq!(
+        error_code(s, &b, StatusCode::CONFLICT),
+        "network_name_taken"
+    );
+
+    let (_, with_new) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
+    for bad in [
+        json!({"name": "v0", "kind": "openvswitch", "bridge": "ovsbr0", "portgroups": [{"name": "p", "vlanTags": [0]}]}),
+        json!({"name": "v4095", "kind": "openvswitch", "bridge": "ovsbr0", "portgroups": [{"name": "p", "vlanTags": [4095]}]}),
+        json!({"name": "dup", "kind": "openvswitch", "bridge": "ovsbr0", "portgroups": [{"name": "p"}, {"name": "p"}]}),
+        json!({"name": "t", "kind": "openvswitch", "bridge": "ovsbr0", "portgroups": [{"name": "p", "trunk": true}]}),
+        json!({"name": "a<b>&'\"", "kind": "isolated"}),
+        json!({"name": "nobr", "kind": "bridge"}),
+        json!({"name": "sub", "kind": "nat", "ipv4": {"address": "10.9.0.1", "prefix": 24, "dhcpStart": "10.8.0.2", "dhcpEnd": "10.8.0.9"}}),
+    ] {
+        let (s, b) = a.post(&base, bad.clone()).await;
+        assert_eq!(
+            error_code(s, &b, StatusCode::UNPROCESSABLE_ENTITY),
+            "invalid_request",
+            "{bad}"
+        );
+    }
+    for missing in ["bridge", "openvswitch"] {
+        let (s, b) = a
+            .post(
+                &base,
+                json!({"name": "gone", "kind": missing, "bridge": "nosuchbr9"}),
+            )
+            .await;
+        assert_eq!(
+            error_code(s, &b, StatusCode::UNPROCESSABLE_ENTITY),
+            "invalid_request"
+        );
+        assert!(
+            b["message"]
+                .as_str()
+                .unwrap()
+                .contains("'nosuchbr9' does not exist"),
+            "{b}"
+        );
+    }
+    let (s, b) = a
+        .post(&base, json!({"name": "x", "kind": "nat", "colour": "red"}))
+        .await;
+    assert_eq!(error_code(s, &b, StatusCode::BAD_REQUEST), "invalid_json");
+    let (s, b) = a
+        .post(
+            &format!("/api/v1/hosts/{}/networks", uuid::Uuid::new_v4()),
+            json!({"name": "x", "kind": "isolated"}),
+        )
+        .await;
+    assert_eq!(error_code(s, &b, StatusCode::NOT_FOUND), "host_not_found");
+    let (_, after) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
+    assert_eq!(
+        names(&after),
+        names(&with_new),
+        "refused specs created nothing"
+    );
+    let mut expected = names(&before);
+    expected.extend(["lan", "nat77", "ovs-lab"].map(String::from));
+    expected.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names(&after), expected);
+
+    // Unused, so deleted without force.
+    for n in ["nat77", "ovs-lab", "lan"] {
+        let (s, b) = a
+            .call(axum::http::Method::DELETE, &format!("{base}/{n}"), None)
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{n}: {b}");
+    }
+    let (_, last) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
+    assert_eq!(names(&last), names(&before));
+}

@@ -164,6 +164,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{id}/networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates a network on a connected host: NAT, routed, isolated or open with an IPv4 subnet
+         *     and DHCP range, or on an existing Linux bridge or Open vSwitch bridge with VLAN
+         *     portgroups. Every rule is checked before the host is asked, and a host that refuses
+         *     (a missing bridge, a clashing subnet) leaves nothing behind.
+         */
+        post: operations["createNetwork"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hosts/{id}/networks/{name}": {
         parameters: {
             query?: never;
@@ -631,7 +653,7 @@ export interface components {
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "network_name_taken" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -869,6 +891,20 @@ export interface components {
             /** @description Oldest first. */
             points: components["schemas"]["StatsPoint"][];
         };
+        /** @description An IPv4 subnet with optional DHCP range, for NAT, routed, isolated and open networks. */
+        Ipv4Spec: {
+            /** @description The host's address on the network, e.g. `192.168.50.1`. */
+            address: string;
+            /** @description Last DHCP address. */
+            dhcpEnd?: string | null;
+            /** @description First DHCP address (with `dhcpEnd`), inside the subnet. */
+            dhcpStart?: string | null;
+            /**
+             * Format: int32
+             * @description Prefix length, 8–30.
+             */
+            prefix: number;
+        };
         /**
          * @description A virtual network of a host with what the host reported about it and how many VM NICs
          *     use it.
@@ -910,10 +946,37 @@ export interface components {
             /** @description `openvswitch` for OVS networks. */
             virtualportType?: string | null;
         };
+        /**
+         * @description The kind of network to create.
+         * @enum {string}
+         */
+        NetworkKind: "nat" | "routed" | "isolated" | "open" | "bridge" | "openvswitch";
         /** @description Networks, by host name then network name. */
         NetworkList: {
             /** @description The networks. */
             items: components["schemas"]["Network"][];
+        };
+        /** @description A network to create on a host. */
+        NetworkSpec: {
+            /** @description Start the network when its host boots (default true). */
+            autostart?: boolean;
+            /**
+             * @description The bridge: required (and must exist on the host) for `bridge` and `openvswitch`;
+             *     optional for the others, whose bridge libvirt creates (`virbrN` when not given).
+             */
+            bridge?: string | null;
+            ipv4?: components["schemas"]["Ipv4Spec"] | null;
+            /** @description What kind of network. */
+            kind: components["schemas"]["NetworkKind"];
+            /**
+             * @description Name, unique per host: letters, digits, `-`, `_` and `.`, at most 64 (libvirt makes
+             *     file names of it).
+             */
+            name: string;
+            /** @description Portgroups; VLAN tags only on `openvswitch`. */
+            portgroups?: components["schemas"]["PortgroupSpec"][];
+            /** @description Start it now (default true). */
+            start?: boolean;
         };
         /** @description One network interface. Kinds no driver knows are kept with what could be read. */
         NicInventory: {
@@ -983,6 +1046,22 @@ export interface components {
             trunk: boolean;
             /** @description VLAN tags. */
             vlanTags: number[];
+        };
+        /** @description A portgroup: a named set of port settings NICs can pick (VLANs on Open vSwitch). */
+        PortgroupSpec: {
+            /** @description NICs that name no portgroup get this one (at most one per network). */
+            isDefault?: boolean;
+            /** @description Name, unique in the network. */
+            name: string;
+            /**
+             * Format: int32
+             * @description The trunk's untagged VLAN; one of `vlanTags`.
+             */
+            nativeVlan?: number | null;
+            /** @description A trunk: carries every tag (needed for more than one). */
+            trunk?: boolean;
+            /** @description VLAN tags, 1–4094: one for an access port, several for a trunk. */
+            vlanTags?: number[];
         };
         /**
          * @description A power action on one VM.
@@ -1886,6 +1965,69 @@ export interface operations {
             };
             /** @description No such host */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    createNetwork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NetworkSpec"];
+            };
+        };
+        responses: {
+            /** @description Created; the network as the host reports it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Network"];
+                };
+            };
+            /** @description Malformed id or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Name taken, or host not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A rule is broken (name, VLAN 1–4094, portgroups, subnet, bridge), or the host refused */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
