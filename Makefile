@@ -55,7 +55,9 @@ fmt:
 testbed-start:
 	bash scripts/testbed/libvirtd.sh start
 	bash scripts/testbed/sshd.sh start
+	bash scripts/testbed/ovs.sh start
 
 testbed-stop:
+	bash scripts/testbed/ovs.sh stop
 	bash scripts/testbed/sshd.sh stop
 	bash scripts/testbed/libvirtd.sh stop
