@@ -17,7 +17,7 @@ async function deleteTestHosts(request: APIRequestContext) {
   }
 }
 
-test('networks page: the test host’s default network, the text filter, the host page link', async ({ page, request }) => {
+test('networks page: the test host’s default network, the text filter, the host page link, stop and start', async ({ page, request }) => {
   await deleteTestHosts(request)
   // Open the page (and its event WebSocket) before the host exists: the network can only arrive
   // through the event-driven refetch, never through the first page load.
@@ -52,6 +52,24 @@ test('networks page: the test host’s default network, the text filter, the hos
     await expect(page).toHaveURL(new RegExp(`/networks\\?hostId=${host.id}$`))
     await expect(page.getByTestId('networks-host-filter')).toHaveValue(host.id)
     await expect(row).toBeVisible()
+
+    // Stop the network from its row (after the confirmation), then start it again.
+    const state = row.getByTestId('network-state')
+    const activeOnServer = async () =>
+      ((await (await request.get(`/api/v1/networks?hostId=${host.id}`)).json()) as NetworkList).items.find((n) => n.name === 'default')?.active
+    await expect(state).toHaveText('active')
+    await row.getByTestId('network-stop').click()
+    await expect(page.getByTestId('confirm-message')).toContainText('Stop network "default"')
+    await page.getByTestId('confirm-accept').click()
+    await expect(state).toHaveText('inactive')
+    await expect(row.getByTestId('network-stop')).toHaveCount(0)
+    await expect(row.getByTestId('network-start')).toBeEnabled()
+    await expect.poll(activeOnServer).toBe(false)
+
+    await row.getByTestId('network-start').click()
+    await expect(state).toHaveText('active')
+    await expect(row.getByTestId('network-stop')).toBeEnabled()
+    await expect.poll(activeOnServer).toBe(true)
   } finally {
     const r = await request.delete(`/api/v1/hosts/${host.id}`)
     expect([204, 404]).toContain(r.status())

@@ -33,6 +33,7 @@ export type BulkResult = Schemas['BulkResult']
 export type Network = Schemas['Network']
 export type NetworkList = Schemas['NetworkList']
 export type PortgroupInventory = Schemas['PortgroupInventory']
+export type NetworkAction = Schemas['NetworkAction']
 /** Query parameters of `GET /api/v1/networks`. */
 export type NetworkListQuery = NonNullable<operations['listNetworks']['parameters']['query']>
 export type InventoryChangedEvent = Extract<ServerEvent, { type: 'inventoryChanged' }>

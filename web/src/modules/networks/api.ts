@@ -1,10 +1,31 @@
 // The only place that talks HTTP for networks. Everything throws ApiError on non-2xx.
-import { api, unwrap } from '@/api/client'
-import type { NetworkList, NetworkListQuery } from '@/api/types'
+import { api, unwrap, WEB_REQUEST_HEADERS } from '@/api/client'
+import type { Network, NetworkAction, NetworkList, NetworkListQuery } from '@/api/types'
 
 export const networksApi = {
   /** Networks of every host (or of `hostId`), by host name then network name. */
   list: (query: NetworkListQuery = {}): Promise<NetworkList> => unwrap(api.GET('/api/v1/networks', { params: { query } })),
+  /** Starts or stops a network, or switches its autostart; answers with the network now. */
+  action: (hostId: string, name: string, action: NetworkAction): Promise<Network> =>
+    unwrap(
+      api.POST('/api/v1/hosts/{id}/networks/{name}/actions/{action}', {
+        // The client encodes each path segment (a name may hold `/`, `?`, spaces, …).
+        params: { path: { id: hostId, name, action } },
+        headers: WEB_REQUEST_HEADERS,
+      }),
+    ),
+  /**
+   * Stops and removes a network. Without `force`, one that VM NICs use is refused (409
+   * `network_in_use`, `details.users`: a VM name per NIC).
+   */
+  remove: async (hostId: string, name: string, force = false): Promise<void> => {
+    await unwrap(
+      api.DELETE('/api/v1/hosts/{id}/networks/{name}', {
+        params: { path: { id: hostId, name }, query: force ? { force: true } : {} },
+        headers: WEB_REQUEST_HEADERS,
+      }),
+    )
+  },
 }
 
 export type NetworksApi = typeof networksApi

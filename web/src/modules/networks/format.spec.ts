@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { isTrunk, networkKindLabel, portgroupCount, portgroupVlanText } from './format'
+import {
+  deleteConfirmMessage,
+  groupNetworkUsers,
+  isTrunk,
+  networkKindLabel,
+  networkUserLabel,
+  nicCount,
+  portgroupCount,
+  portgroupVlanText,
+  stopConfirmMessage,
+} from './format'
 import { portgroup } from './testing'
 
 const kind = (forwardMode: string, virtualportType: string | null = null) => networkKindLabel({ forwardMode, virtualportType })
@@ -49,5 +59,42 @@ describe('portgroupVlanText', () => {
   it('counts portgroups', () => {
     expect(portgroupCount(1)).toBe('1 portgroup')
     expect(portgroupCount(3)).toBe('3 portgroups')
+  })
+})
+
+describe('network users and confirmations', () => {
+  it('groups the users once per VM with its NIC count, by name', () => {
+    const users = groupNetworkUsers(['web10', 'db', 'web2', 'web10', 'web10', 'db'])
+    expect(users).toEqual([
+      { vm: 'db', nics: 2 },
+      { vm: 'web2', nics: 1 },
+      { vm: 'web10', nics: 3 },
+    ])
+    expect(users.map(networkUserLabel)).toEqual(['db (2 NICs)', 'web2', 'web10 (3 NICs)'])
+    expect(groupNetworkUsers([])).toEqual([])
+    // Names differing only in case are different VMs.
+    expect(groupNetworkUsers(['Web', 'web']).map((u) => u.nics)).toEqual([1, 1])
+  })
+
+  it('counts NICs', () => {
+    expect(nicCount(1)).toBe('1 NIC')
+    expect(nicCount(0)).toBe('0 NICs')
+    expect(nicCount(4)).toBe('4 NICs')
+  })
+
+  it('stopping says how many VM NICs lose their link', () => {
+    expect(stopConfirmMessage({ name: 'lan', hostName: 'alpha', usedBy: 3 })).toBe(
+      'Stop network "lan" on alpha? 3 VM NICs use it and lose their link until the network is started again.',
+    )
+    expect(stopConfirmMessage({ name: 'lan', hostName: 'alpha', usedBy: 1 })).toBe(
+      'Stop network "lan" on alpha? 1 VM NIC uses it and loses its link until the network is started again.',
+    )
+    expect(stopConfirmMessage({ name: 'lan', hostName: 'alpha', usedBy: 0 })).toBe('Stop network "lan" on alpha? No VM NICs use it.')
+  })
+
+  it('deleting names the network and its host', () => {
+    const text = deleteConfirmMessage({ name: 'lan', hostName: 'alpha' })
+    expect(text).toContain('Delete network "lan" on host "alpha"?')
+    expect(text).toContain('cannot be undone')
   })
 })

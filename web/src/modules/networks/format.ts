@@ -43,3 +43,46 @@ export function portgroupVlanText(pg: VlanFields): string {
 export function portgroupCount(n: number): string {
   return `${n} portgroup${n === 1 ? '' : 's'}`
 }
+
+/** "1 NIC", "3 NICs". */
+export function nicCount(n: number): string {
+  return `${n} NIC${n === 1 ? '' : 's'}`
+}
+
+/** A VM using a network, with how many of its NICs do. */
+export interface NetworkUser {
+  vm: string
+  nics: number
+}
+
+const byVmName = (a: NetworkUser, b: NetworkUser) => a.vm.localeCompare(b.vm, undefined, { sensitivity: 'base', numeric: true }) || (a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0)
+
+/**
+ * Pure: the users of a network (`details.users` of a 409 `network_in_use`, one VM name per NIC)
+ * once per VM with its NIC count, by VM name.
+ */
+export function groupNetworkUsers(users: readonly string[]): NetworkUser[] {
+  const counts = new Map<string, number>()
+  for (const vm of users) counts.set(vm, (counts.get(vm) ?? 0) + 1)
+  return [...counts].map(([vm, nics]) => ({ vm, nics })).sort(byVmName)
+}
+
+/** "web01", or "web01 (2 NICs)" when several of its NICs use the network. */
+export function networkUserLabel(u: NetworkUser): string {
+  return u.nics > 1 ? `${u.vm} (${nicCount(u.nics)})` : u.vm
+}
+
+/** What the user is asked before stopping a network: its VM NICs lose their link. */
+export function stopConfirmMessage(n: Pick<Network, 'name' | 'hostName' | 'usedBy'>): string {
+  const one = n.usedBy === 1
+  const users =
+    n.usedBy > 0
+      ? `${n.usedBy} VM NIC${one ? ' uses' : 's use'} it and ${one ? 'loses its' : 'lose their'} link until the network is started again.`
+      : 'No VM NICs use it.'
+  return `Stop network "${n.name}" on ${n.hostName}? ${users}`
+}
+
+/** What deleting a network does, naming it and its host. */
+export function deleteConfirmMessage(n: Pick<Network, 'name' | 'hostName'>): string {
+  return `Delete network "${n.name}" on host "${n.hostName}"? It is stopped and its definition removed from the host. This cannot be undone.`
+}

@@ -9,7 +9,9 @@ import {
   isNetworkFiltered,
   networkMatches,
   NETWORK_DEBOUNCE_MS,
+  removeNetwork,
   sortNetworks,
+  upsertNetwork,
   visibleNetworks,
 } from './queries'
 import { networkFilterFromQuery, queryFromNetworkFilter } from './routeQuery'
@@ -121,5 +123,41 @@ describe('createNetworkListQuery', () => {
     await q.refetch()
     expect(q.state.error).toBe('boom')
     expect(q.state.items.map((n) => n.name)).toEqual(['new'])
+  })
+})
+
+describe('local changes from action answers', () => {
+  it('replace a network by host and name, add an unknown one, drop a deleted one', () => {
+    const a = makeNetwork({ hostId: 'h1', name: 'lan', active: true })
+    const b = makeNetwork({ hostId: 'h2', name: 'lan', active: true })
+    const list = [a, b]
+    const stopped = { ...a, active: false }
+    expect(upsertNetwork(list, stopped)).toEqual([stopped, b])
+    expect(list[0]!.active).toBe(true) // not changed in place
+    const added = makeNetwork({ hostId: 'h1', name: 'new' })
+    expect(upsertNetwork(list, added)).toEqual([a, b, added])
+    expect(removeNetwork(list, 'h2', 'lan')).toEqual([a])
+    expect(removeNetwork(list, 'h3', 'lan')).toEqual([a, b])
+  })
+
+  it('a list answer started before the change does not undo it', async () => {
+    const net = makeNetwork({ hostId: 'h1', name: 'lan', active: true })
+    const stale = deferred<NetworkList>()
+    const list = vi.fn().mockReturnValueOnce(stale.promise).mockResolvedValueOnce(networkList([{ ...net, active: false }]))
+    const q = createNetworkListQuery({ api: { list }, stream: null })
+    q.state.items = [net]
+    const first = q.refetch() // in flight, started before the stop
+    q.upsert({ ...net, active: false })
+    expect(q.state.items[0]!.active).toBe(false)
+    expect(list).toHaveBeenCalledTimes(2) // a fresh request follows the change
+    stale.resolve(networkList([net]))
+    await first
+    await vi.waitFor(() => expect(q.state.loading).toBe(false))
+    expect(q.state.items.map((n) => n.active)).toEqual([false])
+
+    // No request in flight: nothing more is fetched.
+    q.remove('h1', 'lan')
+    expect(q.state.items).toEqual([])
+    expect(list).toHaveBeenCalledTimes(2)
   })
 })

@@ -69,6 +69,22 @@ export function hostsOf(list: readonly Network[]): { id: string; name: string }[
   return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => compare(a.name, b.name))
 }
 
+const sameNetwork = (a: Pick<Network, 'hostId' | 'name'>, hostId: string, name: string) => a.hostId === hostId && a.name === name
+
+/** Pure: the list with `n` replacing the network of the same host and name (or added). */
+export function upsertNetwork(list: readonly Network[], n: Network): Network[] {
+  const i = list.findIndex((x) => sameNetwork(x, n.hostId, n.name))
+  if (i === -1) return [...list, n]
+  const next = [...list]
+  next[i] = n
+  return next
+}
+
+/** Pure: the list without the network `name` of host `hostId`. */
+export function removeNetwork(list: readonly Network[], hostId: string, name: string): Network[] {
+  return list.filter((x) => !sameNetwork(x, hostId, name))
+}
+
 export interface NetworkListState {
   items: Network[]
   loaded: boolean
@@ -115,9 +131,27 @@ export function createNetworkListQuery(opts: NetworkListQueryOptions = {}) {
     )
   }
 
+  /**
+   * An answer of a list request started before a change would undo it: refetch, so the newest
+   * request (which sees the change) wins.
+   */
+  function afterLocalChange() {
+    if (state.loading) void refetch()
+  }
+
   return {
     state,
     refetch,
+    /** Shows a network as an action answered with it, before the events' refetch. */
+    upsert(n: Network) {
+      state.items = upsertNetwork(state.items, n)
+      afterLocalChange()
+    },
+    /** Drops a deleted network, before the events' refetch. */
+    remove(hostId: string, name: string) {
+      state.items = removeNetwork(state.items, hostId, name)
+      afterLocalChange()
+    },
     dispose() {
       later.cancel()
       offs.forEach((off) => off())
@@ -138,5 +172,7 @@ export function useNetworkList() {
     loading: computed(() => q.state.loading),
     error: computed(() => q.state.error),
     refetch: q.refetch,
+    upsert: q.upsert,
+    remove: q.remove,
   }
 }

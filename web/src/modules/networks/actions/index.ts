@@ -1,0 +1,3 @@
+export * as networkLifecycle from './lifecycle'
+export * as removeNetwork from './remove'
+export type { CanRun, NetworkActionContext } from './types'

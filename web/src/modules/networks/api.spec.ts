@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { makeNetwork } from './testing'
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.resetModules()
+})
+
+/** The networks API with `fetch` stubbed (the client captures `fetch` when it is created). */
+async function apiWithFetch(status: number, body: unknown) {
+  const fetchMock = vi.fn(
+    async (_req: Request) =>
+      new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  )
+  vi.stubGlobal('fetch', fetchMock)
+  vi.resetModules()
+  const { networksApi } = await import('./api')
+  return { networksApi, request: () => fetchMock.mock.calls[0]![0] }
+}
+
+// A name with characters that mean something in a URL.
+const ODD = 'lab net/1?x=%#'
+const ODD_ENCODED = encodeURIComponent(ODD)
+
+describe('network action requests', () => {
+  it('post to the action of the host’s network, its name encoded as one path segment', async () => {
+    const net = makeNetwork({ name: ODD, active: false })
+    const { networksApi, request } = await apiWithFetch(200, net)
+    await expect(networksApi.action('host-1', ODD, 'start')).resolves.toEqual(net)
+    const req = request()
+    expect(req.method).toBe('POST')
+    expect(new URL(req.url).pathname).toBe(`/api/v1/hosts/host-1/networks/${ODD_ENCODED}/actions/start`)
+    expect(new URL(req.url).search).toBe('')
+    expect(req.headers.get('X-Requested-By')).toBe('web')
+  })
+
+  it('delete: no force unless asked, then force=true', async () => {
+    let { networksApi, request } = await apiWithFetch(204, null)
+    await expect(networksApi.remove('host-1', ODD)).resolves.toBeUndefined()
+    let url = new URL(request().url)
+    expect(request().method).toBe('DELETE')
+    expect(url.pathname).toBe(`/api/v1/hosts/host-1/networks/${ODD_ENCODED}`)
+    expect(url.searchParams.has('force')).toBe(false)
+    ;({ networksApi, request } = await apiWithFetch(204, null))
+    await networksApi.remove('host-1', 'default', true)
+    url = new URL(request().url)
+    expect(url.pathname).toBe('/api/v1/hosts/host-1/networks/default')
+    expect(url.searchParams.get('force')).toBe('true')
+  })
+
+  it('turns a 409 network_in_use into an ApiError carrying the users', async () => {
+    const { networksApi } = await apiWithFetch(409, {
+      code: 'network_in_use',
+      message: 'network default is used by 2 VM NICs',
+      details: { users: ['web01', 'web01'] },
+    })
+    await expect(networksApi.remove('host-1', 'default')).rejects.toMatchObject({
+      status: 409,
+      code: 'network_in_use',
+      message: 'network default is used by 2 VM NICs',
+      details: { users: ['web01', 'web01'] },
+    })
+  })
+})
