@@ -18,6 +18,7 @@ mod metrics;
 mod networks;
 mod path_ids;
 mod plugins;
+mod ports;
 mod requested_by;
 mod stats;
 mod tasks;
@@ -132,6 +133,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(networks::create_network))
             .routes(routes!(networks::network_action))
             .routes(routes!(networks::delete_network))
+            .routes(routes!(ports::list_ports))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
             .routes(routes!(tasks::cancel_task))

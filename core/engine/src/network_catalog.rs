@@ -32,6 +32,18 @@ impl NetworkCatalog {
         Ok(self.fleet.store().list_networks(host).await?)
     }
 
+    /// A page of ports: the NICs of VMs that are not gone, across hosts or on one (which
+    /// must exist).
+    pub async fn ports(
+        &self,
+        query: &virtumancer_store::PortQuery,
+    ) -> Result<virtumancer_store::PortPage, EngineError> {
+        if let Some(id) = query.host {
+            self.fleet.get(id).await?;
+        }
+        Ok(self.fleet.store().list_ports(query).await?)
+    }
+
     /// The stored network `name` of `host`.
     pub async fn get(&self, host: HostId, name: &str) -> Result<Network, EngineError> {
         self.list(Some(host))

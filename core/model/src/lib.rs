@@ -15,6 +15,7 @@ mod network;
 mod network_action;
 mod network_inventory;
 mod network_spec;
+mod port;
 mod power_action;
 mod power_state;
 mod stats;
@@ -36,6 +37,7 @@ pub use network_inventory::{
 pub use network_spec::{
     Ipv4Spec, MAX_BRIDGE_NAME, MAX_NETWORK_NAME, NetworkKind, NetworkSpec, PortgroupSpec,
 };
+pub use port::Port;
 pub use power_action::{PowerAction, PowerActionRule};
 pub use power_state::PowerState;
 pub use stats::{HostStats, VmStats};

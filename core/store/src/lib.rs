@@ -23,7 +23,7 @@ pub use inventory_repository::{
     HashedItem, InventoryBatch, InventoryRepository, InventoryWriter, VmPage, VmQuery, VmSort,
     VmSyncState,
 };
-pub use network_repository::NetworkRepository;
+pub use network_repository::{NetworkRepository, PortPage, PortQuery, PortSort};
 pub use sqlite_store::SqliteStore;
 pub use stats_repository::{StatsRepository, StatsRow, StatsTarget};
 pub use task_repository::{TaskPage, TaskQuery, TaskRepository};

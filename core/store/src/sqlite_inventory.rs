@@ -94,6 +94,29 @@ fn vm_from_row(r: &SqliteRow) -> Result<Vm, StoreError> {
     })
 }
 
+/// A `nics` row as the driver reported it.
+pub(crate) fn nic_from_row(r: &SqliteRow) -> Result<NicInventory, StoreError> {
+    Ok(NicInventory {
+        kind: r.try_get("kind")?,
+        mac: r.try_get("mac")?,
+        model: r.try_get("model")?,
+        network: r.try_get("network")?,
+        bridge: r.try_get("bridge")?,
+        portgroup: r.try_get("portgroup")?,
+        source_dev: r.try_get("source_dev")?,
+        source_mode: r.try_get("source_mode")?,
+        vlan_tags: parse_json("nics.vlan_tags", &r.try_get::<String, _>("vlan_tags")?)?,
+        trunk: r.try_get("trunk")?,
+        native_vlan: r
+            .try_get::<Option<i64>, _>("native_vlan")?
+            .and_then(|v| u16::try_from(v).ok()),
+        virtualport_type: r.try_get("virtualport_type")?,
+        interface_id: r.try_get("interface_id")?,
+        target_dev: r.try_get("target_dev")?,
+        link_state: r.try_get("link_state")?,
+    })
+}
+
 fn parse_json<T: serde::de::DeserializeOwned>(
     column: &'static str,
     s: &str,
@@ -315,27 +338,7 @@ impl InventoryRepository for SqliteStore {
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| {
-                Ok(NicInventory {
-                    kind: r.try_get("kind")?,
-                    mac: r.try_get("mac")?,
-                    model: r.try_get("model")?,
-                    network: r.try_get("network")?,
-                    bridge: r.try_get("bridge")?,
-                    portgroup: r.try_get("portgroup")?,
-                    source_dev: r.try_get("source_dev")?,
-                    source_mode: r.try_get("source_mode")?,
-                    vlan_tags: parse_json("nics.vlan_tags", &r.try_get::<String, _>("vlan_tags")?)?,
-                    trunk: r.try_get("trunk")?,
-                    native_vlan: r
-                        .try_get::<Option<i64>, _>("native_vlan")?
-                        .map(|v| v as u16),
-                    virtualport_type: r.try_get("virtualport_type")?,
-                    interface_id: r.try_get("interface_id")?,
-                    target_dev: r.try_get("target_dev")?,
-                    link_state: r.try_get("link_state")?,
-                })
-            })
+            .map(nic_from_row)
             .collect::<Result<Vec<_>, StoreError>>()?;
         let graphics = sqlx::query("SELECT * FROM graphics WHERE vm_id = ? ORDER BY ordinal")
             .bind(id.to_string())

@@ -438,3 +438,115 @@ async fn networks_of_every_kind_are_created_as_asked_and_bad_specs_change_nothin
     let (_, last) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
     assert_eq!(names(&last), names(&before));
 }
+
+#[tokio::test]
+async fn ports_list_every_nic_with_filters_search_sorting_and_paging() {
+    let a = api().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = node_host(&a, dir.path(), 40).await;
+    // Every NIC, counted from the VMs themselves.
+    let (_, vms) = a
+        .get(&format!("/api/v1/discovered-vms?hostId={host}&perPage=500"))
+        .await;
+    let mut nics = 0;
+    for vm in vms["items"].as_array().unwrap() {
+        let (_, d) = a
+            .get(&format!("/api/v1/vms/{}", vm["id"].as_str().unwrap()))
+            .await;
+        nics += d["nics"].as_array().unwrap().len() as u64;
+    }
+    let (s, all) = a.get("/api/v1/ports?perPage=500").await;
+    assert_eq!(s, StatusCode::OK, "{all}");
+    assert_eq!(all["total"].as_u64().unwrap(), nics);
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len() as u64, nics);
+    let vm_names: Vec<&str> = items
+        .iter()
+        .map(|p| p["vmName"].as_str().unwrap())
+        .collect();
+    let mut sorted = vm_names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(vm_names, sorted, "default order is by VM name");
+    let p0 = &items[0];
+    assert_eq!(
+        (&p0["hostId"], &p0["hostName"]),
+        (&json!(host), &json!("nodes"))
+    );
+    assert!(
+        p0["mac"].is_string() && p0["vmState"].is_string() && p0["ordinal"].is_u64(),
+        "{p0}"
+    );
+
+    // On ovs-net: as many as the network says use it, each with its portgroup's VLANs.
+    let (_, nets) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
+    let ovs = by_name(nets["items"].as_array().unwrap(), "ovs-net");
+    let (_, on_ovs) = a.get("/api/v1/ports?network=ovs-net&perPage=500").await;
+    assert_eq!(on_ovs["total"], ovs["usedBy"]);
+    for p in on_ovs["items"].as_array().unwrap() {
+        assert_eq!(p["network"], "ovs-net", "{p}");
+    }
+
+    // Search by a MAC finds that port; LIKE wildcards are literal.
+    let mac = p0["mac"].as_str().unwrap();
+    let (_, found) = a.get(&format!("/api/v1/ports?q={}", &mac[9..])).await;
+    assert!(
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["mac"] == mac),
+        "{found}"
+    );
+    let (_, none) = a.get("/api/v1/ports?q=%25%25").await;
+    assert_eq!(none["total"], 0, "{none}");
+
+    // Sorted by MAC, and pages that do not overlap.
+    let (_, by_mac) = a.get("/api/v1/ports?sort=mac&perPage=500").await;
+    let macs: Vec<&str> = by_mac["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["mac"].as_str().unwrap())
+        .collect();
+    let mut m2 = macs.clone();
+    m2.sort();
+    assert_eq!(macs, m2);
+    let (_, p1) = a.get("/api/v1/ports?perPage=7&page=1").await;
+    let (_, p2) = a.get("/api/v1/ports?perPage=7&page=2").await;
+    assert_eq!(
+        (
+            p1["items"].as_array().unwrap().len(),
+            p2["items"].as_array().unwrap().len()
+        ),
+        (7, 7)
+    );
+    assert_ne!(p1["items"][0], p2["items"][0]);
+    assert_eq!(p2["items"][0], all["items"][7]);
+
+    let long = "x".repeat(257);
+    for (path, status, code) in [
+        (
+            "/api/v1/ports?perPage=0".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            "/api/v1/ports?sort=colour".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            format!("/api/v1/ports?q={long}"),
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            format!("/api/v1/ports?hostId={}", uuid::Uuid::new_v4()),
+            StatusCode::NOT_FOUND,
+            "host_not_found",
+        ),
+    ] {
+        let (s, b) = a.get(&path).await;
+        assert_eq!(error_code(s, &b, status), code, "{path}");
+    }
+}

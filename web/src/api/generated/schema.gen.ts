@@ -280,6 +280,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every VM port across hosts: VM, host, MAC, model, network or bridge, portgroup, VLAN tags
+         *     and trunk, virtual port and interface id, target device and link state. VMs that are gone
+         *     are left out.
+         */
+        get: operations["listPorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/power-actions": {
         parameters: {
             query?: never;
@@ -1030,6 +1051,46 @@ export interface components {
             uriSchemes: string[];
             /** @description Semver of the plugin. */
             version: string;
+        };
+        /** @description One NIC of a VM (not gone), with its VM and host. */
+        Port: components["schemas"]["NicInventory"] & {
+            /** @description The VM's host. */
+            hostId: components["schemas"]["HostId"];
+            /** @description The host's name. */
+            hostName: string;
+            /** @description Imported (managed) rather than only discovered. */
+            managed: boolean;
+            /**
+             * Format: int32
+             * @description Position of the NIC in the VM's configuration, from 0.
+             */
+            ordinal: number;
+            /** @description The VM. */
+            vmId: components["schemas"]["VmId"];
+            /** @description Its name. */
+            vmName: string;
+            /** @description Its power state. */
+            vmState: components["schemas"]["PowerState"];
+        };
+        /** @description One page of ports. */
+        PortList: {
+            /** @description The page. */
+            items: components["schemas"]["Port"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Page size.
+             */
+            perPage: number;
+            /**
+             * Format: int64
+             * @description Ports matching the filters in all.
+             */
+            total: number;
         };
         /** @description A portgroup of a network. */
         PortgroupInventory: {
@@ -2245,6 +2306,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PluginInfo"][];
+                };
+            };
+        };
+    };
+    listPorts: {
+        parameters: {
+            query?: {
+                /** @description Only this host's VMs. */
+                hostId?: components["schemas"]["HostId"];
+                /** @description Only NICs on this network (by name). */
+                network?: string;
+                /** @description Substring of VM name, MAC, network, portgroup, bridge, interface id or target device. */
+                q?: string;
+                /** @description Order (default `vm`). */
+                sort?: "vm" | "host" | "mac" | "network";
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Page size, 1–500 (default 50). */
+                perPage?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortList"];
+                };
+            };
+            /** @description Bad filter or paging */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };
