@@ -75,3 +75,60 @@ test('networks page: the test host’s default network, the text filter, the hos
     expect([204, 404]).toContain(r.status())
   }
 })
+
+test('new network: create an isolated network with a subnet and DHCP from the dialog, then delete it from its row', async ({ page, request }) => {
+  await deleteTestHosts(request)
+  const hostName = uniqueName('e2e-netnew')
+  const created = await request.post('/api/v1/hosts', { data: { name: hostName, uri: 'test:///default' } })
+  expect(created.status()).toBe(201)
+  const host = (await created.json()) as Host
+  const netName = uniqueName('e2e-iso')
+  const onServer = async () =>
+    ((await (await request.get(`/api/v1/networks?hostId=${host.id}`)).json()) as NetworkList).items.find((n) => n.name === netName)
+
+  try {
+    await expect
+      .poll(async () => ((await (await request.get(`/api/v1/hosts/${host.id}`)).json()) as Host).state, { timeout: 30_000 })
+      .toBe('connected')
+    await page.goto('/networks')
+    await expect(page.getByTestId('event-status')).toHaveAttribute('data-status', 'open')
+    // The host's own network has arrived: the page knows the host is connected.
+    await expect(page.locator(`[data-testid="network-row-default"][data-host-id="${host.id}"]`)).toBeVisible({ timeout: 30_000 })
+
+    await page.getByTestId('networks-new').click()
+    const modal = page.getByTestId('network-create-modal')
+    await expect(modal).toBeVisible()
+    await page.getByTestId('network-create-host').selectOption(host.id)
+    await page.getByTestId('network-create-name').fill(netName)
+    await page.getByTestId('network-create-kind-isolated').check()
+    await expect(page.getByTestId('network-create-ipv4-toggle')).toBeChecked()
+    await page.getByTestId('network-create-address').fill('192.168.231.1')
+    await page.getByTestId('network-create-prefix').fill('24')
+    await page.getByTestId('network-create-dhcp-start').fill('192.168.231.100')
+    await page.getByTestId('network-create-dhcp-end').fill('192.168.231.200')
+    await expect(page.getByTestId('network-create-start')).toBeChecked()
+    const submit = page.getByTestId('network-create-submit')
+    await expect(submit).toBeEnabled()
+    await submit.click()
+    await expect(modal).toBeHidden({ timeout: 30_000 })
+
+    const row = page.locator(`[data-testid="network-row-${netName}"][data-host-id="${host.id}"]`)
+    await expect(row).toBeVisible()
+    await expect(row.getByTestId('network-kind')).toHaveText('Isolated')
+    await expect(row.getByTestId('network-state')).toHaveText('active')
+    await expect(row.getByTestId('network-ip-ranges')).toContainText('192.168.231.1/24')
+    const made = await onServer()
+    expect(made?.forwardMode).toBe('isolated')
+    expect(made?.active).toBe(true)
+    expect(made?.ipRanges.join(' ')).toContain('192.168.231.100')
+
+    await row.getByTestId('network-delete').click()
+    await expect(page.getByTestId('network-delete-message')).toContainText(`Delete network "${netName}"`)
+    await page.getByTestId('network-delete-confirm').click()
+    await expect(row).toHaveCount(0)
+    await expect.poll(onServer).toBeUndefined()
+  } finally {
+    const r = await request.delete(`/api/v1/hosts/${host.id}`)
+    expect([204, 404]).toContain(r.status())
+  }
+})

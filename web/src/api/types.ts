@@ -34,6 +34,10 @@ export type Network = Schemas['Network']
 export type NetworkList = Schemas['NetworkList']
 export type PortgroupInventory = Schemas['PortgroupInventory']
 export type NetworkAction = Schemas['NetworkAction']
+export type NetworkSpec = Schemas['NetworkSpec']
+export type NetworkKind = Schemas['NetworkKind']
+export type Ipv4Spec = Schemas['Ipv4Spec']
+export type PortgroupSpec = Schemas['PortgroupSpec']
 /** Query parameters of `GET /api/v1/networks`. */
 export type NetworkListQuery = NonNullable<operations['listNetworks']['parameters']['query']>
 export type InventoryChangedEvent = Extract<ServerEvent, { type: 'inventoryChanged' }>

@@ -48,6 +48,28 @@ describe('network action requests', () => {
     expect(url.searchParams.get('force')).toBe('true')
   })
 
+  it('create: posts the spec as JSON to the host’s networks and answers with the network', async () => {
+    const net = makeNetwork({ name: 'iso', forwardMode: 'isolated' })
+    const spec = { name: 'iso', kind: 'isolated' as const, ipv4: { address: '10.9.0.1', prefix: 24 }, autostart: true, start: false }
+    const { networksApi, request } = await apiWithFetch(201, net)
+    await expect(networksApi.create('host-1', spec)).resolves.toEqual(net)
+    const req = request()
+    expect(req.method).toBe('POST')
+    expect(new URL(req.url).pathname).toBe('/api/v1/hosts/host-1/networks')
+    expect(req.headers.get('X-Requested-By')).toBe('web')
+    expect(req.headers.get('content-type')).toContain('application/json')
+    expect(await req.json()).toEqual(spec)
+  })
+
+  it('create: a 422 becomes an ApiError with the server’s message', async () => {
+    const { networksApi } = await apiWithFetch(422, { code: 'invalid_request', message: "bridge 'br9' does not exist on the host" })
+    await expect(networksApi.create('host-1', { name: 'b', kind: 'bridge', bridge: 'br9' })).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_request',
+      message: "bridge 'br9' does not exist on the host",
+    })
+  })
+
   it('turns a 409 network_in_use into an ApiError carrying the users', async () => {
     const { networksApi } = await apiWithFetch(409, {
       code: 'network_in_use',

@@ -1,10 +1,23 @@
 // The only place that talks HTTP for networks. Everything throws ApiError on non-2xx.
 import { api, unwrap, WEB_REQUEST_HEADERS } from '@/api/client'
-import type { Network, NetworkAction, NetworkList, NetworkListQuery } from '@/api/types'
+import type { Network, NetworkAction, NetworkList, NetworkListQuery, NetworkSpec } from '@/api/types'
 
 export const networksApi = {
   /** Networks of every host (or of `hostId`), by host name then network name. */
   list: (query: NetworkListQuery = {}): Promise<NetworkList> => unwrap(api.GET('/api/v1/networks', { params: { query } })),
+  /**
+   * Creates a network on a connected host; answers with it as the host reports it. Refusals:
+   * 422 `invalid_request` (the message names the broken rule), 409 `network_name_taken` /
+   * `host_not_connected`, 404 `host_not_found`.
+   */
+  create: (hostId: string, spec: NetworkSpec): Promise<Network> =>
+    unwrap(
+      api.POST('/api/v1/hosts/{id}/networks', {
+        params: { path: { id: hostId } },
+        body: spec,
+        headers: WEB_REQUEST_HEADERS,
+      }),
+    ),
   /** Starts or stops a network, or switches its autostart; answers with the network now. */
   action: (hostId: string, name: string, action: NetworkAction): Promise<Network> =>
     unwrap(

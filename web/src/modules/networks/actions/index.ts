@@ -1,3 +1,4 @@
+export * as createNetwork from './create'
 export * as networkLifecycle from './lifecycle'
 export * as removeNetwork from './remove'
 export type { CanRun, NetworkActionContext } from './types'

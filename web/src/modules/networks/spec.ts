@@ -1,0 +1,324 @@
+// The "New network" form: its state, the request body (`NetworkSpec`) built from it, and the rules
+// the server checks, mirrored and keyed by field so the dialog can show each message next to its
+// field. Pure functions. The server stays the authority (it also checks that a bridge exists).
+import type { Ipv4Spec, NetworkKind, NetworkSpec, PortgroupSpec } from '@/api/types'
+
+export const MAX_NETWORK_NAME = 64
+/** Longest Linux interface name (IFNAMSIZ - 1). */
+export const MAX_BRIDGE_NAME = 15
+export const MIN_PREFIX = 8
+export const MAX_PREFIX = 30
+export const MIN_VLAN = 1
+export const MAX_VLAN = 4094
+
+export interface NetworkKindInfo {
+  value: NetworkKind
+  label: string
+  /** One line on what the kind is. */
+  description: string
+}
+
+/** The kinds, in the order the dialog offers them (labels as the table shows them). */
+export const NETWORK_KINDS: readonly NetworkKindInfo[] = [
+  { value: 'nat', label: 'NAT', description: 'A private subnet; VMs reach out through the host’s address.' },
+  { value: 'routed', label: 'Routed', description: 'A private subnet routed (not NATed) to the host’s network.' },
+  { value: 'isolated', label: 'Isolated', description: 'A private subnet with no way out: VMs reach each other and the host.' },
+  { value: 'open', label: 'Open', description: 'Like routed, without firewall rules added by libvirt.' },
+  { value: 'bridge', label: 'Bridge', description: 'VMs join an existing Linux bridge of the host (its LAN).' },
+  { value: 'openvswitch', label: 'Open vSwitch', description: 'VMs join an existing Open vSwitch bridge, with VLAN portgroups.' },
+]
+
+const KIND_NAMES: Record<NetworkKind, string> = {
+  nat: 'NAT',
+  routed: 'routed',
+  isolated: 'isolated',
+  open: 'open',
+  bridge: 'bridge',
+  openvswitch: 'Open vSwitch',
+}
+
+/** "A bridge network", "An Open vSwitch network". */
+function aKind(kind: NetworkKind): string {
+  const name = KIND_NAMES[kind]
+  return `${/^[aeiou]/i.test(name) ? 'An' : 'A'} ${name} network`
+}
+
+/** Whether libvirt creates the bridge and a subnet (as opposed to joining an existing bridge). */
+export function isManagedKind(kind: NetworkKind): boolean {
+  return kind !== 'bridge' && kind !== 'openvswitch'
+}
+
+/** Whether the kind needs an IPv4 subnet, may have one, or has none of its own. */
+export function ipv4Rule(kind: NetworkKind): 'required' | 'optional' | 'none' {
+  if (kind === 'routed' || kind === 'open') return 'required'
+  return isManagedKind(kind) ? 'optional' : 'none'
+}
+
+/** One portgroup row of the form; `vlanTags` is the text typed ("10, 20"), `nativeVlan` '' for none. */
+export interface PortgroupForm {
+  /** Stable row id (for rendering), not sent. */
+  key: number
+  name: string
+  isDefault: boolean
+  vlanTags: string
+  trunk: boolean
+  nativeVlan: string
+}
+
+export interface NetworkForm {
+  hostId: string
+  name: string
+  kind: NetworkKind
+  bridge: string
+  /** A NAT or isolated network gets a subnet (routed and open always do). */
+  withIpv4: boolean
+  address: string
+  prefix: string
+  /** Both empty: no DHCP. */
+  dhcpStart: string
+  dhcpEnd: string
+  /** Sent for Open vSwitch networks only. */
+  portgroups: PortgroupForm[]
+  autostart: boolean
+  start: boolean
+}
+
+export const DEFAULT_IPV4 = { address: '192.168.100.1', prefix: '24', dhcpStart: '192.168.100.100', dhcpEnd: '192.168.100.254' } as const
+
+export function defaultNetworkForm(hostId = ''): NetworkForm {
+  return { hostId, name: '', kind: 'nat', bridge: '', withIpv4: true, ...DEFAULT_IPV4, portgroups: [], autostart: true, start: true }
+}
+
+/** A new portgroup row: the first free name of pg1, pg2, …, no VLAN. */
+export function newPortgroup(existing: readonly Pick<PortgroupForm, 'key' | 'name'>[]): PortgroupForm {
+  const names = new Set(existing.map((p) => p.name.trim()))
+  let i = 1
+  while (names.has(`pg${i}`)) i++
+  const key = existing.reduce((max, p) => Math.max(max, p.key), 0) + 1
+  return { key, name: `pg${i}`, isDefault: false, vlanTags: '', trunk: false, nativeVlan: '' }
+}
+
+/** The tags of a comma-separated list ("10, 20,30"); `error` names the first item that is no number. */
+export function parseVlanTags(text: string): { tags: number[]; error: string | null } {
+  const tags: number[] = []
+  let error: string | null = null
+  for (const raw of text.split(',')) {
+    const item = raw.trim()
+    if (item === '') continue
+    if (/^\d{1,9}$/.test(item)) tags.push(Number(item))
+    else error ??= `'${item}' is not a VLAN number`
+  }
+  return { tags, error }
+}
+
+/** An IPv4 address as an unsigned number, or null ("1.2.3.4"; no leading zeros, like the server). */
+export function parseIpv4(text: string): number | null {
+  const parts = text.split('.')
+  if (parts.length !== 4) return null
+  let n = 0
+  for (const p of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return null
+    const v = Number(p)
+    if (v > 255) return null
+    n = n * 256 + v
+  }
+  return n
+}
+
+export function formatIpv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.')
+}
+
+/** The network and broadcast addresses of `addr`/`prefix`. */
+export function subnetOf(addr: number, prefix: number): { network: number; broadcast: number } {
+  const size = 2 ** (32 - prefix)
+  const network = Math.floor(addr / size) * size
+  return { network, broadcast: network + size - 1 }
+}
+
+function parsePrefix(text: string): number {
+  const t = text.trim().replace(/^\//, '')
+  return /^\d{1,3}$/.test(t) ? Number(t) : Number.NaN
+}
+
+function buildPortgroup(pg: PortgroupForm): PortgroupSpec {
+  const out: PortgroupSpec = { name: pg.name.trim(), isDefault: pg.isDefault, vlanTags: parseVlanTags(pg.vlanTags).tags, trunk: pg.trunk }
+  if (pg.nativeVlan.trim() !== '') out.nativeVlan = Number(pg.nativeVlan)
+  return out
+}
+
+function buildIpv4(form: NetworkForm): Ipv4Spec {
+  const out: Ipv4Spec = { address: form.address.trim(), prefix: parsePrefix(form.prefix) }
+  const start = form.dhcpStart.trim()
+  const end = form.dhcpEnd.trim()
+  if (start !== '') out.dhcpStart = start
+  if (end !== '') out.dhcpEnd = end
+  return out
+}
+
+/**
+ * The request body for the form: only what applies to its kind (the bridge when given, the
+ * subnet of managed kinds, the portgroups of Open vSwitch), and both start flags.
+ */
+export function buildNetworkSpec(form: NetworkForm): NetworkSpec {
+  const spec: NetworkSpec = { name: form.name.trim(), kind: form.kind }
+  const bridge = form.bridge.trim()
+  if (bridge !== '') spec.bridge = bridge
+  const rule = ipv4Rule(form.kind)
+  if (rule === 'required' || (rule === 'optional' && form.withIpv4)) spec.ipv4 = buildIpv4(form)
+  if (form.kind === 'openvswitch' && form.portgroups.length) spec.portgroups = form.portgroups.map(buildPortgroup)
+  spec.autostart = form.autostart
+  spec.start = form.start
+  return spec
+}
+
+export type PortgroupField = 'name' | 'vlanTags' | 'trunk' | 'nativeVlan'
+/** A field of the form a message belongs to; `ipv4` and `dhcp` are the subnet and DHCP range as a whole. */
+export type NetworkField =
+  | 'hostId'
+  | 'name'
+  | 'bridge'
+  | 'ipv4'
+  | 'address'
+  | 'prefix'
+  | 'dhcpStart'
+  | 'dhcpEnd'
+  | 'dhcp'
+  | 'portgroups'
+  | `portgroups.${number}.${PortgroupField}`
+/** Messages by field; empty when everything is valid. */
+export type FieldErrors = Partial<Record<NetworkField, string>>
+
+export const portgroupField = (i: number, f: PortgroupField): NetworkField => `portgroups.${i}.${f}`
+
+/** Sets a field's message unless it already has one (the first broken rule wins, as on the server). */
+function put(errors: FieldErrors, field: NetworkField, message: string) {
+  errors[field] ??= message
+}
+
+export function networkNameError(name: string): string | null {
+  if (name.length === 0) return 'Name is required'
+  if ([...name].length > MAX_NETWORK_NAME) return `Name must be 1–${MAX_NETWORK_NAME} characters`
+  const bad = [...name].find((c) => !/^[A-Za-z0-9._-]$/.test(c))
+  if (bad !== undefined) return `Name may hold letters, digits, '-', '_' and '.'; not '${bad}'`
+  if (name.startsWith('.')) return "Name must not start with '.'"
+  return null
+}
+
+export function bridgeNameError(bridge: string): string | null {
+  if (bridge.length === 0 || bridge.length > MAX_BRIDGE_NAME || !/^[A-Za-z0-9._-]+$/.test(bridge)) {
+    return `'${bridge}' is not an interface name (1–${MAX_BRIDGE_NAME} letters, digits, '-', '_', '.')`
+  }
+  return null
+}
+
+function validateIpv4(ip: Ipv4Spec, errors: FieldErrors) {
+  const addr = parseIpv4(ip.address)
+  if (addr === null) put(errors, 'address', ip.address === '' ? 'Enter the host’s address on the network, e.g. 192.168.100.1' : `'${ip.address}' is not an IPv4 address`)
+  const prefixOk = Number.isInteger(ip.prefix) && ip.prefix >= MIN_PREFIX && ip.prefix <= MAX_PREFIX
+  if (!prefixOk) put(errors, 'prefix', `The prefix must be ${MIN_PREFIX}–${MAX_PREFIX}`)
+
+  const start = ip.dhcpStart || null
+  const end = ip.dhcpEnd || null
+  if ((start === null) !== (end === null)) {
+    put(errors, start === null ? 'dhcpStart' : 'dhcpEnd', 'Give both the first and the last DHCP address, or neither')
+  }
+  const s = start === null ? null : parseIpv4(start)
+  const e = end === null ? null : parseIpv4(end)
+  if (start !== null && s === null) put(errors, 'dhcpStart', `'${start}' is not an IPv4 address`)
+  if (end !== null && e === null) put(errors, 'dhcpEnd', `'${end}' is not an IPv4 address`)
+  if (addr === null || !prefixOk) return
+
+  const { network, broadcast } = subnetOf(addr, ip.prefix)
+  const subnet = `${formatIpv4(network)}/${ip.prefix}`
+  if (addr === network || addr === broadcast) put(errors, 'address', `${formatIpv4(addr)} is the network or broadcast address of /${ip.prefix}`)
+  if (s === null || e === null) return
+  const inside = (a: number) => a > network && a < broadcast
+  if (!inside(s)) put(errors, 'dhcpStart', `Must lie inside ${subnet}`)
+  if (!inside(e)) put(errors, 'dhcpEnd', `Must lie inside ${subnet}`)
+  if (!inside(s) || !inside(e)) return
+  const range = `${formatIpv4(s)}–${formatIpv4(e)}`
+  if (s > e) put(errors, 'dhcp', `The DHCP range starts after it ends (${range})`)
+  else if (addr >= s && addr <= e) put(errors, 'dhcp', `The DHCP range ${range} holds the host’s own ${formatIpv4(addr)}`)
+}
+
+function validatePortgroupVlans(p: PortgroupSpec, i: number, kind: NetworkKind, errors: FieldErrors) {
+  const tags = p.vlanTags ?? []
+  const trunk = p.trunk ?? false
+  const native = p.nativeVlan ?? null
+  const at = (f: PortgroupField) => portgroupField(i, f)
+  if ((tags.length || trunk || native !== null) && kind !== 'openvswitch') {
+    put(errors, at('vlanTags'), 'VLANs need an Open vSwitch network')
+    return
+  }
+  const bad = tags.find((t) => !Number.isInteger(t) || t < MIN_VLAN || t > MAX_VLAN)
+  if (bad !== undefined) {
+    const why = bad === 0 || bad === 4095 ? 'is reserved' : 'does not exist'
+    put(errors, at('vlanTags'), `VLAN ${bad} ${why}; use ${MIN_VLAN}–${MAX_VLAN}`)
+  }
+  const twice = tags.find((t, j) => tags.indexOf(t) !== j)
+  if (twice !== undefined) put(errors, at('vlanTags'), `VLAN ${twice} is listed twice`)
+  if (trunk && tags.length === 0) put(errors, at('trunk'), 'A trunk needs VLAN tags')
+  if (!trunk && tags.length > 1) put(errors, at('trunk'), 'Several VLAN tags make a trunk: tick Trunk')
+  if (native !== null) {
+    if (!trunk) put(errors, at('nativeVlan'), 'Only a trunk has a native VLAN')
+    else if (!tags.includes(native)) put(errors, at('nativeVlan'), `Native VLAN ${native} must be one of the tags`)
+  }
+}
+
+/** Every rule the server checks on a body (except that a bridge exists on the host), by field. */
+export function validateNetworkSpec(spec: NetworkSpec): FieldErrors {
+  const errors: FieldErrors = {}
+  const kind = spec.kind
+  const nameError = networkNameError(spec.name)
+  if (nameError) put(errors, 'name', nameError)
+
+  const bridge = spec.bridge ?? null
+  if (bridge === null) {
+    if (!isManagedKind(kind)) put(errors, 'bridge', `${aKind(kind)} needs the name of an existing bridge`)
+  } else {
+    const e = bridgeNameError(bridge)
+    if (e) put(errors, 'bridge', e)
+  }
+
+  const ip = spec.ipv4 ?? null
+  const rule = ipv4Rule(kind)
+  if (ip !== null && rule === 'none') put(errors, 'ipv4', `${aKind(kind)} has no subnet of its own`)
+  else if (ip === null && rule === 'required') put(errors, 'ipv4', `${aKind(kind)} needs an IPv4 subnet`)
+  else if (ip !== null) validateIpv4(ip, errors)
+
+  const pgs = spec.portgroups ?? []
+  const seen = new Set<string>()
+  pgs.forEach((p, i) => {
+    const n = p.name
+    if (n.length === 0 || [...n].length > MAX_NETWORK_NAME || /[\s\p{Cc}]/u.test(n)) {
+      put(errors, portgroupField(i, 'name'), `A portgroup name is 1–${MAX_NETWORK_NAME} characters without spaces`)
+    } else if (seen.has(n)) {
+      put(errors, portgroupField(i, 'name'), `Portgroup '${n}' is named twice`)
+    }
+    seen.add(n)
+    validatePortgroupVlans(p, i, kind, errors)
+  })
+  if (pgs.filter((p) => p.isDefault).length > 1) put(errors, 'portgroups', 'At most one portgroup can be the default')
+  return errors
+}
+
+/** The form's messages: a host must be chosen, VLAN lists must read as numbers, then every rule of the body. */
+export function validateNetworkForm(form: NetworkForm): FieldErrors {
+  const errors: FieldErrors = {}
+  if (form.hostId === '') put(errors, 'hostId', 'Choose a connected host')
+  if (form.kind === 'openvswitch') {
+    form.portgroups.forEach((pg, i) => {
+      const e = parseVlanTags(pg.vlanTags).error
+      if (e) put(errors, portgroupField(i, 'vlanTags'), e)
+    })
+  }
+  const specErrors = validateNetworkSpec(buildNetworkSpec(form))
+  for (const [field, message] of Object.entries(specErrors) as [NetworkField, string][]) put(errors, field, message)
+  return errors
+}
+
+/** The first message (for the disabled submit button's tooltip), or null when valid. */
+export function firstError(errors: FieldErrors): string | null {
+  return Object.values(errors).find((m) => m !== undefined) ?? null
+}
