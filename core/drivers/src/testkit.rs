@@ -1,7 +1,8 @@
 //! Conformance suites every driver runs against its real backend.
 
-use crate::{CloseReason, ConnectError, ConnectSpec, HostConnector};
+use crate::{CloseReason, ConnectError, ConnectSpec, DriverError, HostConnection, HostConnector};
 use std::time::Duration;
+use virtumancer_model::{NetworkAction, NetworkKind, NetworkSpec, PortgroupSpec};
 
 /// Checks the [`HostConnector`] contract: `good` opens and yields plausible facts, closing
 /// resolves `closed()`, `unreachable` fails with a transient error.
@@ -46,4 +47,156 @@ pub async fn host_connector_suite(
         "{err:?}"
     );
     assert!(err.is_transient());
+}
+
+/// Checks the [`crate::NetworkDriver`] contract on an open connection: an isolated network
+/// and (when `ovs_bridge` names a bridge the host has) an Open vSwitch network with VLAN
+/// portgroups are created as asked, read back, started, stopped, switched to autostart and
+/// deleted; duplicates and unknown names give the documented errors. Names start with
+/// `prefix` so parallel runs do not meet.
+pub async fn network_driver_suite(
+    conn: &dyn HostConnection,
+    prefix: &str,
+    ovs_bridge: Option<&str>,
+) {
+    let nets = conn.networks();
+    let name = format!("{prefix}-iso");
+    let spec = NetworkSpec {
+        name: name.clone(),
+        kind: NetworkKind::Isolated,
+        bridge: None,
+        ipv4: None,
+        portgroups: Vec::new(),
+        autostart: false,
+        start: false,
+    };
+    spec.validate().expect("the suite's spec is valid");
+    assert_eq!(
+        nets.network(&name).await.expect("lookup"),
+        None,
+        "{name} exists before the suite"
+    );
+    nets.create_network(&spec).await.expect("create");
+    let n = nets
+        .network(&name)
+        .await
+        .expect("read")
+        .expect("created network is there");
+    assert_eq!(
+        (n.name.as_str(), n.active, n.autostart),
+        (name.as_str(), false, false)
+    );
+    assert_eq!(n.forward_mode, "isolated");
+    assert!(
+        matches!(
+            nets.create_network(&spec).await,
+            Err(DriverError::AlreadyExists { .. })
+        ),
+        "a second create must say AlreadyExists"
+    );
+    for (action, active, autostart) in [
+        (NetworkAction::Start, true, false),
+        (NetworkAction::AutostartOn, true, true),
+        (NetworkAction::Stop, false, true),
+        (NetworkAction::AutostartOff, false, false),
+    ] {
+        nets.network_action(&name, action).await.expect("action");
+        let n = nets
+            .network(&name)
+            .await
+            .expect("read")
+            .expect("still there");
+        assert_eq!(
+            (n.active, n.autostart),
+            (active, autostart),
+            "after {action:?}"
+        );
+    }
+    nets.delete_network(&name).await.expect("delete");
+    assert_eq!(
+        nets.network(&name).await.expect("lookup"),
+        None,
+        "deleted network is gone"
+    );
+    assert!(matches!(
+        nets.network_action(&name, NetworkAction::Start).await,
+        Err(DriverError::NotFound { .. })
+    ));
+    assert!(matches!(
+        nets.delete_network(&name).await,
+        Err(DriverError::NotFound { .. })
+    ));
+
+    let Some(bridge) = ovs_bridge else { return };
+    let name = format!("{prefix}-ovs");
+    let pg = |name: &str, tags: &[u16], trunk: bool, native: Option<u16>| PortgroupSpec {
+        name: name.into(),
+        is_default: name == "vlan10",
+        vlan_tags: tags.to_vec(),
+        trunk,
+        native_vlan: native,
+    };
+    let spec = NetworkSpec {
+        name: name.clone(),
+        kind: NetworkKind::Openvswitch,
+        bridge: Some(bridge.into()),
+        ipv4: None,
+        portgroups: vec![
+            pg("vlan10", &[10], false, None),
+            pg("trunk", &[10, 20], true, Some(20)),
+        ],
+        autostart: false,
+        start: true,
+    };
+    spec.validate().expect("the suite's OVS spec is valid");
+    nets.create_network(&spec)
+        .await
+        .expect("create OVS network");
+    let n = nets
+        .network(&name)
+        .await
+        .expect("read")
+        .expect("OVS network is there");
+    assert_eq!(n.virtualport_type.as_deref(), Some("openvswitch"));
+    assert_eq!(n.bridge.as_deref(), Some(bridge));
+    assert!(n.active);
+    let trunk = n
+        .portgroups
+        .iter()
+        .find(|p| p.name == "trunk")
+        .expect("trunk portgroup");
+    assert_eq!(
+        (trunk.vlan_tags.as_slice(), trunk.trunk, trunk.native_vlan),
+        (&[10, 20][..], true, Some(20))
+    );
+    let access = n
+        .portgroups
+        .iter()
+        .find(|p| p.name == "vlan10")
+        .expect("vlan10 portgroup");
+    assert_eq!(
+        (access.vlan_tags.as_slice(), access.is_default),
+        (&[10][..], true)
+    );
+    nets.delete_network(&name)
+        .await
+        .expect("delete OVS network");
+    let missing = NetworkSpec {
+        name: format!("{prefix}-nobr"),
+        bridge: Some("nosuchbr9".into()),
+        portgroups: Vec::new(),
+        ..spec
+    };
+    assert!(
+        matches!(
+            nets.create_network(&missing).await,
+            Err(DriverError::InvalidSpec(_))
+        ),
+        "a bridge the host lacks must be refused"
+    );
+    assert_eq!(
+        nets.network(&missing.name).await.expect("lookup"),
+        None,
+        "nothing left behind"
+    );
 }

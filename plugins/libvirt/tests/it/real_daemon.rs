@@ -269,3 +269,19 @@ async fn changes_made_behind_our_back_arrive_as_events() {
     virsh(&["net-undefine", &name]);
     conn.close().await;
 }
+
+#[tokio::test]
+async fn network_conformance_on_the_real_daemon_with_open_vswitch() {
+    let Some(tb) = testbed("network_conformance_on_the_real_daemon_with_open_vswitch") else {
+        return;
+    };
+    let bridge = std::env::var("VM_TEST_OVS_BRIDGE").unwrap_or_else(|_| "vmtestovs0".into());
+    let uri = format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port);
+    let conn = connector()
+        .open(&ConnectSpec::plain(HostUri::parse(&uri).unwrap()))
+        .await
+        .unwrap();
+    let prefix = format!("vt-suite-{}", std::process::id());
+    virtumancer_drivers::testkit::network_driver_suite(conn.as_ref(), &prefix, Some(&bridge)).await;
+    conn.close().await;
+}

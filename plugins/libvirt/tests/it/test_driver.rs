@@ -118,3 +118,22 @@ async fn snapshot_of_the_builtin_test_node() {
         Err(virtumancer_drivers::DriverError::Unavailable(_))
     ));
 }
+
+#[tokio::test]
+async fn network_conformance_on_the_test_driver_node() {
+    // The generated node's host has the bridge br0 (the test driver cannot tell OVS apart).
+    let dir = tempfile::tempdir().unwrap();
+    let node = xtask::generate(&xtask::NodeSpec {
+        domains: 3,
+        ..xtask::NodeSpec::default()
+    })
+    .unwrap();
+    let path = dir.path().join("node.xml");
+    std::fs::write(&path, &node.xml).unwrap();
+    let conn = connector()
+        .open(&spec(&format!("test://{}", path.display())))
+        .await
+        .unwrap();
+    virtumancer_drivers::testkit::network_driver_suite(conn.as_ref(), "suite", Some("br0")).await;
+    conn.close().await;
+}
