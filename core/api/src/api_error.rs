@@ -97,6 +97,7 @@ impl From<EngineError> for ApiError {
             EngineError::VmNotFound(_) => Self::new(ErrorCode::VmNotFound, msg),
             EngineError::NetworkNotFound { .. } => Self::new(ErrorCode::NetworkNotFound, msg),
             EngineError::NetworkNameTaken { .. } => Self::new(ErrorCode::NetworkNameTaken, msg),
+            EngineError::NicNotFound { .. } => Self::new(ErrorCode::NicNotFound, msg),
             EngineError::NetworkInUse { ref users, .. } => {
                 let users = users.clone();
                 Self::new(ErrorCode::NetworkInUse, msg)

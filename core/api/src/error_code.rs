@@ -36,6 +36,7 @@ pub enum ErrorCode {
     NetworkNotFound,
     NetworkInUse,
     NetworkNameTaken,
+    NicNotFound,
     /// 422: the request is well-formed but cannot be carried out as asked (message says why).
     InvalidRequest,
     /// 409: another host has that name.
@@ -84,7 +85,7 @@ impl ErrorCode {
             InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
             | ConnectionFailed | InvalidRequest => StatusCode::UNPROCESSABLE_ENTITY,
-            HostNotFound | VmNotFound | NetworkNotFound | TaskNotFound | NotFound => {
+            HostNotFound | VmNotFound | NetworkNotFound | NicNotFound | TaskNotFound | NotFound => {
                 StatusCode::NOT_FOUND
             }
             HostNameTaken | HostUriTaken | HostNotConnected | ActionNotAllowed

@@ -16,6 +16,7 @@ mod health;
 mod hosts;
 mod metrics;
 mod networks;
+mod nics;
 mod path_ids;
 mod plugins;
 mod ports;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub power: virtumancer_engine::VmPower,
     /// The network use cases.
     pub networks: virtumancer_engine::NetworkCatalog,
+    /// NIC tasks.
+    pub nics: virtumancer_engine::VmNics,
     /// When the server started, for `/health`.
     pub started: Instant,
 }
@@ -62,11 +65,13 @@ impl AppState {
             virtumancer_engine::VmCatalog::new(Arc::clone(fleet.store()), fleet.bus().clone());
         let power = virtumancer_engine::VmPower::new(Arc::clone(&fleet));
         let networks = virtumancer_engine::NetworkCatalog::new(Arc::clone(&fleet));
+        let nics = virtumancer_engine::VmNics::new(Arc::clone(&fleet));
         Self {
             fleet,
             vms,
             power,
             networks,
+            nics,
             started: Instant::now(),
         }
     }
@@ -134,6 +139,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(networks::network_action))
             .routes(routes!(networks::delete_network))
             .routes(routes!(ports::list_ports))
+            .routes(routes!(nics::attach_nic))
+            .routes(routes!(nics::update_nic, nics::detach_nic))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
             .routes(routes!(tasks::cancel_task))

@@ -2,7 +2,7 @@
 
 use crate::{
     ComputeDriver, ConnectError, DriverError, InventoryEvent, InventoryReader, NetworkDriver,
-    StatsReader,
+    NicDriver, StatsReader,
 };
 use async_trait::async_trait;
 use std::path::PathBuf;
@@ -91,6 +91,9 @@ pub trait HostConnection: Send + Sync {
 
     /// Acting on the host's virtual networks.
     fn networks(&self) -> &dyn NetworkDriver;
+
+    /// Adding, changing and removing VM NICs.
+    fn nics(&self) -> &dyn NicDriver;
 
     /// Inventory change events from now on. A receiver that lags (`RecvError::Lagged`) must
     /// re-read the whole inventory.

@@ -14,6 +14,7 @@ mod driver_error;
 mod host_connection;
 mod inventory_reader;
 mod network_driver;
+mod nic_driver;
 mod registry;
 mod stats_reader;
 #[cfg(feature = "testkit")]
@@ -25,6 +26,7 @@ pub use driver_error::DriverError;
 pub use host_connection::{CloseReason, ConnectSpec, HostConnection, HostConnector};
 pub use inventory_reader::{InventoryEvent, InventoryPart, InventoryReader, InventoryStream};
 pub use network_driver::NetworkDriver;
+pub use nic_driver::NicDriver;
 pub use registry::{DriverRegistration, PluginInfo, ProvidedTrait, Registry, RegistryError};
 pub use stats_reader::{HostCounters, StatsReader, StatsSample, VmCounters};
 

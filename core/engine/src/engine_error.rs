@@ -30,6 +30,14 @@ pub enum EngineError {
         /// The name asked for.
         name: String,
     },
+    /// The VM has no NIC with this MAC.
+    #[error("VM '{vm}' has no NIC with MAC {mac}")]
+    NicNotFound {
+        /// The VM's name.
+        vm: String,
+        /// The MAC asked for.
+        mac: String,
+    },
     /// The host already has a network of this name.
     #[error("host {host} already has a network named '{name}'")]
     NetworkNameTaken {

@@ -22,6 +22,7 @@ mod stats_hub;
 mod stats_rates;
 mod task_tracker;
 mod vm_catalog;
+mod vm_nics;
 mod vm_power;
 
 pub use backoff::Backoff;
@@ -38,4 +39,5 @@ pub use stats_collector::{FAST_TICK, HostCollector, SLOW_TICK};
 pub use stats_hub::{Averages, HISTORY_POINTS, HistoryPoint, StatsHub, StatsWatch, VmEntry};
 pub use task_tracker::{INTERRUPTED, NewTask, Outcome, TaskTracker};
 pub use vm_catalog::{BulkOutcome, MAX_BULK, VmCatalog};
+pub use vm_nics::VmNics;
 pub use vm_power::{ActionOptions, BulkActionOutcome, SHUTDOWN_WATCH, VmPower};

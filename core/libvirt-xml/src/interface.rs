@@ -49,6 +49,13 @@ pub struct Interface {
     pub alias: Option<Alias>,
 }
 
+impl Interface {
+    /// The `<interface>` element alone, as `virDomainAttachDevice` and friends take it.
+    pub fn to_xml(&self) -> Result<String, quick_xml::SeError> {
+        quick_xml::se::to_string_with_root("interface", self)
+    }
+}
+
 /// `<mac address>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MacElement {

@@ -15,6 +15,7 @@ mod network;
 mod network_action;
 mod network_inventory;
 mod network_spec;
+mod nic_spec;
 mod port;
 mod power_action;
 mod power_state;
@@ -37,6 +38,7 @@ pub use network_inventory::{
 pub use network_spec::{
     Ipv4Spec, MAX_BRIDGE_NAME, MAX_NETWORK_NAME, NetworkKind, NetworkSpec, PortgroupSpec,
 };
+pub use nic_spec::{NIC_MODELS, NicSpec, NicUpdate, normalize_mac};
 pub use port::Port;
 pub use power_action::{PowerAction, PowerActionRule};
 pub use power_state::PowerState;

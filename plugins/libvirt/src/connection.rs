@@ -4,7 +4,7 @@ use crate::blocking::CallLock;
 use crate::inventory_events::{self, EventCallbacks};
 use crate::normalize::VolumeIndex;
 use crate::{
-    blocking, close_callback, compute, facts, inventory, inventory_stream, networks, stats,
+    blocking, close_callback, compute, facts, inventory, inventory_stream, networks, nics, stats,
 };
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
@@ -14,10 +14,11 @@ use tokio::task::JoinHandle;
 use virt::connect::Connect;
 use virtumancer_drivers::{
     CloseReason, ComputeCapabilities, ComputeDriver, DriverError, HostConnection, InventoryEvent,
-    InventoryReader, InventoryStream, NetworkDriver, StatsReader, StatsSample,
+    InventoryReader, InventoryStream, NetworkDriver, NicDriver, StatsReader, StatsSample,
 };
 use virtumancer_model::{
-    HostFacts, NetworkAction, NetworkInventory, NetworkSpec, PowerAction, PowerState, VmInventory,
+    HostFacts, NetworkAction, NetworkInventory, NetworkSpec, NicSpec, NicUpdate, PowerAction,
+    PowerState, VmInventory,
 };
 
 /// How long `close` waits for libvirt before leaving the close to a background thread.
@@ -152,6 +153,10 @@ impl HostConnection for LibvirtConnection {
     }
 
     fn networks(&self) -> &dyn NetworkDriver {
+        self
+    }
+
+    fn nics(&self) -> &dyn NicDriver {
         self
     }
 
@@ -309,6 +314,55 @@ impl NetworkDriver for LibvirtConnection {
             CALL_DEADLINE,
             "deleting a network",
             move || networks::delete(&Self::handle(&live)?.0, &name),
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl NicDriver for LibvirtConnection {
+    async fn attach_nic(&self, uuid: &str, nic: &NicSpec) -> Result<(), DriverError> {
+        let (live, uuid, nic) = (Arc::clone(&self.live), uuid.to_owned(), nic.clone());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "adding a NIC",
+            move || nics::attach(&Self::handle(&live)?.0, &uuid, &nic),
+        )
+        .await
+    }
+
+    async fn detach_nic(&self, uuid: &str, mac: &str) -> Result<(), DriverError> {
+        let (live, uuid, mac) = (Arc::clone(&self.live), uuid.to_owned(), mac.to_owned());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "removing a NIC",
+            move || nics::detach(&Self::handle(&live)?.0, &uuid, &mac),
+        )
+        .await
+    }
+
+    async fn update_nic(
+        &self,
+        uuid: &str,
+        mac: &str,
+        change: &NicUpdate,
+    ) -> Result<(), DriverError> {
+        let (live, uuid, mac, change) = (
+            Arc::clone(&self.live),
+            uuid.to_owned(),
+            mac.to_owned(),
+            change.clone(),
+        );
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "changing a NIC",
+            move || nics::update(&Self::handle(&live)?.0, &uuid, &mac, &change),
         )
         .await
     }

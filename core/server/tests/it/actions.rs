@@ -4,7 +4,7 @@ use crate::{Events, Server};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-async fn server_with(uri: &str) -> (tempfile::TempDir, Server, String, Events) {
+pub(crate) async fn server_with(uri: &str) -> (tempfile::TempDir, Server, String, Events) {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path(), &["--demo-host", "false"]).await;
     let mut ev = s.events("hosts,inventory,tasks").await;
@@ -19,7 +19,7 @@ async fn server_with(uri: &str) -> (tempfile::TempDir, Server, String, Events) {
 }
 
 /// Waits until the host's connect sync has stored VMs; returns the discovered list.
-async fn discovered(s: &Server, ev: &mut Events, host: &str) -> Vec<Value> {
+pub(crate) async fn discovered(s: &Server, ev: &mut Events, host: &str) -> Vec<Value> {
     let path = format!("/api/v1/discovered-vms?hostId={host}&perPage=500");
     let (_, page) = s.get(&path).await;
     if page["total"].as_u64().unwrap_or(0) > 0 {

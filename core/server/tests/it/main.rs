@@ -4,6 +4,7 @@
 mod actions;
 mod cli;
 mod events;
+mod nics;
 mod serve;
 mod stats;
 mod testbed;

@@ -538,6 +538,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vms/{id}/nics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a NIC to a managed VM: on a network of its host (optionally a portgroup), or on a
+         *     host bridge (Open vSwitch with its own VLANs). Live when the VM runs and in its stored
+         *     configuration when it is persistent.
+         */
+        post: operations["attachNic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/{id}/nics/{mac}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a NIC from a managed VM. */
+        delete: operations["detachNic"];
+        options?: never;
+        head?: never;
+        /** Moves a NIC to another network or portgroup, or sets its link up or down. */
+        patch: operations["updateNic"];
+        trace?: never;
+    };
     "/api/v1/vms/{id}/stats": {
         parameters: {
             query?: never;
@@ -674,7 +713,7 @@ export interface components {
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "network_name_taken" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "network_name_taken" | "nic_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -1034,6 +1073,42 @@ export interface components {
             virtualportType?: string | null;
             /** @description VLAN tags in document order. */
             vlanTags: number[];
+        };
+        /**
+         * @description A NIC to add: on a libvirt network (optionally a portgroup of it), or on a host bridge
+         *     (optionally Open vSwitch with its own VLANs).
+         */
+        NicSpec: {
+            /** @description A host bridge to join instead of a network. */
+            bridge?: string | null;
+            /** @description MAC address (unicast); libvirt picks one when absent. */
+            mac?: string | null;
+            /** @description Model, default `virtio`. */
+            model?: string | null;
+            /**
+             * Format: int32
+             * @description The trunk's untagged VLAN; one of `vlanTags`.
+             */
+            nativeVlan?: number | null;
+            /** @description The network's name (or give `bridge`). */
+            network?: string | null;
+            /** @description The bridge is Open vSwitch (needed for VLANs on a bridge). */
+            openvswitch?: boolean;
+            /** @description A portgroup of that network. */
+            portgroup?: string | null;
+            /** @description A trunk. */
+            trunk?: boolean;
+            /** @description VLAN tags on an Open vSwitch bridge, 1–4094 (several need `trunk`). */
+            vlanTags?: number[];
+        };
+        /** @description A change to an existing NIC: move it to another network or portgroup, or set its link. */
+        NicUpdate: {
+            /** @description Link up (true) or down (false). */
+            linkUp?: boolean | null;
+            /** @description Move to this network (a network NIC only). */
+            network?: string | null;
+            /** @description Use this portgroup of the (new) network; an empty string removes the portgroup. */
+            portgroup?: string | null;
         };
         /** @description A registered plugin, as `GET /api/v1/plugins` lists it. */
         PluginInfo: {
@@ -2945,6 +3020,195 @@ export interface operations {
             };
             /** @description The VM's host is not connected */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    attachNic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NicSpec"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the task carries it out */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Malformed id or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM or network */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description VM not managed or gone, MAC already on the VM, host not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A rule is broken (network or bridge, VLAN 1–4094, MAC unicast, model, unknown portgroup) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    detachNic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+                /** @description The NIC's MAC address */
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; the task carries it out */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM or NIC */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description VM not managed or gone, host not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a MAC address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    updateNic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: string;
+                /** @description The NIC's MAC address */
+                mac: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NicUpdate"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the task carries it out */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Malformed id or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such VM, NIC or network */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description VM not managed or gone, host not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Nothing to change, a bad MAC, an unknown portgroup, or not a network NIC */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

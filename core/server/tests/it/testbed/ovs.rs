@@ -47,17 +47,28 @@ impl Drop for Cleanup {
     }
 }
 
-/// The OVS port (libvirt's `vnetN`) of the guest's only NIC, from its live XML.
-fn guest_port(guest: &str) -> Option<String> {
+/// The OVS port (libvirt's `vnetN`) of the guest's NIC with `mac` (any NIC when `None`).
+fn guest_port_of(guest: &str, mac: Option<&str>) -> Option<String> {
     let out = Command::new("virsh")
         .args(["-c", "qemu:///system", "domiflist", guest])
         .output()
         .ok()?;
     String::from_utf8_lossy(&out.stdout)
         .lines()
+        .filter(|l| mac.is_none_or(|m| l.contains(m)))
         .filter_map(|l| l.split_whitespace().next())
         .find(|w| w.starts_with("vnet"))
         .map(str::to_owned)
+}
+
+fn guest_port(guest: &str) -> Option<String> {
+    guest_port_of(guest, None)
+}
+
+/// Waits for the task to end and asserts it succeeded.
+async fn succeeded(ev: &mut crate::Events, task: &serde_json::Value) {
+    let done = crate::actions::finished(ev, task).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
 }
 
 #[tokio::test]
@@ -68,7 +79,7 @@ async fn an_ovs_network_made_through_the_api_puts_a_guest_nic_on_its_portgroup_v
         return;
     };
     let (_d, s) = server().await;
-    let mut ev = s.events("hosts,inventory").await;
+    let mut ev = s.events("hosts,inventory,tasks").await;
     let uri = format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port);
     let (st, h) = s
         .post("/api/v1/hosts", json!({"name": "ovs", "uri": uri}))
@@ -107,7 +118,7 @@ async fn an_ovs_network_made_through_the_api_puts_a_guest_nic_on_its_portgroup_v
         &xml,
         format!(
             "<domain type='qemu'><name>{}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>\
-             <os><type arch='x86_64'>hvm</type></os><devices>\
+             <os><type arch='x86_64'>hvm</type></os><features><acpi/></features><devices>\
              <interface type='network'><source network='{}' portgroup='vlan20'/>\
              <model type='virtio'/></interface></devices></domain>",
             cleanup.guest, cleanup.network
@@ -141,6 +152,76 @@ async fn an_ovs_network_made_through_the_api_puts_a_guest_nic_on_its_portgroup_v
         "{e}"
     );
     assert_eq!(e["details"]["users"], json!([guest]));
+
+    // A second NIC through the API, live, on the vlan10 portgroup; then moved to vlan20,
+    // its link set down, and removed.
+    let vm = wait_vm(&s, &mut ev, &guest, |_| true).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (st, _) = s.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
+    assert_eq!(st, 200);
+    let mac = "52:54:00:7a:10:01";
+    let nics = format!("/api/v1/vms/{vm}/nics");
+    let (st, task) = s
+        .post(
+            &nics,
+            json!({"network": cleanup.network, "portgroup": "vlan10", "mac": mac}),
+        )
+        .await;
+    assert_eq!(st, 202, "{task}");
+    succeeded(&mut ev, &task).await;
+    let added = guest_port_of(&cleanup.guest, Some(mac)).expect("the new NIC has a port");
+    assert_eq!(ovs_vsctl(&["get", "port", &added, "tag"]), "10");
+    // Changes to the stored configuration of the shut-off VM show at its next start
+    // (libvirt 9.0 refuses to move a running NIC between portgroups of an OVS network, and a
+    // firmware-only guest never acknowledges a PCI unplug).
+    virsh(&["destroy", &cleanup.guest]);
+    let (st, task) = s
+        .send(
+            reqwest::Method::PATCH,
+            &format!("{nics}/{mac}"),
+            Some(json!({"portgroup": "vlan20", "linkUp": false})),
+        )
+        .await;
+    assert_eq!(st, 202, "{task}");
+    succeeded(&mut ev, &task).await;
+    virsh(&["start", &cleanup.guest]);
+    let moved = guest_port_of(&cleanup.guest, Some(mac)).expect("still a port");
+    assert_eq!(
+        ovs_vsctl(&["get", "port", &moved, "tag"]),
+        "20",
+        "moved to vlan20"
+    );
+    let link = Command::new("virsh")
+        .args(["-c", "qemu:///system", "domif-getlink", &cleanup.guest, mac])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&link.stdout).contains("down"),
+        "{link:?}"
+    );
+    virsh(&["destroy", &cleanup.guest]);
+    let (st, task) = s
+        .send(reqwest::Method::DELETE, &format!("{nics}/{mac}"), None)
+        .await;
+    assert_eq!(st, 202, "{task}");
+    succeeded(&mut ev, &task).await;
+    virsh(&["start", &cleanup.guest]);
+    assert_eq!(
+        guest_port_of(&cleanup.guest, Some(mac)),
+        None,
+        "the NIC is gone"
+    );
+    assert!(guest_port(&cleanup.guest).is_some(), "the first NIC stays");
+    let (_, detail) = s.get(&format!("/api/v1/vms/{vm}")).await;
+    let macs: Vec<&str> = detail["nics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["mac"].as_str())
+        .collect();
+    assert!(!macs.contains(&mac), "the inventory followed: {macs:?}");
 
     // Stopped and started again through the API, the network still tags new ports.
     virsh(&["destroy", &cleanup.guest]);

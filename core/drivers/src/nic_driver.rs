@@ -1,0 +1,26 @@
+//! Adding, changing and removing the NICs of VMs.
+
+use crate::DriverError;
+use async_trait::async_trait;
+use virtumancer_model::{NicSpec, NicUpdate};
+
+/// NIC operations on one open host connection. VMs are named by hypervisor UUID, NICs by MAC.
+/// Each applies to the running VM (when it runs) and to its stored configuration (when it is
+/// persistent).
+#[async_trait]
+pub trait NicDriver: Send + Sync {
+    /// Adds a NIC from a validated spec. Errors: `NotFound` (VM), `InvalidSpec` with the
+    /// host's reason, `Unsupported` (hot-plug not possible), `Unavailable`.
+    async fn attach_nic(&self, uuid: &str, nic: &NicSpec) -> Result<(), DriverError>;
+
+    /// Removes the NIC with this MAC. Errors: `NotFound` (VM or NIC), `Unavailable`.
+    async fn detach_nic(&self, uuid: &str, mac: &str) -> Result<(), DriverError>;
+
+    /// Moves the NIC to another network or portgroup, or sets its link state. Errors as above.
+    async fn update_nic(
+        &self,
+        uuid: &str,
+        mac: &str,
+        change: &NicUpdate,
+    ) -> Result<(), DriverError>;
+}

@@ -1,0 +1,219 @@
+//! The NIC use cases: add a NIC to a managed VM, change its network, portgroup or link, and
+//! remove it; each is a task, checked against the stored inventory before the host is asked.
+
+use crate::{EngineError, HostFleet, NewTask, Outcome, TaskTracker};
+use std::sync::Arc;
+use virtumancer_drivers::{DriverError, HostConnection};
+use virtumancer_model::{HostId, Network, NicSpec, NicUpdate, Task, VmDetail, VmId, normalize_mac};
+
+/// What one NIC task does on the host.
+enum Op {
+    Attach(NicSpec),
+    Detach(String),
+    Update(String, NicUpdate),
+}
+
+impl Op {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Attach(_) => "vm.nic.attach",
+            Self::Detach(_) => "vm.nic.detach",
+            Self::Update(..) => "vm.nic.update",
+        }
+    }
+}
+
+/// NIC tasks on VMs.
+#[derive(Clone)]
+pub struct VmNics {
+    fleet: Arc<HostFleet>,
+    tasks: TaskTracker,
+}
+
+impl std::fmt::Debug for VmNics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VmNics").finish_non_exhaustive()
+    }
+}
+
+impl VmNics {
+    /// NIC tasks on the fleet's hosts.
+    pub fn new(fleet: Arc<HostFleet>) -> Self {
+        let tasks = TaskTracker::new(Arc::clone(fleet.store()), fleet.bus().clone());
+        Self { fleet, tasks }
+    }
+
+    /// Adds a NIC on a network (and portgroup) of the VM's host, or on a bridge.
+    pub async fn attach(
+        &self,
+        id: VmId,
+        mut spec: NicSpec,
+        who: &str,
+    ) -> Result<Task, EngineError> {
+        spec.validate().map_err(EngineError::InvalidRequest)?;
+        let vm = self.managed_vm(id).await?;
+        if let Some(mac) = &spec.mac {
+            let mac = normalize_mac(mac).map_err(EngineError::InvalidRequest)?;
+            if vm
+                .nics
+                .iter()
+                .any(|n| n.mac.as_deref() == Some(mac.as_str()))
+            {
+                return Err(EngineError::ActionNotAllowed(format!(
+                    "VM '{}' already has a NIC with MAC {mac}",
+                    vm.vm.name
+                )));
+            }
+            spec.mac = Some(mac);
+        }
+        if let Some(net) = &spec.network {
+            let network = self.network(vm.vm.host_id, net).await?;
+            check_portgroup(&network, spec.portgroup.as_deref())?;
+        }
+        self.run(vm, Op::Attach(spec), who).await
+    }
+
+    /// Removes the NIC with `mac`.
+    pub async fn detach(&self, id: VmId, mac: &str, who: &str) -> Result<Task, EngineError> {
+        let vm = self.managed_vm(id).await?;
+        let mac = known_mac(&vm, mac)?;
+        self.run(vm, Op::Detach(mac), who).await
+    }
+
+    /// Moves the NIC with `mac` to another network or portgroup, or sets its link.
+    pub async fn update(
+        &self,
+        id: VmId,
+        mac: &str,
+        change: NicUpdate,
+        who: &str,
+    ) -> Result<Task, EngineError> {
+        change.validate().map_err(EngineError::InvalidRequest)?;
+        let vm = self.managed_vm(id).await?;
+        let mac = known_mac(&vm, mac)?;
+        let nic = vm
+            .nics
+            .iter()
+            .find(|n| n.mac.as_deref() == Some(mac.as_str()))
+            .expect("known_mac found it");
+        if change.network.is_some() || change.portgroup.is_some() {
+            let Some(current) = nic.network.clone() else {
+                return Err(EngineError::InvalidRequest(format!(
+                    "NIC {mac} is on no network; only network NICs change network or portgroup"
+                )));
+            };
+            let target = change.network.clone().unwrap_or(current);
+            let network = self.network(vm.vm.host_id, &target).await?;
+            check_portgroup(
+                &network,
+                change.portgroup.as_deref().filter(|p| !p.is_empty()),
+            )?;
+        }
+        self.run(vm, Op::Update(mac, change), who).await
+    }
+
+    async fn managed_vm(&self, id: VmId) -> Result<VmDetail, EngineError> {
+        let vm = self
+            .fleet
+            .store()
+            .get_vm(id)
+            .await?
+            .ok_or(EngineError::VmNotFound(id))?;
+        if !vm.vm.managed {
+            return Err(EngineError::ActionNotAllowed(format!(
+                "VM '{}' is discovered, not managed: import it before changing its NICs",
+                vm.vm.name
+            )));
+        }
+        if vm.vm.gone_at.is_some() {
+            return Err(EngineError::ActionNotAllowed(format!(
+                "VM '{}' is gone from its host",
+                vm.vm.name
+            )));
+        }
+        Ok(vm)
+    }
+
+    async fn network(&self, host: HostId, name: &str) -> Result<Network, EngineError> {
+        self.fleet
+            .store()
+            .list_networks(Some(host))
+            .await?
+            .into_iter()
+            .find(|n| n.inventory.name == name)
+            .ok_or_else(|| EngineError::NetworkNotFound {
+                host,
+                name: name.to_owned(),
+            })
+    }
+
+    /// Stores the task, answers with it, and carries it out in the background.
+    async fn run(&self, vm: VmDetail, op: Op, who: &str) -> Result<Task, EngineError> {
+        let conn = self.fleet.connection(vm.vm.host_id).await?;
+        let mut task = NewTask {
+            kind: op.kind().to_owned(),
+            vm_id: Some(vm.vm.id),
+            host_id: Some(vm.vm.host_id),
+            target_name: vm.vm.name.clone(),
+            parent_id: None,
+            requested_by: who.to_owned(),
+        }
+        .into_task(None);
+        self.tasks.create(std::slice::from_ref(&task), true).await?;
+        let answer = task.clone();
+        let me = self.clone();
+        tokio::spawn(async move {
+            if me.tasks.start(&mut task, true).await.is_err() {
+                return;
+            }
+            let result = perform(conn.as_ref(), &vm.vm.uuid, &op).await;
+            me.fleet.refresh_vm(vm.vm.host_id, vm.vm.uuid.clone()).await;
+            let outcome: Outcome = match result {
+                Ok(()) => Outcome::Succeeded(None),
+                Err(e) => Outcome::Failed(e.to_string()),
+            };
+            if let Err(e) = me.tasks.finish(&mut task, outcome, true).await {
+                tracing::warn!(task = %task.id, error = %e, "a NIC task could not be stored");
+            }
+        });
+        Ok(answer)
+    }
+}
+
+async fn perform(conn: &dyn HostConnection, uuid: &str, op: &Op) -> Result<(), DriverError> {
+    let nics = conn.nics();
+    match op {
+        Op::Attach(spec) => nics.attach_nic(uuid, spec).await,
+        Op::Detach(mac) => nics.detach_nic(uuid, mac).await,
+        Op::Update(mac, change) => nics.update_nic(uuid, mac, change).await,
+    }
+}
+
+/// `mac` normalized, when the VM has a NIC with it (as stored).
+fn known_mac(vm: &VmDetail, mac: &str) -> Result<String, EngineError> {
+    let mac = normalize_mac(mac).map_err(EngineError::InvalidRequest)?;
+    if vm
+        .nics
+        .iter()
+        .any(|n| n.mac.as_deref() == Some(mac.as_str()))
+    {
+        Ok(mac)
+    } else {
+        Err(EngineError::NicNotFound {
+            vm: vm.vm.name.clone(),
+            mac,
+        })
+    }
+}
+
+fn check_portgroup(network: &Network, portgroup: Option<&str>) -> Result<(), EngineError> {
+    match portgroup {
+        Some(pg) if !network.inventory.portgroups.iter().any(|p| p.name == pg) => {
+            Err(EngineError::InvalidRequest(format!(
+                "network '{}' has no portgroup '{pg}'",
+                network.inventory.name
+            )))
+        }
+        _ => Ok(()),
+    }
+}
