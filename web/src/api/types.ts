@@ -40,6 +40,11 @@ export type Ipv4Spec = Schemas['Ipv4Spec']
 export type PortgroupSpec = Schemas['PortgroupSpec']
 /** Query parameters of `GET /api/v1/networks`. */
 export type NetworkListQuery = NonNullable<operations['listNetworks']['parameters']['query']>
+export type Port = Schemas['Port']
+export type PortList = Schemas['PortList']
+/** Query parameters of `GET /api/v1/ports`. */
+export type PortListQuery = NonNullable<operations['listPorts']['parameters']['query']>
+export type PortSortKey = NonNullable<PortListQuery['sort']>
 export type InventoryChangedEvent = Extract<ServerEvent, { type: 'inventoryChanged' }>
 export type TaskUpdatedEvent = Extract<ServerEvent, { type: 'taskUpdated' }>
 export type PowerAction = Schemas['PowerAction']

@@ -28,6 +28,7 @@ async function mountPage(networks: Network[]) {
     routes: [
       { path: '/networks', name: 'networks', component: NetworksPage },
       { path: '/hosts/:id', name: 'host', component: Stub },
+      { path: '/ports', name: 'ports', component: Stub },
     ],
   })
   await router.push('/networks')

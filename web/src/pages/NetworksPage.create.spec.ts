@@ -32,6 +32,7 @@ async function mountPage(url: string, hosts: Host[], networks: Network[] = []) {
     routes: [
       { path: '/networks', name: 'networks', component: NetworksPage },
       { path: '/hosts/:id', name: 'host', component: Stub },
+      { path: '/ports', name: 'ports', component: Stub },
     ],
   })
   await router.push(url)

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { hostsCache } from '@/modules/hosts/queries'
-import { networkList, ovsAndNat } from '@/modules/networks/testing'
+import { makeNetwork, networkList, ovsAndNat } from '@/modules/networks/testing'
 import NetworksPage from './NetworksPage.vue'
 
 const networksApi = vi.hoisted(() => ({ list: vi.fn() }))
@@ -21,6 +21,7 @@ async function mountAt(url: string) {
     routes: [
       { path: '/networks', name: 'networks', component: NetworksPage },
       { path: '/hosts/:id', name: 'host', component: Stub },
+      { path: '/ports', name: 'ports', component: Stub },
     ],
   })
   await router.push(url)
@@ -96,6 +97,26 @@ describe('NetworksPage', () => {
     expect(pgs[1]!.find(tid('portgroup-default')).exists()).toBe(false)
     await toggle.trigger('click')
     expect(w.find(tid('network-portgroups-ovs-net')).exists()).toBe(false)
+  })
+
+  it('links each network’s user count to its ports (host and network in the query)', async () => {
+    const { ovs, nat } = ovsAndNat()
+    const odd = makeNetwork({ hostId: 'host-a', hostName: 'alpha', name: 'lab net&1', usedBy: 1 })
+    networksApi.list.mockResolvedValue(networkList([ovs, nat, odd]))
+    const { w, router } = await mountAt('/networks')
+    wrapper = w
+
+    const link = (name: string) => w.get(tid(`network-row-${name}`)).get(tid('network-users-link'))
+    expect(link('ovs-net').text()).toBe('3')
+    expect(link('ovs-net').attributes('href')).toBe('/ports?hostId=host-a&network=ovs-net')
+    expect(link('ovs-net').attributes('title')).toBe('VM NICs using this network: show them on the Ports page')
+    expect(link('default').attributes('href')).toBe('/ports?hostId=host-b&network=default')
+    expect(link('lab net&1').attributes('href')).toBe('/ports?hostId=host-a&network=lab+net%261')
+
+    await link('ovs-net').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/ports')
+    expect(router.currentRoute.value.query).toEqual({ hostId: 'host-a', network: 'ovs-net' })
   })
 
   it('the text filter hides networks whose name, bridge and host do not match', async () => {

@@ -27,6 +27,7 @@ export const router = createRouter({
       meta: { title: 'Discovered VMs' },
     },
     { path: '/networks', name: 'networks', component: () => import('@/pages/NetworksPage.vue'), meta: { title: 'Networks' } },
+    { path: '/ports', name: 'ports', component: () => import('@/pages/PortsPage.vue'), meta: { title: 'Ports' } },
     { path: '/tasks', name: 'tasks', component: () => import('@/pages/TasksPage.vue'), meta: { title: 'Tasks' } },
     { path: '/plugins', name: 'plugins', component: () => import('@/pages/PluginsPage.vue'), meta: { title: 'Plugins' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },
