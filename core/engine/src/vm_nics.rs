@@ -1,10 +1,10 @@
 //! The NIC use cases: add a NIC to a managed VM, change its network, portgroup or link, and
 //! remove it; each is a task, checked against the stored inventory before the host is asked.
 
-use crate::{EngineError, HostFleet, NewTask, Outcome, TaskTracker};
+use crate::{EngineError, HostFleet, NetworkCatalog, NewTask, Outcome, TaskTracker};
 use std::sync::Arc;
 use virtumancer_drivers::{DriverError, HostConnection};
-use virtumancer_model::{HostId, Network, NicSpec, NicUpdate, Task, VmDetail, VmId, normalize_mac};
+use virtumancer_model::{Network, NicSpec, NicUpdate, Task, VmDetail, VmId, normalize_mac};
 
 /// What one NIC task does on the host.
 enum Op {
@@ -27,6 +27,7 @@ impl Op {
 #[derive(Clone)]
 pub struct VmNics {
     fleet: Arc<HostFleet>,
+    networks: NetworkCatalog,
     tasks: TaskTracker,
 }
 
@@ -40,7 +41,12 @@ impl VmNics {
     /// NIC tasks on the fleet's hosts.
     pub fn new(fleet: Arc<HostFleet>) -> Self {
         let tasks = TaskTracker::new(Arc::clone(fleet.store()), fleet.bus().clone());
-        Self { fleet, tasks }
+        let networks = NetworkCatalog::new(Arc::clone(&fleet));
+        Self {
+            fleet,
+            networks,
+            tasks,
+        }
     }
 
     /// Adds a NIC on a network (and portgroup) of the VM's host, or on a bridge.
@@ -67,7 +73,7 @@ impl VmNics {
             spec.mac = Some(mac);
         }
         if let Some(net) = &spec.network {
-            let network = self.network(vm.vm.host_id, net).await?;
+            let network = self.networks.get(vm.vm.host_id, net).await?;
             check_portgroup(&network, spec.portgroup.as_deref())?;
         }
         self.run(vm, Op::Attach(spec), who).await
@@ -103,7 +109,7 @@ impl VmNics {
                 )));
             };
             let target = change.network.clone().unwrap_or(current);
-            let network = self.network(vm.vm.host_id, &target).await?;
+            let network = self.networks.get(vm.vm.host_id, &target).await?;
             check_portgroup(
                 &network,
                 change.portgroup.as_deref().filter(|p| !p.is_empty()),
@@ -132,19 +138,6 @@ impl VmNics {
             )));
         }
         Ok(vm)
-    }
-
-    async fn network(&self, host: HostId, name: &str) -> Result<Network, EngineError> {
-        self.fleet
-            .store()
-            .list_networks(Some(host))
-            .await?
-            .into_iter()
-            .find(|n| n.inventory.name == name)
-            .ok_or_else(|| EngineError::NetworkNotFound {
-                host,
-                name: name.to_owned(),
-            })
     }
 
     /// Stores the task, answers with it, and carries it out in the background.

@@ -260,36 +260,36 @@ impl PortgroupSpec {
                 "portgroup '{name}': VLANs need an Open vSwitch network"
             ));
         }
-        if let Some(bad) = self.vlan_tags.iter().find(|t| !(1..=4094).contains(*t)) {
-            return Err(format!(
-                "portgroup '{name}': VLAN {bad} is reserved; use 1–4094"
-            ));
-        }
-        let mut tags = self.vlan_tags.clone();
-        tags.sort_unstable();
-        if tags.windows(2).any(|w| w[0] == w[1]) {
-            return Err(format!("portgroup '{name}': a VLAN tag is listed twice"));
-        }
-        if self.trunk && self.vlan_tags.is_empty() {
-            return Err(format!("portgroup '{name}': a trunk needs VLAN tags"));
-        }
-        if !self.trunk && self.vlan_tags.len() > 1 {
-            return Err(format!(
-                "portgroup '{name}': several VLAN tags make a trunk; set trunk"
-            ));
-        }
-        if let Some(n) = self.native_vlan {
-            if !self.trunk {
-                return Err(format!(
-                    "portgroup '{name}': only a trunk has a native VLAN"
-                ));
-            }
-            if !self.vlan_tags.contains(&n) {
-                return Err(format!(
-                    "portgroup '{name}': native VLAN {n} must be one of its tags"
-                ));
-            }
-        }
-        Ok(())
+        check_vlans(&self.vlan_tags, self.trunk, self.native_vlan)
+            .map_err(|why| format!("portgroup '{name}': {why}"))
     }
+}
+
+/// The VLAN rules of a port (a portgroup or a NIC on an Open vSwitch bridge): tags 1–4094,
+/// each once; a trunk has tags, several tags need a trunk; a native VLAN is one of a trunk's
+/// tags.
+pub(crate) fn check_vlans(tags: &[u16], trunk: bool, native: Option<u16>) -> Result<(), String> {
+    if let Some(bad) = tags.iter().find(|t| !(1..=4094).contains(*t)) {
+        return Err(format!("VLAN {bad} is reserved; use 1–4094"));
+    }
+    let mut sorted = tags.to_vec();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return Err("a VLAN tag is listed twice".into());
+    }
+    if trunk && tags.is_empty() {
+        return Err("a trunk needs VLAN tags".into());
+    }
+    if !trunk && tags.len() > 1 {
+        return Err("several VLAN tags make a trunk; set trunk".into());
+    }
+    if let Some(n) = native {
+        if !trunk {
+            return Err("only a trunk has a native VLAN".into());
+        }
+        if !tags.contains(&n) {
+            return Err(format!("native VLAN {n} must be one of its tags"));
+        }
+    }
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! What an operator asks for when adding a NIC to a VM or changing one, and its rules.
 
+use crate::network_spec::check_vlans;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -84,24 +85,6 @@ pub fn normalize_mac(mac: &str) -> Result<String, String> {
         return Err("00:00:00:00:00:00 is not a usable MAC address".into());
     }
     Ok(mac.to_ascii_lowercase())
-}
-
-fn check_vlans(tags: &[u16], trunk: bool, native: Option<u16>) -> Result<(), String> {
-    if let Some(bad) = tags.iter().find(|t| !(1..=4094).contains(*t)) {
-        return Err(format!("VLAN {bad} is reserved; use 1–4094"));
-    }
-    if trunk && tags.is_empty() {
-        return Err("a trunk needs VLAN tags".into());
-    }
-    if !trunk && tags.len() > 1 {
-        return Err("several VLAN tags make a trunk; set trunk".into());
-    }
-    if let Some(n) = native
-        && (!trunk || !tags.contains(&n))
-    {
-        return Err(format!("native VLAN {n} must be one of the trunk's tags"));
-    }
-    Ok(())
 }
 
 impl NicSpec {

@@ -117,7 +117,7 @@ pub(crate) fn nic_from_row(r: &SqliteRow) -> Result<NicInventory, StoreError> {
     })
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     column: &'static str,
     s: &str,
 ) -> Result<T, StoreError> {

@@ -1,7 +1,7 @@
 //! [`NetworkRepository`] on SQLite.
 
 use crate::network_repository::{NetworkRepository, PortPage, PortQuery, PortSort};
-use crate::sqlite_inventory::{corrupt, nic_from_row};
+use crate::sqlite_inventory::{corrupt, nic_from_row, parse_json};
 use crate::{SqliteStore, StoreError};
 use async_trait::async_trait;
 use sqlx::Row;
@@ -37,13 +37,6 @@ fn port_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Port, StoreError> {
             .map_err(|e| corrupt("nics.ordinal", e))?,
         nic: nic_from_row(r)?,
     })
-}
-
-fn json_list<T: serde::de::DeserializeOwned>(
-    column: &'static str,
-    raw: &str,
-) -> Result<Vec<T>, StoreError> {
-    serde_json::from_str(raw).map_err(|e| corrupt(column, e))
 }
 
 #[async_trait]
@@ -146,7 +139,7 @@ impl NetworkRepository for SqliteStore {
                 .push(PortgroupInventory {
                     name: r.try_get("name")?,
                     is_default: r.try_get("is_default")?,
-                    vlan_tags: json_list(
+                    vlan_tags: parse_json(
                         "portgroups.vlan_tags",
                         r.try_get::<&str, _>("vlan_tags")?,
                     )?,
@@ -174,7 +167,7 @@ impl NetworkRepository for SqliteStore {
                         active: r.try_get("active")?,
                         autostart: r.try_get("autostart")?,
                         portgroups: portgroups.remove(&id).unwrap_or_default(),
-                        ip_ranges: json_list(
+                        ip_ranges: parse_json(
                             "networks.ip_ranges",
                             r.try_get::<&str, _>("ip_ranges")?,
                         )?,

@@ -50,6 +50,16 @@ pub fn driver_error(e: &Error) -> DriverError {
     }
 }
 
+/// An error of a call that hands the host a document (a network to start, a device to
+/// attach or change): what the host refused about it is a problem of the spec, with the
+/// host's reason (a missing bridge, a clashing subnet, no such portgroup, no free slot).
+pub fn refused_spec(e: &Error) -> DriverError {
+    match driver_error(e) {
+        DriverError::Backend(why) | DriverError::Conflict(why) => DriverError::InvalidSpec(why),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Network lifecycle: create, start, stop, autostart and delete libvirt networks.
 
-use crate::errors::driver_error;
+use crate::errors::{driver_error, refused_spec};
 use crate::inventory;
 use virt::connect::Connect;
 use virt::network::Network;
@@ -46,11 +46,7 @@ pub fn create(conn: &Connect, spec: &NetworkSpec) -> Result<(), DriverError> {
     };
     if let Err(e) = finish() {
         let _ = n.undefine();
-        return Err(match driver_error(&e) {
-            // Starting failed for a reason in the spec (a missing bridge, a clashing subnet).
-            DriverError::Backend(why) | DriverError::Conflict(why) => DriverError::InvalidSpec(why),
-            other => other,
-        });
+        return Err(refused_spec(&e));
     }
     Ok(())
 }

@@ -1,14 +1,13 @@
 //! VM NICs: attach, change and detach, live on a running VM and in a persistent VM's
 //! configuration, with `<interface>` documents built on the typed views.
 
-use crate::errors::driver_error;
+use crate::errors::{driver_error, refused_spec};
 use virt::connect::Connect;
 use virt::domain::Domain;
 use virt::sys;
 use virtumancer_drivers::DriverError;
 use virtumancer_libvirt_xml::{
-    Domain as DomainXml, Element, Interface, InterfaceSource, MacElement, TypeAttr, VirtualPort,
-    Vlan, VlanTag,
+    Element, Interface, InterfaceSource, MacElement, TypeAttr, VirtualPort, Vlan, VlanTag,
 };
 use virtumancer_model::{NicSpec, NicUpdate, normalize_mac};
 
@@ -96,50 +95,26 @@ pub fn attach(conn: &Connect, uuid: &str, nic: &NicSpec) -> Result<(), DriverErr
     let xml = interface(nic).to_xml().map_err(xml_error)?;
     dom.attach_device_flags(&xml, flags)
         .map(drop)
-        .map_err(|err| {
-            match driver_error(&err) {
-                // The host refused the device itself (no such network or portgroup, no free slot).
-                DriverError::Backend(why) | DriverError::Conflict(why) => {
-                    DriverError::InvalidSpec(why)
-                }
-                other => other,
-            }
-        })
-}
-
-/// The NIC with `mac` as the VM has it now (running VMs: the live one).
-fn find(dom: &Domain, mac: &str) -> Result<Interface, DriverError> {
-    let mac = normalize_mac(mac).map_err(DriverError::InvalidSpec)?;
-    let xml = dom.get_xml_desc(0).map_err(e)?;
-    let doc = DomainXml::from_xml(&xml).map_err(|err| DriverError::Backend(err.to_string()))?;
-    doc.devices
-        .interfaces
-        .into_iter()
-        .find(|i| {
-            i.mac
-                .as_ref()
-                .is_some_and(|m| m.address.eq_ignore_ascii_case(&mac))
-        })
-        .ok_or_else(|| DriverError::NotFound {
-            what: format!("NIC {mac}"),
-        })
+        .map_err(|err| refused_spec(&err))
 }
 
 /// Removes the NIC with `mac`.
 pub fn detach(conn: &Connect, uuid: &str, mac: &str) -> Result<(), DriverError> {
     let dom = lookup(conn, uuid)?;
     let flags = impact(&dom)?;
-    let iface = find(&dom, mac)?;
-    let xml = iface.to_xml().map_err(xml_error)?;
-    dom.detach_device_flags(&xml, flags).map(drop).map_err(e)
+    // As the VM has it now: a NIC added to the running VM only is found too.
+    let iface = element(&dom, mac, false)?;
+    dom.detach_device_flags(&iface.to_xml(), flags)
+        .map(drop)
+        .map_err(e)
 }
 
 /// The `<interface>` element with `mac`, kept whole (address, driver, everything libvirt
-/// wrote): from the stored configuration of a persistent VM (where a network NIC still reads
-/// type='network'), else from the running one.
-fn element(dom: &Domain, mac: &str) -> Result<Element, DriverError> {
+/// wrote): with `stored`, from the configuration of a persistent VM (where a network NIC
+/// still reads type='network'); else, and for a transient VM, as the VM has it now.
+fn element(dom: &Domain, mac: &str, stored: bool) -> Result<Element, DriverError> {
     let mac = normalize_mac(mac).map_err(DriverError::InvalidSpec)?;
-    let flags = if dom.is_persistent().map_err(e)? {
+    let flags = if stored && dom.is_persistent().map_err(e)? {
         sys::VIR_DOMAIN_XML_INACTIVE
     } else {
         0
@@ -171,7 +146,7 @@ pub fn update(
 ) -> Result<(), DriverError> {
     let dom = lookup(conn, uuid)?;
     let flags = impact(&dom)?;
-    let mut iface = element(&dom, mac)?;
+    let mut iface = element(&dom, mac, true)?;
     if change.network.is_some() || change.portgroup.is_some() {
         let on_network = iface.attr("type") == Some("network")
             && iface
@@ -200,8 +175,5 @@ pub fn update(
     }
     dom.update_device_flags(&iface.to_xml(), flags)
         .map(drop)
-        .map_err(|err| match driver_error(&err) {
-            DriverError::Backend(why) | DriverError::Conflict(why) => DriverError::InvalidSpec(why),
-            other => other,
-        })
+        .map_err(|err| refused_spec(&err))
 }
