@@ -1,10 +1,9 @@
 import { expect, test, type Page } from '@playwright/test'
 import type { ApiErrorBody, Host } from '../src/api/types'
+import { uniqueName } from './testbed'
 
 // Runs against a real server (started by the Makefile) that begins with no hosts.
 // Waits use expect() polling with timeouts — never fixed sleeps.
-
-const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 
 async function openAddHost(page: Page) {
   await page.goto('/hosts')

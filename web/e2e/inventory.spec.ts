@@ -1,20 +1,10 @@
-import { expect, test, type APIRequestContext } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import type { Host, VmList } from '../src/api/types'
+import { uniqueName, deleteTestHosts } from './testbed'
 
 // Runs against the same real server as hosts.spec.ts (started by the Makefile with no hosts),
 // after it, serially. It adds its own test:///default host and deletes it at the end; it does
 // not rely on hosts left by other tests. Waits use expect() polling — never fixed sleeps.
-
-const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-
-/** Only one host may use test:///default at a time: delete any leftover one first. */
-async function deleteTestHosts(request: APIRequestContext) {
-  const hosts = (await (await request.get('/api/v1/hosts')).json()) as Host[]
-  for (const h of hosts.filter((h) => h.uri === 'test:///default')) {
-    const r = await request.delete(`/api/v1/hosts/${h.id}`)
-    expect([204, 404]).toContain(r.status())
-  }
-}
 
 test('discover the test VM, import it, and see its hardware', async ({ page, request }) => {
   await deleteTestHosts(request)

@@ -1,21 +1,11 @@
-import { expect, test, type APIRequestContext } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import type { Host, NetworkList } from '../src/api/types'
+import { uniqueName, deleteTestHosts } from './testbed'
 
 // Runs against the same real server as the other specs (started with no hosts), serially. It adds
 // its own test:///default host, whose libvirt test driver has one network, "default" (NAT), and
 // deletes the host at the end; it does not rely on hosts left by other tests. Waits use expect()
 // polling — never fixed sleeps.
-
-const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-
-/** Only one host may use test:///default at a time: delete any leftover one first. */
-async function deleteTestHosts(request: APIRequestContext) {
-  const hosts = (await (await request.get('/api/v1/hosts')).json()) as Host[]
-  for (const h of hosts.filter((h) => h.uri === 'test:///default')) {
-    const r = await request.delete(`/api/v1/hosts/${h.id}`)
-    expect([204, 404]).toContain(r.status())
-  }
-}
 
 test('networks page: the test host’s default network, the text filter, the host page link, stop and start', async ({ page, request }) => {
   await deleteTestHosts(request)

@@ -1,21 +1,11 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import type { Host, Task, TaskList, Vm, VmList } from '../src/api/types'
+import { uniqueName, deleteTestHosts } from './testbed'
 
 // Runs against the same real server as the other specs (started by the Makefile with no hosts),
 // after them, serially. It adds its own test:///default host (whose domain "test" runs), imports
 // the VM, drives it through pause → resume → shutdown from the UI, and deletes the host at the
 // end. States and tasks arrive over the WebSocket; waits use expect() polling, never sleeps.
-
-const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-
-/** Only one host may use test:///default at a time: delete any leftover one first. */
-async function deleteTestHosts(request: APIRequestContext) {
-  const hosts = (await (await request.get('/api/v1/hosts')).json()) as Host[]
-  for (const h of hosts.filter((h) => h.uri === 'test:///default')) {
-    const r = await request.delete(`/api/v1/hosts/${h.id}`)
-    expect([204, 404]).toContain(r.status())
-  }
-}
 
 /** The discovered VM "test" of a host, once the host's first sync found it. */
 async function discoveredTestVm(request: APIRequestContext, hostId: string): Promise<Vm> {

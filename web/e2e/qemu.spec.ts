@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import type { Host, Task, TaskList, Vm, VmList } from '../src/api/types'
-import { defineTinyGuest, readyCount, removeTinyGuest, testbedRunning, testbedTcpUri, tinyGuestNamed } from './testbed'
+import { defineTinyGuest, readyCount, removeTinyGuest, testbedRunning, testbedTcpUri, tinyGuestNamed, uniqueName, deleteHostsWithUri } from './testbed'
 
 // A real QEMU guest on the testbed's libvirtd (scripts/testbed/libvirtd.sh, started by
 // scripts/test-all.sh; skipped without it). A tiny guest (scripts/testbed/tiny-guest.sh) is defined
@@ -11,17 +11,6 @@ import { defineTinyGuest, readyCount, removeTinyGuest, testbedRunning, testbedTc
 // removed at the end whatever happens.
 
 test.skip(!testbedRunning(), 'no libvirt testbed: `virsh -c qemu:///system version` failed')
-
-const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-
-/** A URI may belong to only one host: delete any leftover one using `uri` first. */
-async function deleteHostsWithUri(request: APIRequestContext, uri: string) {
-  const hosts = (await (await request.get('/api/v1/hosts')).json()) as Host[]
-  for (const h of hosts.filter((h) => h.uri === uri)) {
-    const r = await request.delete(`/api/v1/hosts/${h.id}`)
-    expect([204, 404]).toContain(r.status())
-  }
-}
 
 /** The discovered VM `name` of a host, once the host's first sync found it (shut off). */
 async function discoveredVm(request: APIRequestContext, hostId: string, name: string): Promise<Vm> {

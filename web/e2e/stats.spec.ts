@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import type { Host, Vm, VmList } from '../src/api/types'
+import { uniqueName, deleteTestHosts } from './testbed'
 
 // Live usage against the real server (started by the Makefile with no hosts), serially after the
 // other specs. It adds its own test:///default host, imports the VM "test" and deletes the host at
@@ -7,17 +8,6 @@ import type { Host, Vm, VmList } from '../src/api/types'
 // usage cells and graphs render, follow the live state, load the history ranges without errors,
 // that the `stats` topic is subscribed only while a live view is shown, and the dashboard's counts.
 // Waits use expect() polling, never sleeps.
-
-const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-
-/** Only one host may use test:///default at a time: delete any leftover one first. */
-async function deleteTestHosts(request: APIRequestContext) {
-  const hosts = (await (await request.get('/api/v1/hosts')).json()) as Host[]
-  for (const h of hosts.filter((h) => h.uri === 'test:///default')) {
-    const r = await request.delete(`/api/v1/hosts/${h.id}`)
-    expect([204, 404]).toContain(r.status())
-  }
-}
 
 /** The discovered VM "test" of a host, once the host's first sync found it. */
 async function discoveredTestVm(request: APIRequestContext, hostId: string): Promise<Vm> {

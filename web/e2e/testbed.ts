@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { expect, type APIRequestContext } from '@playwright/test'
+import type { Host } from '../src/api/types'
 
 const run = promisify(execFile)
 const SYSTEM = 'qemu:///system'
@@ -75,3 +77,18 @@ export async function removeTinyGuest(guest: TinyGuest): Promise<void> {
   await virsh('undefine', guest.name).catch(() => undefined)
   for (const f of [guest.disk, guest.serialLog, guest.qemuLog]) rmSync(f, { force: true })
 }
+
+/** A name no earlier run used. */
+export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+
+/** A URI may belong to only one host: delete any leftover one using `uri` first. */
+export async function deleteHostsWithUri(request: APIRequestContext, uri: string) {
+  const hosts = (await (await request.get('/api/v1/hosts')).json()) as Host[]
+  for (const h of hosts.filter((h) => h.uri === uri)) {
+    const r = await request.delete(`/api/v1/hosts/${h.id}`)
+    expect([204, 404]).toContain(r.status())
+  }
+}
+
+/** Only one host may use test:///default at a time: delete any leftover one first. */
+export const deleteTestHosts = (request: APIRequestContext) => deleteHostsWithUri(request, 'test:///default')
