@@ -103,6 +103,13 @@ impl From<EngineError> for ApiError {
                 Self::new(ErrorCode::NetworkInUse, msg)
                     .with_details(serde_json::json!({ "users": users }))
             }
+            EngineError::PortgroupNotFound { .. } => Self::new(ErrorCode::PortgroupNotFound, msg),
+            EngineError::PortgroupNameTaken { .. } => Self::new(ErrorCode::PortgroupNameTaken, msg),
+            EngineError::PortgroupInUse { ref users, .. } => {
+                let users = users.clone();
+                Self::new(ErrorCode::PortgroupInUse, msg)
+                    .with_details(serde_json::json!({ "users": users }))
+            }
             EngineError::HostNotConnected(_) => Self::new(ErrorCode::HostNotConnected, msg),
             EngineError::InvalidRequest(_) => Self::new(ErrorCode::InvalidRequest, msg),
             EngineError::ActionNotAllowed(_) => Self::new(ErrorCode::ActionNotAllowed, msg),

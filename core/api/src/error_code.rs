@@ -37,6 +37,12 @@ pub enum ErrorCode {
     NetworkInUse,
     NetworkNameTaken,
     NicNotFound,
+    /// 404: the network has no such portgroup.
+    PortgroupNotFound,
+    /// 409: NICs use the portgroup (`details.users`).
+    PortgroupInUse,
+    /// 409: the network has a portgroup of that name.
+    PortgroupNameTaken,
     /// 422: the request is well-formed but cannot be carried out as asked (message says why).
     InvalidRequest,
     /// 409: another host has that name.
@@ -85,11 +91,11 @@ impl ErrorCode {
             InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
             | ConnectionFailed | InvalidRequest => StatusCode::UNPROCESSABLE_ENTITY,
-            HostNotFound | VmNotFound | NetworkNotFound | NicNotFound | TaskNotFound | NotFound => {
-                StatusCode::NOT_FOUND
-            }
+            HostNotFound | VmNotFound | NetworkNotFound | NicNotFound | PortgroupNotFound
+            | TaskNotFound | NotFound => StatusCode::NOT_FOUND,
             HostNameTaken | HostUriTaken | HostNotConnected | ActionNotAllowed
-            | ActionUnsupported | NetworkInUse | NetworkNameTaken => StatusCode::CONFLICT,
+            | ActionUnsupported | NetworkInUse | NetworkNameTaken | PortgroupInUse
+            | PortgroupNameTaken => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -19,6 +19,7 @@ mod networks;
 mod nics;
 mod path_ids;
 mod plugins;
+mod portgroups;
 mod ports;
 mod requested_by;
 mod stats;
@@ -138,6 +139,11 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(networks::create_network))
             .routes(routes!(networks::network_action))
             .routes(routes!(networks::delete_network))
+            .routes(routes!(portgroups::add_portgroup))
+            .routes(routes!(
+                portgroups::replace_portgroup,
+                portgroups::remove_portgroup
+            ))
             .routes(routes!(ports::list_ports))
             .routes(routes!(nics::attach_nic))
             .routes(routes!(nics::update_nic, nics::detach_nic))

@@ -51,7 +51,7 @@ pub async fn list_networks(
 /// `(host id, network name)` of `/hosts/{id}/networks/{name}…`, and the action when there is one.
 pub struct NetworkPath(pub HostId, pub String, pub Option<NetworkAction>);
 
-fn host_id(raw: &str) -> Result<HostId, ApiError> {
+pub(crate) fn host_id(raw: &str) -> Result<HostId, ApiError> {
     raw.parse().map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidId,

@@ -2,7 +2,7 @@
 
 use crate::DriverError;
 use async_trait::async_trait;
-use virtumancer_model::{NetworkAction, NetworkInventory, NetworkSpec};
+use virtumancer_model::{NetworkAction, NetworkInventory, NetworkSpec, PortgroupChange};
 
 /// Network operations on one open host connection. Networks are named by their name, which is
 /// unique per host.
@@ -19,6 +19,15 @@ pub trait NetworkDriver: Send + Sync {
     /// Performs one lifecycle action. Errors: `NotFound`, `Conflict` when the state does not
     /// allow it (starting an active network), `Unavailable`.
     async fn network_action(&self, name: &str, action: NetworkAction) -> Result<(), DriverError>;
+
+    /// Adds, replaces or removes a portgroup, in the running network and in its stored
+    /// definition. Errors: `NotFound` (network or portgroup), `AlreadyExists`, `InvalidSpec`
+    /// with the host's reason, `Unavailable`.
+    async fn change_portgroup(
+        &self,
+        network: &str,
+        change: &PortgroupChange,
+    ) -> Result<(), DriverError>;
 
     /// Stops the network if it runs and removes its definition. Errors: `NotFound`,
     /// `Unavailable`.

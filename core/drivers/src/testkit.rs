@@ -2,7 +2,7 @@
 
 use crate::{CloseReason, ConnectError, ConnectSpec, DriverError, HostConnection, HostConnector};
 use std::time::Duration;
-use virtumancer_model::{NetworkAction, NetworkKind, NetworkSpec, PortgroupSpec};
+use virtumancer_model::{NetworkAction, NetworkKind, NetworkSpec, PortgroupChange, PortgroupSpec};
 
 /// Checks the [`HostConnector`] contract: `good` opens and yields plausible facts, closing
 /// resolves `closed()`, `unreachable` fails with a transient error.
@@ -129,13 +129,6 @@ pub async fn network_driver_suite(
 
     let Some(bridge) = ovs_bridge else { return };
     let name = format!("{prefix}-ovs");
-    let pg = |name: &str, tags: &[u16], trunk: bool, native: Option<u16>| PortgroupSpec {
-        name: name.into(),
-        is_default: name == "vlan10",
-        vlan_tags: tags.to_vec(),
-        trunk,
-        native_vlan: native,
-    };
     let spec = NetworkSpec {
         name: name.clone(),
         kind: NetworkKind::Openvswitch,
@@ -178,6 +171,7 @@ pub async fn network_driver_suite(
         (access.vlan_tags.as_slice(), access.is_default),
         (&[10][..], true)
     );
+    portgroup_changes(nets, &name).await;
     nets.delete_network(&name)
         .await
         .expect("delete OVS network");
@@ -199,4 +193,71 @@ pub async fn network_driver_suite(
         None,
         "nothing left behind"
     );
+}
+
+/// Adds, replaces and removes portgroups of the running Open vSwitch network `name` (which has
+/// `vlan10` and `trunk`), checking what the host reports after each step.
+async fn portgroup_changes(nets: &dyn crate::NetworkDriver, name: &str) {
+    let read = || async {
+        let n = nets
+            .network(name)
+            .await
+            .expect("read")
+            .expect("network is there");
+        let mut pgs: Vec<_> = n
+            .portgroups
+            .into_iter()
+            .map(|p| (p.name, p.vlan_tags, p.trunk, p.native_vlan))
+            .collect();
+        pgs.sort();
+        pgs
+    };
+    let add = PortgroupChange::Add(pg("vlan30", &[30], false, None));
+    nets.change_portgroup(name, &add)
+        .await
+        .expect("add portgroup");
+    assert!(
+        matches!(
+            nets.change_portgroup(name, &add).await,
+            Err(DriverError::AlreadyExists { .. })
+        ),
+        "adding a portgroup twice must say AlreadyExists"
+    );
+    let replace = PortgroupChange::Replace(pg("trunk", &[10, 20, 30], true, Some(10)));
+    nets.change_portgroup(name, &replace)
+        .await
+        .expect("replace portgroup");
+    nets.change_portgroup(name, &PortgroupChange::Remove("vlan10".into()))
+        .await
+        .expect("remove portgroup");
+    assert_eq!(
+        read().await,
+        vec![
+            ("trunk".to_owned(), vec![10, 20, 30], true, Some(10)),
+            ("vlan30".to_owned(), vec![30], false, None),
+        ]
+    );
+    for missing in [
+        PortgroupChange::Remove("vlan10".into()),
+        PortgroupChange::Replace(pg("vlan10", &[10], false, None)),
+    ] {
+        assert!(
+            matches!(
+                nets.change_portgroup(name, &missing).await,
+                Err(DriverError::NotFound { .. })
+            ),
+            "{missing:?} must say NotFound"
+        );
+    }
+}
+
+/// A portgroup of the suite's Open vSwitch network; `vlan10` is the default.
+fn pg(name: &str, tags: &[u16], trunk: bool, native: Option<u16>) -> PortgroupSpec {
+    PortgroupSpec {
+        name: name.into(),
+        is_default: name == "vlan10",
+        vlan_tags: tags.to_vec(),
+        trunk,
+        native_vlan: native,
+    }
 }

@@ -54,6 +54,32 @@ pub enum EngineError {
         /// Names of the VMs whose NICs use it, one per NIC.
         users: Vec<String>,
     },
+    /// The network has no portgroup of this name.
+    #[error("network '{network}' has no portgroup named '{name}'")]
+    PortgroupNotFound {
+        /// The network.
+        network: String,
+        /// The portgroup asked for.
+        name: String,
+    },
+    /// The network already has a portgroup of this name.
+    #[error("network '{network}' already has a portgroup named '{name}'")]
+    PortgroupNameTaken {
+        /// The network.
+        network: String,
+        /// The name.
+        name: String,
+    },
+    /// NICs still use the portgroup (by name, or as the default).
+    #[error("portgroup '{name}' of network '{network}' is used by {count} NIC(s) of {vms}; remove with force=true to remove it anyway", count = users.len(), vms = users.join(", "))]
+    PortgroupInUse {
+        /// The network.
+        network: String,
+        /// The portgroup.
+        name: String,
+        /// Names of the VMs whose NICs use it, one per NIC.
+        users: Vec<String>,
+    },
     /// No task with this id.
     #[error("task {0} does not exist")]
     TaskNotFound(virtumancer_model::TaskId),

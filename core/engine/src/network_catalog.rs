@@ -4,7 +4,7 @@
 use crate::{EngineError, HostFleet, InventorySync};
 use std::sync::Arc;
 use virtumancer_drivers::DriverError;
-use virtumancer_model::{HostId, Network, NetworkAction, NetworkSpec};
+use virtumancer_model::{HostId, Network, NetworkAction, NetworkSpec, PortgroupChange};
 
 /// Network queries and lifecycle actions.
 #[derive(Clone)]
@@ -141,6 +141,84 @@ impl NetworkCatalog {
             .network(conn.as_ref(), name, Some(&stored.inventory.uuid))
             .await?;
         Ok(())
+    }
+
+    /// Adds, replaces or removes a portgroup, checked against the network as stored (names,
+    /// VLANs only on Open vSwitch, one default), and answers with the network as the host then
+    /// reports it. Removing a portgroup NICs use (by name, or as the default) is refused with
+    /// their VMs unless `force`.
+    pub async fn change_portgroup(
+        &self,
+        host: HostId,
+        network: &str,
+        change: PortgroupChange,
+        force: bool,
+    ) -> Result<Network, EngineError> {
+        let stored = self.get(host, network).await?;
+        let net = &stored.inventory;
+        let find = |pg: &str| net.portgroups.iter().find(|p| p.name == pg);
+        let missing = |pg: &str| EngineError::PortgroupNotFound {
+            network: network.to_owned(),
+            name: pg.to_owned(),
+        };
+        match &change {
+            PortgroupChange::Add(spec) | PortgroupChange::Replace(spec) => {
+                let ovs = net.virtualport_type.as_deref() == Some("openvswitch");
+                spec.validate(ovs).map_err(EngineError::InvalidRequest)?;
+                let exists = find(&spec.name).is_some();
+                if matches!(change, PortgroupChange::Add(_)) && exists {
+                    return Err(EngineError::PortgroupNameTaken {
+                        network: network.to_owned(),
+                        name: spec.name.clone(),
+                    });
+                }
+                if matches!(change, PortgroupChange::Replace(_)) && !exists {
+                    return Err(missing(&spec.name));
+                }
+                if let Some(other) = net
+                    .portgroups
+                    .iter()
+                    .find(|p| spec.is_default && p.is_default && p.name != spec.name)
+                {
+                    return Err(EngineError::InvalidRequest(format!(
+                        "portgroup '{}' is already the default of network '{network}'; \
+                         clear it there first",
+                        other.name
+                    )));
+                }
+            }
+            PortgroupChange::Remove(pg) => {
+                let current = find(pg).ok_or_else(|| missing(pg))?;
+                if !force {
+                    let users = self
+                        .fleet
+                        .store()
+                        .portgroup_users(host, network, pg, current.is_default)
+                        .await?;
+                    if !users.is_empty() {
+                        return Err(EngineError::PortgroupInUse {
+                            network: network.to_owned(),
+                            name: pg.clone(),
+                            users,
+                        });
+                    }
+                }
+            }
+        }
+        let conn = self.fleet.connection(host).await?;
+        conn.networks()
+            .change_portgroup(network, &change)
+            .await
+            .map_err(|e| match e {
+                DriverError::InvalidSpec(why) => {
+                    EngineError::InvalidRequest(format!("the host refused the portgroup: {why}"))
+                }
+                other => self.not_found_as(host, network, other),
+            })?;
+        self.sync(host)
+            .network(conn.as_ref(), network, Some(&net.uuid))
+            .await?;
+        self.get(host, network).await
     }
 
     fn sync(&self, host: HostId) -> InventorySync {

@@ -86,7 +86,8 @@ impl VmNics {
         self.run(vm, Op::Detach(mac), who).await
     }
 
-    /// Moves the NIC with `mac` to another network or portgroup, or sets its link.
+    /// Moves the NIC with `mac` to another network or portgroup, sets the VLANs of a NIC on an
+    /// Open vSwitch bridge, or sets its link.
     pub async fn update(
         &self,
         id: VmId,
@@ -114,6 +115,14 @@ impl VmNics {
                 &network,
                 change.portgroup.as_deref().filter(|p| !p.is_empty()),
             )?;
+        }
+        let on_ovs_bridge = nic.network.is_none()
+            && nic.bridge.is_some()
+            && nic.virtualport_type.as_deref() == Some("openvswitch");
+        if change.vlan_tags.is_some() && !on_ovs_bridge {
+            return Err(EngineError::InvalidRequest(format!(
+                "NIC {mac} is not on an Open vSwitch bridge; a network NIC takes its VLANs from a portgroup"
+            )));
         }
         self.run(vm, Op::Update(mac, change), who).await
     }

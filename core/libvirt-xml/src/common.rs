@@ -62,6 +62,34 @@ pub struct Vlan {
 }
 
 impl Vlan {
+    /// The `<vlan>` of a port with these tags (an access port for one, a trunk with `trunk`,
+    /// `native` untagged); `None` without tags.
+    pub fn of_tags(tags: &[u16], trunk: bool, native: Option<u16>) -> Option<Self> {
+        (!tags.is_empty()).then(|| Self {
+            trunk: trunk.then(|| "yes".to_owned()),
+            tags: tags
+                .iter()
+                .map(|&id| VlanTag {
+                    id,
+                    native_mode: (native == Some(id)).then(|| "untagged".to_owned()),
+                })
+                .collect(),
+        })
+    }
+
+    /// The same `<vlan>` as an editable tree element.
+    pub fn to_element(&self) -> crate::Element {
+        let mut el = crate::Element::new("vlan");
+        el.set_attr("trunk", self.trunk.as_deref());
+        for t in &self.tags {
+            let mut tag = crate::Element::new("tag");
+            tag.set_attr("id", Some(&t.id.to_string()));
+            tag.set_attr("nativeMode", t.native_mode.as_deref());
+            el.children.push(crate::Node::Element(tag));
+        }
+        el
+    }
+
     /// Whether the port carries several VLANs (explicit trunk or more than one tag).
     pub fn is_trunk(&self) -> bool {
         self.trunk.as_deref() == Some("yes") || self.tags.len() > 1

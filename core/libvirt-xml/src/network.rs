@@ -156,6 +156,13 @@ pub struct Portgroup {
     pub bandwidth: Option<Bandwidth>,
 }
 
+impl Portgroup {
+    /// Writes the `<portgroup>` element alone (for `virNetworkUpdate`).
+    pub fn to_xml(&self) -> Result<String, quick_xml::SeError> {
+        quick_xml::se::to_string_with_root("portgroup", self)
+    }
+}
+
 /// `<ip address netmask prefix family>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NetworkIp {

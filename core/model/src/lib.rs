@@ -36,7 +36,8 @@ pub use network_inventory::{
     HostInventory, NetworkInventory, PortgroupInventory, StoragePoolInventory, VolumeInventory,
 };
 pub use network_spec::{
-    Ipv4Spec, MAX_BRIDGE_NAME, MAX_NETWORK_NAME, NetworkKind, NetworkSpec, PortgroupSpec,
+    Ipv4Spec, MAX_BRIDGE_NAME, MAX_NETWORK_NAME, NetworkKind, NetworkSpec, PortgroupChange,
+    PortgroupSpec,
 };
 pub use nic_spec::{NIC_MODELS, NicSpec, NicUpdate, normalize_mac};
 pub use port::Port;

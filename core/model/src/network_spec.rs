@@ -65,6 +65,17 @@ pub struct PortgroupSpec {
     pub native_vlan: Option<u16>,
 }
 
+/// A change to one portgroup of an existing network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortgroupChange {
+    /// Adds a portgroup.
+    Add(PortgroupSpec),
+    /// Replaces the portgroup of the same name.
+    Replace(PortgroupSpec),
+    /// Removes the portgroup of this name.
+    Remove(String),
+}
+
 /// A network to create on a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -159,19 +170,10 @@ impl NetworkSpec {
     fn validate_portgroups(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
         for p in &self.portgroups {
-            if p.name.is_empty()
-                || p.name.chars().count() > MAX_NETWORK_NAME
-                || p.name.chars().any(|c| c.is_control() || c.is_whitespace())
-            {
-                return Err(format!(
-                    "portgroup name {:?} must be 1–{MAX_NETWORK_NAME} characters without spaces",
-                    p.name
-                ));
-            }
+            p.validate(self.kind == NetworkKind::Openvswitch)?;
             if !seen.insert(p.name.as_str()) {
                 return Err(format!("portgroup '{}' is named twice", p.name));
             }
-            p.validate_vlans(self.kind)?;
         }
         if self.portgroups.iter().filter(|p| p.is_default).count() > 1 {
             return Err("at most one portgroup can be the default".into());
@@ -251,10 +253,22 @@ impl Ipv4Spec {
 }
 
 impl PortgroupSpec {
-    fn validate_vlans(&self, kind: NetworkKind) -> Result<(), String> {
+    /// Checks the name and the VLANs (which need an Open vSwitch network).
+    pub fn validate(&self, openvswitch: bool) -> Result<(), String> {
+        if self.name.is_empty()
+            || self.name.chars().count() > MAX_NETWORK_NAME
+            || self
+                .name
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace())
+        {
+            return Err(format!(
+                "portgroup name {:?} must be 1–{MAX_NETWORK_NAME} characters without spaces",
+                self.name
+            ));
+        }
         let name = &self.name;
-        if (!self.vlan_tags.is_empty() || self.trunk || self.native_vlan.is_some())
-            && kind != NetworkKind::Openvswitch
+        if (!self.vlan_tags.is_empty() || self.trunk || self.native_vlan.is_some()) && !openvswitch
         {
             return Err(format!(
                 "portgroup '{name}': VLANs need an Open vSwitch network"

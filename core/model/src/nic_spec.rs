@@ -41,7 +41,8 @@ pub struct NicSpec {
     pub mac: Option<String>,
 }
 
-/// A change to an existing NIC: move it to another network or portgroup, or set its link.
+/// A change to an existing NIC: move it to another network or portgroup, set the VLANs of a NIC
+/// on an Open vSwitch bridge, or set its link.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NicUpdate {
@@ -51,6 +52,16 @@ pub struct NicUpdate {
     /// Use this portgroup of the (new) network; an empty string removes the portgroup.
     #[serde(default)]
     pub portgroup: Option<String>,
+    /// New VLAN tags of a NIC on an Open vSwitch bridge, 1–4094; empty makes it untagged.
+    /// (On a network, pick a portgroup instead.)
+    #[serde(default)]
+    pub vlan_tags: Option<Vec<u16>>,
+    /// With `vlanTags`: a trunk.
+    #[serde(default)]
+    pub trunk: Option<bool>,
+    /// With `vlanTags`: the trunk's untagged VLAN; one of the tags.
+    #[serde(default)]
+    pub native_vlan: Option<u16>,
     /// Link up (true) or down (false).
     #[serde(default)]
     pub link_up: Option<bool>,
@@ -126,9 +137,23 @@ impl NicSpec {
 impl NicUpdate {
     /// Checks that the change asks for something.
     pub fn validate(&self) -> Result<(), String> {
-        if self.network.is_none() && self.portgroup.is_none() && self.link_up.is_none() {
-            return Err("give network, portgroup or linkUp".into());
+        let moves = self.network.is_some() || self.portgroup.is_some();
+        let tags = match &self.vlan_tags {
+            Some(tags) => tags,
+            None if self.trunk.is_some() || self.native_vlan.is_some() => {
+                return Err("trunk and nativeVlan come with vlanTags".into());
+            }
+            None if !moves && self.link_up.is_none() => {
+                return Err("give network, portgroup, vlanTags or linkUp".into());
+            }
+            None => return Ok(()),
+        };
+        if moves {
+            return Err(
+                "a network NIC takes its VLANs from its portgroup; change the portgroup or the VLANs, not both"
+                    .into(),
+            );
         }
-        Ok(())
+        check_vlans(tags, self.trunk.unwrap_or(false), self.native_vlan)
     }
 }

@@ -57,4 +57,14 @@ pub trait NetworkRepository: Send + Sync {
 
     /// Names of the host's VMs (not gone) with a NIC on the network, once per NIC, by name.
     async fn network_users(&self, host: HostId, network: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Names of the host's VMs (not gone) with a NIC on the portgroup, once per NIC, by name:
+    /// NICs naming it, and, when it is the network's default, NICs naming none.
+    async fn portgroup_users(
+        &self,
+        host: HostId,
+        network: &str,
+        portgroup: &str,
+        is_default: bool,
+    ) -> Result<Vec<String>, StoreError>;
 }

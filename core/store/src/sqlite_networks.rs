@@ -107,6 +107,27 @@ impl NetworkRepository for SqliteStore {
         .await?)
     }
 
+    async fn portgroup_users(
+        &self,
+        host: HostId,
+        network: &str,
+        portgroup: &str,
+        is_default: bool,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT v.name FROM nics c JOIN vms v ON v.id = c.vm_id \
+             WHERE v.host_id = ? AND v.gone_at IS NULL AND c.network = ? \
+             AND (c.portgroup = ? OR (? AND c.portgroup IS NULL)) \
+             ORDER BY v.name COLLATE NOCASE, c.ordinal",
+        )
+        .bind(host.to_string())
+        .bind(network)
+        .bind(portgroup)
+        .bind(is_default)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn list_networks(&self, host: Option<HostId>) -> Result<Vec<Network>, StoreError> {
         let host = host.map(|h| h.to_string());
         // One snapshot for the networks, their users and their portgroups.

@@ -17,8 +17,8 @@ use virtumancer_drivers::{
     InventoryReader, InventoryStream, NetworkDriver, NicDriver, StatsReader, StatsSample,
 };
 use virtumancer_model::{
-    HostFacts, NetworkAction, NetworkInventory, NetworkSpec, NicSpec, NicUpdate, PowerAction,
-    PowerState, VmInventory,
+    HostFacts, NetworkAction, NetworkInventory, NetworkSpec, NicSpec, NicUpdate, PortgroupChange,
+    PowerAction, PowerState, VmInventory,
 };
 
 /// How long `close` waits for libvirt before leaving the close to a background thread.
@@ -303,6 +303,22 @@ impl NetworkDriver for LibvirtConnection {
         blocking::run(&self.gate, &self.calls, CALL_DEADLINE, &what, move || {
             networks::act(&Self::handle(&live)?.0, &name, action)
         })
+        .await
+    }
+
+    async fn change_portgroup(
+        &self,
+        network: &str,
+        change: &PortgroupChange,
+    ) -> Result<(), DriverError> {
+        let (live, network, change) = (Arc::clone(&self.live), network.to_owned(), change.clone());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "changing a portgroup",
+            move || networks::change_portgroup(&Self::handle(&live)?.0, &network, &change),
+        )
         .await
     }
 

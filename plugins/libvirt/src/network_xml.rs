@@ -2,7 +2,6 @@
 
 use virtumancer_libvirt_xml::{
     Dhcp, DhcpRange, Forward, Network, NetworkBridge, NetworkIp, Portgroup, VirtualPort, Vlan,
-    VlanTag,
 };
 use virtumancer_model::{Ipv4Spec, NetworkKind, NetworkSpec, PortgroupSpec};
 
@@ -59,18 +58,9 @@ pub fn network(spec: &NetworkSpec) -> Network {
     }
 }
 
-fn portgroup(p: &PortgroupSpec) -> Portgroup {
-    let vlan = (!p.vlan_tags.is_empty()).then(|| Vlan {
-        trunk: p.trunk.then(|| "yes".to_owned()),
-        tags: p
-            .vlan_tags
-            .iter()
-            .map(|&id| VlanTag {
-                id,
-                native_mode: (p.native_vlan == Some(id)).then(|| "untagged".to_owned()),
-            })
-            .collect(),
-    });
+/// The `<portgroup>` of a validated spec.
+pub fn portgroup(p: &PortgroupSpec) -> Portgroup {
+    let vlan = Vlan::of_tags(&p.vlan_tags, p.trunk, p.native_vlan);
     Portgroup {
         name: p.name.clone(),
         default: p.is_default.then(|| "yes".to_owned()),

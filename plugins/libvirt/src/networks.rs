@@ -4,8 +4,9 @@ use crate::errors::{driver_error, refused_spec};
 use crate::inventory;
 use virt::connect::Connect;
 use virt::network::Network;
+use virt::sys;
 use virtumancer_drivers::DriverError;
-use virtumancer_model::{NetworkAction, NetworkInventory, NetworkSpec};
+use virtumancer_model::{NetworkAction, NetworkInventory, NetworkSpec, PortgroupChange};
 
 fn lookup(conn: &Connect, name: &str) -> Result<Network, DriverError> {
     Network::lookup_by_name(conn, name).map_err(|e| driver_error(&e))
@@ -81,6 +82,65 @@ pub fn act(conn: &Connect, name: &str, action: NetworkAction) -> Result<(), Driv
         NetworkAction::AutostartOff => n.set_autostart(false).map(drop),
     }
     .map_err(|e| driver_error(&e))
+}
+
+/// Adds, replaces or removes a portgroup in the running network and in its stored definition
+/// (libvirt applies portgroup settings when a port is allocated: running NICs keep theirs
+/// until they reconnect).
+pub fn change_portgroup(
+    conn: &Connect,
+    name: &str,
+    change: &PortgroupChange,
+) -> Result<(), DriverError> {
+    let n = lookup(conn, name)?;
+    let err = |e: virt::error::Error| driver_error(&e);
+    let persistent = n.is_persistent().map_err(err)?;
+    let mut flags = 0;
+    if n.is_active().map_err(err)? {
+        flags |= sys::VIR_NETWORK_UPDATE_AFFECT_LIVE;
+    }
+    if persistent {
+        flags |= sys::VIR_NETWORK_UPDATE_AFFECT_CONFIG;
+    }
+    // As the network runs (libvirt's test driver has no separate stored form to ask for).
+    let stored = n.get_xml_desc(0).map_err(err)?;
+    let stored = virtumancer_libvirt_xml::Network::from_xml(&stored)
+        .map_err(|e| DriverError::Backend(e.to_string()))?;
+    let has = |pg: &str| stored.portgroups.iter().any(|p| p.name == pg);
+    let missing = |pg: &str| DriverError::NotFound {
+        what: format!("portgroup '{pg}' of network '{name}'"),
+    };
+    let write = |spec| {
+        crate::network_xml::portgroup(spec)
+            .to_xml()
+            .map_err(|e| DriverError::InvalidSpec(e.to_string()))
+    };
+    let (command, xml) = match change {
+        PortgroupChange::Add(spec) if has(&spec.name) => {
+            return Err(DriverError::AlreadyExists {
+                what: format!("portgroup '{}' of network '{name}'", spec.name),
+            });
+        }
+        PortgroupChange::Add(spec) => (sys::VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, write(spec)?),
+        PortgroupChange::Replace(spec) if !has(&spec.name) => return Err(missing(&spec.name)),
+        PortgroupChange::Replace(spec) => (sys::VIR_NETWORK_UPDATE_COMMAND_MODIFY, write(spec)?),
+        PortgroupChange::Remove(pg) if !has(pg) => return Err(missing(pg)),
+        PortgroupChange::Remove(pg) => {
+            let only_name = virtumancer_libvirt_xml::Portgroup {
+                name: pg.clone(),
+                default: None,
+                vlan: None,
+                virtualport: None,
+                bandwidth: None,
+            };
+            let xml = only_name
+                .to_xml()
+                .map_err(|e| DriverError::InvalidSpec(e.to_string()))?;
+            (sys::VIR_NETWORK_UPDATE_COMMAND_DELETE, xml)
+        }
+    };
+    n.update(command, sys::VIR_NETWORK_SECTION_PORTGROUP, -1, &xml, flags)
+        .map_err(|e| refused_spec(&e))
 }
 
 /// Stops the network if it is active, then removes its definition (a transient network is

@@ -7,7 +7,7 @@ use virt::domain::Domain;
 use virt::sys;
 use virtumancer_drivers::DriverError;
 use virtumancer_libvirt_xml::{
-    Element, Interface, InterfaceSource, MacElement, TypeAttr, VirtualPort, Vlan, VlanTag,
+    Element, Interface, InterfaceSource, MacElement, Network, TypeAttr, VirtualPort, Vlan,
 };
 use virtumancer_model::{NicSpec, NicUpdate, normalize_mac};
 
@@ -54,17 +54,7 @@ pub fn interface(nic: &NicSpec) -> Interface {
             },
         ),
     };
-    let vlan = (!nic.vlan_tags.is_empty()).then(|| Vlan {
-        trunk: nic.trunk.then(|| "yes".to_owned()),
-        tags: nic
-            .vlan_tags
-            .iter()
-            .map(|&id| VlanTag {
-                id,
-                native_mode: (nic.native_vlan == Some(id)).then(|| "untagged".to_owned()),
-            })
-            .collect(),
-    });
+    let vlan = Vlan::of_tags(&nic.vlan_tags, nic.trunk, nic.native_vlan);
     Interface {
         kind: kind.to_owned(),
         trust_guest_rx_filters: None,
@@ -137,7 +127,15 @@ fn element(dom: &Domain, mac: &str, stored: bool) -> Result<Element, DriverError
         })
 }
 
-/// Moves the NIC to another network or portgroup, or sets its link.
+/// Moves the NIC to another network or portgroup, sets the VLANs of a NIC on an Open vSwitch
+/// bridge, or sets its link: on the running VM first (so that a change libvirt refuses live
+/// changes nothing), then in the stored configuration.
+///
+/// libvirt 9.0 re-tags a running NIC's Open vSwitch port only from VLANs written in the
+/// `<interface>` itself, and refuses any change live unless the port keeps its `interfaceid`.
+/// So the live change starts from the interface as the VM has it now (with its `interfaceid`)
+/// and carries the target portgroup's VLANs explicitly; the stored configuration names only
+/// the portgroup, so the VM follows the portgroup when it next starts.
 pub fn update(
     conn: &Connect,
     uuid: &str,
@@ -145,15 +143,26 @@ pub fn update(
     change: &NicUpdate,
 ) -> Result<(), DriverError> {
     let dom = lookup(conn, uuid)?;
-    let flags = impact(&dom)?;
-    let mut iface = element(&dom, mac, true)?;
+    if dom.is_active().map_err(e)? {
+        let mut live = element(&dom, mac, false)?;
+        change_element(&mut live, mac, change)?;
+        as_network_form(conn, &mut live, change)?;
+        dom.update_device_flags(&live.to_xml(), sys::VIR_DOMAIN_AFFECT_LIVE)
+            .map_err(|err| refused_spec(&err))?;
+    }
+    if dom.is_persistent().map_err(e)? {
+        let mut stored = element(&dom, mac, true)?;
+        change_element(&mut stored, mac, change)?;
+        dom.update_device_flags(&stored.to_xml(), sys::VIR_DOMAIN_AFFECT_CONFIG)
+            .map_err(|err| refused_spec(&err))?;
+    }
+    Ok(())
+}
+
+/// Applies `change` to an `<interface>` element as read from the VM.
+fn change_element(iface: &mut Element, mac: &str, change: &NicUpdate) -> Result<(), DriverError> {
     if change.network.is_some() || change.portgroup.is_some() {
-        let on_network = iface.attr("type") == Some("network")
-            && iface
-                .child("source")
-                .and_then(|s| s.attr("network"))
-                .is_some();
-        if !on_network {
+        if network_of(iface).is_none() {
             return Err(DriverError::InvalidSpec(format!(
                 "NIC {mac} is on no network; only network NICs change network or portgroup"
             )));
@@ -168,12 +177,78 @@ pub fn update(
             source.set_attr("portgroup", (!pg.is_empty()).then_some(pg.as_str()));
         }
     }
+    if let Some(tags) = &change.vlan_tags {
+        let on_ovs_bridge = network_of(iface).is_none()
+            && iface.attr("type") == Some("bridge")
+            && iface.child("virtualport").and_then(|v| v.attr("type")) == Some("openvswitch");
+        if !on_ovs_bridge {
+            return Err(DriverError::InvalidSpec(format!(
+                "NIC {mac} is not on an Open vSwitch bridge; only such NICs carry their own VLANs"
+            )));
+        }
+        iface.remove_children("vlan");
+        if let Some(vlan) = Vlan::of_tags(tags, change.trunk.unwrap_or(false), change.native_vlan) {
+            insert_after_source(iface, vlan.to_element());
+        }
+    }
     if let Some(up) = change.link_up {
         iface
             .child_or_insert("link")
             .set_attr("state", Some(if up { "up" } else { "down" }));
     }
-    dom.update_device_flags(&iface.to_xml(), flags)
-        .map(drop)
-        .map_err(|err| refused_spec(&err))
+    Ok(())
+}
+
+/// The network a NIC names (the running VM shows a network NIC as `type='bridge'` with
+/// `source/@network`).
+fn network_of(iface: &Element) -> Option<&str> {
+    iface.child("source").and_then(|s| s.attr("network"))
+}
+
+/// Turns a running network NIC (shown as `type='bridge'` with the port libvirt allocated)
+/// back into the `type='network'` form libvirt accepts, keeping its `interfaceid`; after a
+/// move, the target portgroup's VLANs are written into it (see [`update`]).
+fn as_network_form(
+    conn: &Connect,
+    iface: &mut Element,
+    change: &NicUpdate,
+) -> Result<(), DriverError> {
+    let Some(network) = network_of(iface).map(str::to_owned) else {
+        return Ok(());
+    };
+    iface.set_attr("type", Some("network"));
+    let source = iface.child_or_insert("source");
+    source.set_attr("portid", None);
+    source.set_attr("bridge", None);
+    let portgroup = source.attr("portgroup").map(str::to_owned);
+    if change.network.is_none() && change.portgroup.is_none() {
+        return Ok(());
+    }
+    let def = virt::network::Network::lookup_by_name(conn, &network)
+        .and_then(|n| n.get_xml_desc(0))
+        .map_err(|err| refused_spec(&err))?;
+    let def = Network::from_xml(&def).map_err(|err| DriverError::Backend(err.to_string()))?;
+    let vlan = match portgroup {
+        Some(pg) => def.portgroups.iter().find(|p| p.name == pg),
+        None => def.default_portgroup(),
+    }
+    .and_then(|p| p.vlan.clone())
+    .or(def.vlan.clone());
+    iface.remove_children("vlan");
+    if let Some(vlan) = vlan {
+        insert_after_source(iface, vlan.to_element());
+    }
+    Ok(())
+}
+
+/// Puts `<vlan>` after `<source>`, where libvirt writes it.
+fn insert_after_source(iface: &mut Element, vlan: Element) {
+    let at = iface
+        .children
+        .iter()
+        .position(|n| matches!(n, virtumancer_libvirt_xml::Node::Element(e) if e.name == "source"))
+        .map_or(iface.children.len(), |i| i + 1);
+    iface
+        .children
+        .insert(at, virtumancer_libvirt_xml::Node::Element(vlan));
 }

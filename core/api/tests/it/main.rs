@@ -5,6 +5,7 @@ mod events;
 mod hosts;
 mod networks;
 mod openapi_drift;
+mod portgroups;
 mod vms;
 
 use axum::Router;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 /// Adds a host on a generated node and waits until its inventory is synced; returns its id.
-async fn node_host(a: &crate::Api, dir: &std::path::Path, domains: usize) -> String {
+pub(crate) async fn node_host(a: &crate::Api, dir: &std::path::Path, domains: usize) -> String {
     let node = xtask::generate(&xtask::NodeSpec {
         domains,
         seed: 7,
@@ -19,7 +19,7 @@ async fn node_host(a: &crate::Api, dir: &std::path::Path, domains: usize) -> Str
         .await
 }
 
-fn by_name<'a>(items: &'a [Value], name: &str) -> &'a Value {
+pub(crate) fn by_name<'a>(items: &'a [Value], name: &str) -> &'a Value {
     items
         .iter()
         .find(|n| n["name"] == name)

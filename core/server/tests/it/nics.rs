@@ -140,6 +140,35 @@ async fn bad_nic_requests_get_precise_errors_and_create_no_task() {
             404,
             "network_not_found",
         ),
+        // The test VM's NIC is on the 'default' network: its VLANs come from a portgroup.
+        (
+            reqwest::Method::PATCH,
+            format!("{add}/aa:bb:cc:dd:ee:ff"),
+            Some(json!({"vlanTags": [10]})),
+            422,
+            "invalid_request",
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("{add}/aa:bb:cc:dd:ee:ff"),
+            Some(json!({"trunk": true})),
+            422,
+            "invalid_request",
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("{add}/aa:bb:cc:dd:ee:ff"),
+            Some(json!({"portgroup": "a", "vlanTags": [10]})),
+            422,
+            "invalid_request",
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("{add}/aa:bb:cc:dd:ee:ff"),
+            Some(json!({"vlanTags": [4095]})),
+            422,
+            "invalid_request",
+        ),
     ] {
         let (st, e) = s.send(method.clone(), &path, body).await;
         assert_eq!(

@@ -275,6 +275,11 @@ async fn tls_hosts_connect_with_client_certificates_and_fail_clearly_without() {
 }
 
 pub(crate) fn virsh(args: &[&str]) {
+    virsh_out(args);
+}
+
+/// Runs virsh on the testbed daemon, asserts it succeeded, and returns its output.
+pub(crate) fn virsh_out(args: &[&str]) -> String {
     let out = Command::new("virsh")
         .args(["-c", "qemu:///system"])
         .args(args)
@@ -285,6 +290,7 @@ pub(crate) fn virsh(args: &[&str]) {
         "virsh {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Waits until the discovered/managed VM named `name` satisfies `pred` (re-reading after each

@@ -226,6 +226,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{id}/networks/{name}/portgroups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a portgroup to a network: a name, VLAN tags (Open vSwitch only), trunk, native VLAN,
+         *     and whether NICs naming no portgroup get it. The running network and its stored definition
+         *     both change; NICs already running keep their settings until they reconnect.
+         */
+        post: operations["addPortgroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/networks/{name}/portgroups/{portgroup}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces a portgroup's settings (its name stays; the body's `name` must match the path). */
+        put: operations["replacePortgroup"];
+        post?: never;
+        /**
+         * Removes a portgroup. One that NICs use (by name, or as the default) is refused with those
+         *     VMs (`details.users`) unless `force=true`.
+         */
+        delete: operations["removePortgroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hosts/{id}/stats": {
         parameters: {
             query?: never;
@@ -713,7 +755,7 @@ export interface components {
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "network_name_taken" | "nic_not_found" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "network_name_taken" | "nic_not_found" | "portgroup_not_found" | "portgroup_in_use" | "portgroup_name_taken" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -1101,14 +1143,29 @@ export interface components {
             /** @description VLAN tags on an Open vSwitch bridge, 1–4094 (several need `trunk`). */
             vlanTags?: number[];
         };
-        /** @description A change to an existing NIC: move it to another network or portgroup, or set its link. */
+        /**
+         * @description A change to an existing NIC: move it to another network or portgroup, set the VLANs of a NIC
+         *     on an Open vSwitch bridge, or set its link.
+         */
         NicUpdate: {
             /** @description Link up (true) or down (false). */
             linkUp?: boolean | null;
+            /**
+             * Format: int32
+             * @description With `vlanTags`: the trunk's untagged VLAN; one of the tags.
+             */
+            nativeVlan?: number | null;
             /** @description Move to this network (a network NIC only). */
             network?: string | null;
             /** @description Use this portgroup of the (new) network; an empty string removes the portgroup. */
             portgroup?: string | null;
+            /** @description With `vlanTags`: a trunk. */
+            trunk?: boolean | null;
+            /**
+             * @description New VLAN tags of a NIC on an Open vSwitch bridge, 1–4094; empty makes it untagged.
+             *     (On a network, pick a portgroup instead.)
+             */
+            vlanTags?: number[] | null;
         };
         /** @description A registered plugin, as `GET /api/v1/plugins` lists it. */
         PluginInfo: {
@@ -2270,6 +2327,198 @@ export interface operations {
                 };
             };
             /** @description Host not connected, or the network's state does not allow it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    addPortgroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+                /** @description Network name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortgroupSpec"];
+            };
+        };
+        responses: {
+            /** @description Added; the network now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Network"];
+                };
+            };
+            /** @description Malformed id or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host or network */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Name taken, or host not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A rule is broken (name, VLAN 1–4094 on Open vSwitch only, one default), or the host refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    replacePortgroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+                /** @description Network name */
+                name: string;
+                /** @description Portgroup name */
+                portgroup: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortgroupSpec"];
+            };
+        };
+        responses: {
+            /** @description Replaced; the network now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Network"];
+                };
+            };
+            /** @description Malformed id or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host, network or portgroup */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Host not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A rule is broken, the body renames the portgroup, or the host refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    removePortgroup: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Remove even when VM NICs use it (they fall back to the network's settings when they
+                 *     next start).
+                 */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: string;
+                /** @description Network name */
+                name: string;
+                /** @description Portgroup name */
+                portgroup: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the network now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Network"];
+                };
+            };
+            /** @description Malformed id or option */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host, network or portgroup */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description In use (details.users), or host not connected */
             409: {
                 headers: {
                     [name: string]: unknown;

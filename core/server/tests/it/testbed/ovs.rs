@@ -2,7 +2,7 @@
 //! testbed's OVS bridge (userspace datapath), a QEMU guest whose NIC names a portgroup, and
 //! `ovs-vsctl` showing that its port carries that VLAN tag.
 
-use super::{server, testbed, virsh, wait_vm};
+use super::{server, testbed, virsh, virsh_out, wait_vm};
 use serde_json::json;
 use std::process::Command;
 use std::time::Duration;
@@ -173,34 +173,141 @@ async fn an_ovs_network_made_through_the_api_puts_a_guest_nic_on_its_portgroup_v
     succeeded(&mut ev, &task).await;
     let added = guest_port_of(&cleanup.guest, Some(mac)).expect("the new NIC has a port");
     assert_eq!(ovs_vsctl(&["get", "port", &added, "tag"]), "10");
-    // Changes to the stored configuration of the shut-off VM show at its next start
-    // (libvirt 9.0 refuses to move a running NIC between portgroups of an OVS network, and a
-    // firmware-only guest never acknowledges a PCI unplug).
+    // Moved live to vlan20, then to the trunk: the running port is re-tagged at once.
+    let one_nic = format!("{nics}/{mac}");
+    let patch = |body: serde_json::Value| s.send(reqwest::Method::PATCH, &one_nic, Some(body));
+    let (st, task) = patch(json!({"portgroup": "vlan20"})).await;
+    assert_eq!(st, 202, "{task}");
+    succeeded(&mut ev, &task).await;
+    assert_eq!(
+        ovs_vsctl(&["get", "port", &added, "tag"]),
+        "20",
+        "moved live to vlan20"
+    );
+    let (st, task) = patch(json!({"portgroup": "trunk", "linkUp": false})).await;
+    assert_eq!(st, 202, "{task}");
+    succeeded(&mut ev, &task).await;
+    assert_eq!(
+        (
+            ovs_vsctl(&["get", "port", &added, "trunks"]),
+            ovs_vsctl(&["get", "port", &added, "tag"]),
+            ovs_vsctl(&["get", "port", &added, "vlan_mode"]),
+        ),
+        (
+            "[10, 20, 30]".to_owned(),
+            "10".to_owned(),
+            "native-untagged".to_owned()
+        ),
+        "moved live to the trunk"
+    );
+    let link = || {
+        let out = Command::new("virsh")
+            .args(["-c", "qemu:///system", "domif-getlink", &cleanup.guest, mac])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(link().contains("down"), "{}", link());
+    // The stored configuration names the portgroup alone, so the VM follows it when it
+    // starts again.
     virsh(&["destroy", &cleanup.guest]);
-    let (st, task) = s
+    let inactive = virsh_out(&["dumpxml", "--inactive", &cleanup.guest]);
+    assert!(
+        inactive.contains("portgroup='trunk'") && !inactive.contains("<tag id='30'"),
+        "{inactive}"
+    );
+    virsh(&["start", &cleanup.guest]);
+    let moved = guest_port_of(&cleanup.guest, Some(mac)).expect("still a port");
+    assert_eq!(
+        ovs_vsctl(&["get", "port", &moved, "trunks"]),
+        "[10, 20, 30]"
+    );
+    assert!(link().contains("down"), "{}", link());
+
+    // Portgroups of the running network: one added and changed, one in use refused.
+    let pgs = format!(
+        "/api/v1/hosts/{host}/networks/{}/portgroups",
+        cleanup.network
+    );
+    let (st, n) = s
+        .post(&pgs, json!({"name": "vlan40", "vlanTags": [40]}))
+        .await;
+    assert_eq!(st, 201, "{n}");
+    let (st, n) = s
         .send(
-            reqwest::Method::PATCH,
-            &format!("{nics}/{mac}"),
-            Some(json!({"portgroup": "vlan20", "linkUp": false})),
+            reqwest::Method::PUT,
+            &format!("{pgs}/vlan40"),
+            Some(json!({"name": "vlan40", "vlanTags": [41]})),
+        )
+        .await;
+    assert_eq!(st, 200, "{n}");
+    let vlan40 = n["portgroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "vlan40")
+        .cloned();
+    assert_eq!(
+        vlan40.map(|p| p["vlanTags"].clone()),
+        Some(json!([41])),
+        "{n}"
+    );
+    let (st, e) = s
+        .send(reqwest::Method::DELETE, &format!("{pgs}/vlan20"), None)
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (409, Some("portgroup_in_use")),
+        "{e}"
+    );
+    assert_eq!(e["details"]["users"], json!([guest]));
+    let (st, n) = s
+        .send(reqwest::Method::DELETE, &format!("{pgs}/vlan40"), None)
+        .await;
+    assert_eq!(st, 200, "{n}");
+    let net_xml = virsh_out(&["net-dumpxml", &cleanup.network]);
+    assert!(!net_xml.contains("vlan40"), "{net_xml}");
+
+    // A NIC straight on the OVS bridge carries its own VLANs, changed live.
+    let bridged = "52:54:00:7a:10:02";
+    let (st, task) = s
+        .post(
+            &nics,
+            json!({"bridge": bridge(), "openvswitch": true, "vlanTags": [50], "mac": bridged}),
         )
         .await;
     assert_eq!(st, 202, "{task}");
     succeeded(&mut ev, &task).await;
-    virsh(&["start", &cleanup.guest]);
-    let moved = guest_port_of(&cleanup.guest, Some(mac)).expect("still a port");
-    assert_eq!(
-        ovs_vsctl(&["get", "port", &moved, "tag"]),
-        "20",
-        "moved to vlan20"
-    );
-    let link = Command::new("virsh")
-        .args(["-c", "qemu:///system", "domif-getlink", &cleanup.guest, mac])
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&link.stdout).contains("down"),
-        "{link:?}"
-    );
+    let bport = guest_port_of(&cleanup.guest, Some(bridged)).expect("a port on the bridge");
+    assert_eq!(ovs_vsctl(&["get", "port", &bport, "tag"]), "50");
+    for (body, tag, trunks) in [
+        (json!({"vlanTags": [51]}), "51", "[]"),
+        (
+            json!({"vlanTags": [60, 61], "trunk": true}),
+            "[]",
+            "[60, 61]",
+        ),
+        (json!({"vlanTags": []}), "[]", "[]"),
+    ] {
+        let (st, task) = s
+            .send(
+                reqwest::Method::PATCH,
+                &format!("{nics}/{bridged}"),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(st, 202, "{task}");
+        succeeded(&mut ev, &task).await;
+        assert_eq!(
+            (
+                ovs_vsctl(&["get", "port", &bport, "tag"]),
+                ovs_vsctl(&["get", "port", &bport, "trunks"])
+            ),
+            (tag.to_owned(), trunks.to_owned()),
+            "after {body}"
+        );
+    }
+
     virsh(&["destroy", &cleanup.guest]);
     let (st, task) = s
         .send(reqwest::Method::DELETE, &format!("{nics}/{mac}"), None)
