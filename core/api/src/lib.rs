@@ -24,6 +24,7 @@ mod ports;
 mod requested_by;
 mod stats;
 mod tasks;
+mod topology;
 mod vms;
 
 pub use api_error::ApiError;
@@ -145,6 +146,7 @@ fn api_router() -> OpenApiRouter<AppState> {
                 portgroups::remove_portgroup
             ))
             .routes(routes!(ports::list_ports))
+            .routes(routes!(topology::get_topology))
             .routes(routes!(nics::attach_nic))
             .routes(routes!(nics::update_nic, nics::detach_nic))
             .routes(routes!(tasks::list_tasks))

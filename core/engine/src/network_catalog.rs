@@ -4,7 +4,9 @@
 use crate::{EngineError, HostFleet, InventorySync};
 use std::sync::Arc;
 use virtumancer_drivers::DriverError;
-use virtumancer_model::{HostId, Network, NetworkAction, NetworkSpec, PortgroupChange};
+use virtumancer_model::{
+    HostId, Network, NetworkAction, NetworkSpec, PortgroupChange, Topology, TopologyHost,
+};
 
 /// Network queries and lifecycle actions.
 #[derive(Clone)]
@@ -42,6 +44,40 @@ impl NetworkCatalog {
             self.fleet.get(id).await?;
         }
         Ok(self.fleet.store().list_ports(query).await?)
+    }
+
+    /// Every host (or one, which must exist) with its networks and the ports of its VMs.
+    pub async fn topology(&self, host: Option<HostId>) -> Result<Topology, EngineError> {
+        let mut hosts = match host {
+            Some(id) => vec![self.fleet.get(id).await?],
+            None => self.fleet.list().await?,
+        };
+        hosts.sort_by_key(|h| h.name.to_lowercase());
+        let store = self.fleet.store();
+        let mut networks = store.list_networks(host).await?;
+        let mut ports = store
+            .list_ports(&virtumancer_store::PortQuery {
+                host,
+                network: None,
+                search: None,
+                sort: virtumancer_store::PortSort::Vm,
+                offset: 0,
+                limit: u32::MAX,
+            })
+            .await?
+            .items;
+        Ok(Topology {
+            hosts: hosts
+                .into_iter()
+                .map(|h| TopologyHost {
+                    networks: take(&mut networks, |n| n.host_id == h.id),
+                    ports: take(&mut ports, |p| p.host_id == h.id),
+                    id: h.id,
+                    name: h.name,
+                    state: h.state,
+                })
+                .collect(),
+        })
     }
 
     /// The stored network `name` of `host`.
@@ -243,4 +279,11 @@ impl NetworkCatalog {
             other => other.into(),
         }
     }
+}
+
+/// Moves the items that match out of `items`, keeping their order.
+fn take<T>(items: &mut Vec<T>, matches: impl Fn(&T) -> bool) -> Vec<T> {
+    let (mine, rest) = std::mem::take(items).into_iter().partition(matches);
+    *items = rest;
+    mine
 }

@@ -21,6 +21,7 @@ mod power_action;
 mod power_state;
 mod stats;
 mod task;
+mod topology;
 mod vm;
 mod vm_inventory;
 
@@ -45,5 +46,6 @@ pub use power_action::{PowerAction, PowerActionRule};
 pub use power_state::PowerState;
 pub use stats::{HostStats, VmStats};
 pub use task::{Task, TaskState};
+pub use topology::{Topology, TopologyHost};
 pub use vm::{Vm, VmDetail, VmDrift};
 pub use vm_inventory::{DiskInventory, GraphicsInventory, NicInventory, VmInventory};

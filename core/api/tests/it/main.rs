@@ -6,6 +6,7 @@ mod hosts;
 mod networks;
 mod openapi_drift;
 mod portgroups;
+mod topology;
 mod vms;
 
 use axum::Router;

@@ -438,6 +438,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/topology": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hosts with their networks (forward mode, bridge, Open vSwitch, portgroups with VLANs,
+         *     state) and every NIC of their VMs with the VM's state: what the topology views draw as
+         *     hosts → networks/bridges → portgroups → VMs.
+         */
+        get: operations["getTopology"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vms": {
         parameters: {
             query?: never;
@@ -1409,6 +1430,27 @@ export interface components {
          * @enum {string}
          */
         Topic: "hosts" | "inventory" | "tasks" | "stats";
+        /** @description Every host (or one) with its networks and the ports of its VMs. */
+        Topology: {
+            /** @description Hosts by name. */
+            hosts: components["schemas"]["TopologyHost"][];
+        };
+        /** @description One host of the topology. */
+        TopologyHost: {
+            /** @description The host. */
+            id: components["schemas"]["HostId"];
+            /** @description Its name. */
+            name: string;
+            /** @description Its networks by name, with portgroups. */
+            networks: components["schemas"]["Network"][];
+            /**
+             * @description The NICs of its VMs (not gone), by VM name then NIC position. A NIC names a network
+             *     (and maybe a portgroup), or joins a bridge directly.
+             */
+            ports: components["schemas"]["Port"][];
+            /** @description Its connection state. */
+            state: components["schemas"]["HostState"];
+        };
         /** @description Body of `PATCH /hosts/{id}`; absent fields stay as they are. */
         UpdateHost: {
             /** @description Newly accepted SSH host key fingerprint. */
@@ -2851,6 +2893,47 @@ export interface operations {
             };
             /** @description The task has ended (or was never cancellable) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getTopology: {
+        parameters: {
+            query?: {
+                /** @description Only this host. */
+                hostId?: components["schemas"]["HostId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The topology */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topology"];
+                };
+            };
+            /** @description Bad filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such host */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
