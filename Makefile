@@ -56,8 +56,10 @@ testbed-start:
 	bash scripts/testbed/libvirtd.sh start
 	bash scripts/testbed/sshd.sh start
 	bash scripts/testbed/ovs.sh start
+	bash scripts/testbed/nshost.sh start
 
 testbed-stop:
+	bash scripts/testbed/nshost.sh stop
 	bash scripts/testbed/ovs.sh stop
 	bash scripts/testbed/sshd.sh stop
 	bash scripts/testbed/libvirtd.sh stop

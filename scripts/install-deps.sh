@@ -10,7 +10,8 @@ RUN_PKGS=(pkg-config libvirt-dev libvirt0 ca-certificates)
 # libvirt-daemon-system is deliberately absent: it pulls in systemd, polkit and firewalld. The
 # test scripts start libvirtd themselves (docs/testing.md).
 TEST_PKGS=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
-           openssh-server openssh-client netcat-openbsd openssl chromium openvswitch-switch)
+           openssh-server openssh-client netcat-openbsd openssl chromium openvswitch-switch
+           dnsmasq-base iptables iproute2)
 
 want=("${RUN_PKGS[@]}")
 [ "${1:-run}" = test ] && want+=("${TEST_PKGS[@]}")

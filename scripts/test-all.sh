@@ -22,9 +22,10 @@ step "formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "testbed: libvirtd (QEMU, qemu+tcp on 127.0.0.1:${VM_TEST_TCP_PORT:-16599}), sshd (127.0.0.1:${VM_TEST_SSH_PORT:-2222}) and Open vSwitch (bridge ${VM_TEST_OVS_BRIDGE:-vmtestovs0})"
+step "testbed: libvirtd (QEMU, qemu+tcp on 127.0.0.1:${VM_TEST_TCP_PORT:-16599}), sshd (127.0.0.1:${VM_TEST_SSH_PORT:-2222}) Open vSwitch (bridge ${VM_TEST_OVS_BRIDGE:-vmtestovs0}) and a libvirt host in network namespace ${VM_TEST_NS:-vmtest-ns1}"
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
+  bash scripts/testbed/nshost.sh stop || true
   bash scripts/testbed/ovs.sh stop || true
   bash scripts/testbed/sshd.sh stop || true
   bash scripts/testbed/libvirtd.sh stop || true
@@ -33,6 +34,7 @@ trap cleanup EXIT
 bash scripts/testbed/libvirtd.sh start
 bash scripts/testbed/sshd.sh start
 bash scripts/testbed/ovs.sh start
+bash scripts/testbed/nshost.sh start
 
 step "Rust tests"
 if command -v cargo-nextest >/dev/null 2>&1; then

@@ -9,7 +9,7 @@
 # The guest loads virtio (pci, net, blk, balloon, console) + button/evdev, starts busybox acpid so the
 # ACPI power button (virsh shutdown; virsh reboot, which libvirt fakes with a power-off) runs
 # 'poweroff -f', reads 4 MiB and writes 1 MiB of /dev/vda (so block stats are non-zero), sets eth* up
-# when there is one, prints "tiny-guest: ready" on the serial console once it reacts to the power
+# and asks for a DHCP lease on each when there is one, prints "tiny-guest: ready" on the serial console once it reacts to the power
 # button, and keeps a root shell on ttyS0 (virsh console). Boot to "ready" takes a few seconds under TCG.
 # Nothing is installed system-wide for the build: the Debian cloud kernel and busybox-static are
 # fetched with 'apt-get download' and unpacked with dpkg-deb. 'disk' installs qemu-utils if needed.
@@ -54,6 +54,9 @@ while read -r m; do insmod "/lib/modules/$m.ko" || say "insmod $m failed"; done 
 hostname tiny-guest
 ip link set lo up
 for n in /sys/class/net/eth*; do [ -e "$n" ] && ip link set "${n##*/}" up; done
+# Ask for a DHCP lease on each NIC in the background (the lease shows in libvirt's network; the
+# address is not configured, nothing in the guest needs it).
+for n in /sys/class/net/eth*; do [ -e "$n" ] && udhcpc -i "${n##*/}" -b -q -t 5 -s /bin/true >/dev/null 2>&1; done
 # busybox acpid maps the power button (KEY_POWER on evdev) to /etc/acpi/PWRF/00000080.
 mkdir -p /etc/acpi/PWRF
 printf '#!/bin/sh\necho "tiny-guest: ACPI power button, powering off" > /dev/console\nsync\npoweroff -f\n' \

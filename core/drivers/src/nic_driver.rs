@@ -2,7 +2,7 @@
 
 use crate::DriverError;
 use async_trait::async_trait;
-use virtumancer_model::{NicSpec, NicUpdate};
+use virtumancer_model::{NicAddresses, NicSpec, NicUpdate};
 
 /// NIC operations on one open host connection. VMs are named by hypervisor UUID, NICs by MAC.
 /// Each applies to the running VM (when it runs) and to its stored configuration (when it is
@@ -23,4 +23,9 @@ pub trait NicDriver: Send + Sync {
         mac: &str,
         change: &NicUpdate,
     ) -> Result<(), DriverError>;
+
+    /// IP addresses of the NICs of these running VMs (by hypervisor UUID): from the DHCP
+    /// leases of libvirt's networks, then from the guest agent where one answers. VMs that
+    /// are gone or not running are left out. Errors: `Unavailable`.
+    async fn nic_addresses(&self, uuids: &[String]) -> Result<Vec<NicAddresses>, DriverError>;
 }

@@ -5,8 +5,12 @@ use crate::{EngineError, HostFleet, InventorySync};
 use std::sync::Arc;
 use virtumancer_drivers::DriverError;
 use virtumancer_model::{
-    HostId, Network, NetworkAction, NetworkSpec, PortgroupChange, Topology, TopologyHost,
+    HostId, Network, NetworkAction, NetworkSpec, PortgroupChange, PowerState, Topology,
+    TopologyHost,
 };
+
+/// How long a port page waits for one host's NIC addresses.
+const ADDRESS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Network queries and lifecycle actions.
 #[derive(Clone)]
@@ -43,7 +47,51 @@ impl NetworkCatalog {
         if let Some(id) = query.host {
             self.fleet.get(id).await?;
         }
-        Ok(self.fleet.store().list_ports(query).await?)
+        let mut page = self.fleet.store().list_ports(query).await?;
+        self.add_addresses(&mut page.items).await;
+        Ok(page)
+    }
+
+    /// Asks each connected host for the addresses of its running VMs' NICs on the page. A host
+    /// that cannot answer in time leaves its ports without addresses; the page still comes.
+    async fn add_addresses(&self, ports: &mut [virtumancer_model::Port]) {
+        let mut hosts: Vec<HostId> = ports.iter().map(|p| p.host_id).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        for host in hosts {
+            let mut uuids: Vec<String> = ports
+                .iter()
+                .filter(|p| p.host_id == host && p.vm_state == PowerState::Running)
+                .map(|p| p.vm_uuid.clone())
+                .collect();
+            uuids.sort_unstable();
+            uuids.dedup();
+            let Ok(conn) = self.fleet.connection(host).await else {
+                continue;
+            };
+            if uuids.is_empty() {
+                continue;
+            }
+            let asked = tokio::time::timeout(ADDRESS_DEADLINE, conn.nics().nic_addresses(&uuids));
+            let found = match asked.await {
+                Ok(Ok(found)) => found,
+                Ok(Err(e)) => {
+                    tracing::debug!(%host, error = %e, "no NIC addresses");
+                    continue;
+                }
+                Err(_) => {
+                    tracing::debug!(%host, "NIC addresses took too long");
+                    continue;
+                }
+            };
+            for port in ports.iter_mut().filter(|p| p.host_id == host) {
+                if let Some(nic) = found.iter().find(|n| {
+                    n.uuid == port.vm_uuid && Some(n.mac.as_str()) == port.nic.mac.as_deref()
+                }) {
+                    port.addresses.clone_from(&nic.addresses);
+                }
+            }
+        }
     }
 
     /// Every host (or one, which must exist) with its networks and the ports of its VMs.

@@ -41,7 +41,7 @@ pub use network_spec::{
     PortgroupSpec,
 };
 pub use nic_spec::{NIC_MODELS, NicSpec, NicUpdate, normalize_mac};
-pub use port::Port;
+pub use port::{NicAddresses, Port, PortAddress};
 pub use power_action::{PowerAction, PowerActionRule};
 pub use power_state::PowerState;
 pub use stats::{HostStats, VmStats};

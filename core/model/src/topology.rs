@@ -26,6 +26,7 @@ pub struct TopologyHost {
     /// Its networks by name, with portgroups.
     pub networks: Vec<Network>,
     /// The NICs of its VMs (not gone), by VM name then NIC position. A NIC names a network
-    /// (and maybe a portgroup), or joins a bridge directly.
+    /// (and maybe a portgroup), or joins a bridge directly. Addresses are not asked of the
+    /// hosts here (the port list does that for its page).
     pub ports: Vec<Port>,
 }

@@ -29,6 +29,7 @@ fn port_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Port, StoreError> {
     Ok(Port {
         vm_id: vm_id.parse().map_err(|e| corrupt("nics.vm_id", e))?,
         vm_name: r.try_get("vm_name")?,
+        vm_uuid: r.try_get("vm_uuid")?,
         vm_state: PowerState::parse(&state).ok_or_else(|| corrupt("vms.state", &state))?,
         managed: r.try_get("managed")?,
         host_id: host_id.parse().map_err(|e| corrupt("vms.host_id", e))?,
@@ -36,6 +37,7 @@ fn port_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Port, StoreError> {
         ordinal: u32::try_from(r.try_get::<i64, _>("ordinal")?)
             .map_err(|e| corrupt("nics.ordinal", e))?,
         nic: nic_from_row(r)?,
+        addresses: Vec::new(),
     })
 }
 
@@ -54,8 +56,8 @@ impl NetworkRepository for SqliteStore {
         macro_rules! page {
             ($order:literal) => {
                 sqlx::query(concat!(
-                    "SELECT c.*, v.name AS vm_name, v.state AS vm_state, v.managed, v.host_id, \
-                     h.name AS host_name",
+                    "SELECT c.*, v.name AS vm_name, v.uuid AS vm_uuid, v.state AS vm_state, v.managed, \
+                     v.host_id, h.name AS host_name",
                     port_filter!(),
                     $order,
                     " LIMIT ?4 OFFSET ?5"

@@ -17,8 +17,8 @@ use virtumancer_drivers::{
     InventoryReader, InventoryStream, NetworkDriver, NicDriver, StatsReader, StatsSample,
 };
 use virtumancer_model::{
-    HostFacts, NetworkAction, NetworkInventory, NetworkSpec, NicSpec, NicUpdate, PortgroupChange,
-    PowerAction, PowerState, VmInventory,
+    HostFacts, NetworkAction, NetworkInventory, NetworkSpec, NicAddresses, NicSpec, NicUpdate,
+    PortgroupChange, PowerAction, PowerState, VmInventory,
 };
 
 /// How long `close` waits for libvirt before leaving the close to a background thread.
@@ -357,6 +357,18 @@ impl NicDriver for LibvirtConnection {
             CALL_DEADLINE,
             "removing a NIC",
             move || nics::detach(&Self::handle(&live)?.0, &uuid, &mac),
+        )
+        .await
+    }
+
+    async fn nic_addresses(&self, uuids: &[String]) -> Result<Vec<NicAddresses>, DriverError> {
+        let (live, uuids) = (Arc::clone(&self.live), uuids.to_vec());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "reading NIC addresses",
+            move || crate::nic_addresses::addresses(&Self::handle(&live)?.0, &uuids),
         )
         .await
     }

@@ -24,6 +24,7 @@ mod inventory_events;
 mod inventory_stream;
 mod network_xml;
 mod networks;
+mod nic_addresses;
 mod nics;
 mod normalize;
 mod ssh_host_key;

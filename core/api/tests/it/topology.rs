@@ -12,6 +12,17 @@ async fn topology_groups_networks_and_ports_by_host() {
     let dir = tempfile::tempdir().unwrap();
     let node = node_host(&a, dir.path(), 30).await;
     let plain = a.synced_host("a-plain", "test:///default").await;
+    // The first sync is stored just before the host reads as connected.
+    for id in [&node, &plain] {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while a.get(&format!("/api/v1/hosts/{id}")).await.1["state"] != "connected" {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{id} never connected"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
 
     let (s, topo) = a.get("/api/v1/topology").await;
     assert_eq!(s, StatusCode::OK, "{topo}");
@@ -25,7 +36,12 @@ async fn topology_groups_networks_and_ports_by_host() {
         let (_, ports) = a
             .get(&format!("/api/v1/ports?hostId={id}&perPage=500"))
             .await;
-        assert_eq!(h["ports"], ports["items"], "ports of {id}");
+        // The same ports, without the addresses a port page asks the host for.
+        let mut listed = ports["items"].clone();
+        for p in listed.as_array_mut().unwrap() {
+            p["addresses"] = json!([]);
+        }
+        assert_eq!(h["ports"], listed, "ports of {id}");
         assert!(!h["ports"].as_array().unwrap().is_empty());
     }
     // The node's OVS network has NICs on its portgroups, each with its VM's state.
@@ -69,5 +85,47 @@ async fn bad_topology_filters_are_precise_4xx() {
     ] {
         let (s, e) = a.get(&path).await;
         assert_eq!(error_code(s, &e, status), code, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn ports_of_running_vms_carry_their_addresses_from_the_host() {
+    let a = api().await;
+    let host = a.synced_host("plain", "test:///default").await;
+    let (s, ports) = a.get(&format!("/api/v1/ports?hostId={host}")).await;
+    assert_eq!(s, StatusCode::OK, "{ports}");
+    let port = &ports["items"][0];
+    assert_eq!(
+        (&port["vmName"], &port["vmState"]),
+        (&json!("test"), &json!("running"))
+    );
+    // libvirt's test driver answers every address source with one fixed lease.
+    assert_eq!(
+        port["addresses"],
+        json!([{"address": "192.168.122.3/24", "source": "lease"}]),
+        "{port}"
+    );
+    // A VM that is not running has none, and asks nothing of the host.
+    let vm = port["vmId"].as_str().unwrap();
+    let (s, _) = a.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, task) = a
+        .post(&format!("/api/v1/vms/{vm}/actions/forceOff"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{task}");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, ports) = a.get(&format!("/api/v1/ports?hostId={host}")).await;
+        let port = &ports["items"][0];
+        if port["vmState"] == "shutoff" {
+            assert_eq!(port["addresses"], json!([]), "{port}");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never shut off: {port}"
+        );
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

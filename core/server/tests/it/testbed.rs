@@ -2,6 +2,7 @@
 //! `make test` (scripts/testbed). They run one at a time (.config/nextest.toml) because one of
 //! them stops and restarts that libvirtd.
 
+mod nshost;
 mod ovs;
 mod power;
 

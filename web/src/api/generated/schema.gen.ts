@@ -1207,6 +1207,12 @@ export interface components {
         };
         /** @description One NIC of a VM (not gone), with its VM and host. */
         Port: components["schemas"]["NicInventory"] & {
+            /**
+             * @description IP addresses of a running VM's NIC, asked from the host when the page is read: from
+             *     libvirt's DHCP leases, or from the guest agent where one answers. Empty when the VM
+             *     is not running, the host is not connected, or nothing is known.
+             */
+            addresses?: components["schemas"]["PortAddress"][];
             /** @description The VM's host. */
             hostId: components["schemas"]["HostId"];
             /** @description The host's name. */
@@ -1224,6 +1230,15 @@ export interface components {
             vmName: string;
             /** @description Its power state. */
             vmState: components["schemas"]["PowerState"];
+            /** @description Its UUID on the hypervisor. */
+            vmUuid: string;
+        };
+        /** @description One IP address of a NIC. */
+        PortAddress: {
+            /** @description The address with its prefix length, e.g. `192.168.122.3/24` or `fe80::1/64`. */
+            address: string;
+            /** @description Where it came from: `lease` (libvirt's DHCP server) or `agent` (the guest agent). */
+            source: string;
         };
         /** @description One page of ports. */
         PortList: {
@@ -1445,7 +1460,8 @@ export interface components {
             networks: components["schemas"]["Network"][];
             /**
              * @description The NICs of its VMs (not gone), by VM name then NIC position. A NIC names a network
-             *     (and maybe a portgroup), or joins a bridge directly.
+             *     (and maybe a portgroup), or joins a bridge directly. Addresses are not asked of the
+             *     hosts here (the port list does that for its page).
              */
             ports: components["schemas"]["Port"][];
             /** @description Its connection state. */

@@ -30,7 +30,7 @@ impl Drop for Guest {
     }
 }
 
-fn tiny_guest_script(tb: &Testbed, args: &[&str]) -> String {
+pub(crate) fn tiny_guest_script(tb: &Testbed, args: &[&str]) -> String {
     let out = Command::new("bash")
         .arg(tb.scripts.join("tiny-guest.sh"))
         .args(args)
