@@ -28,6 +28,8 @@ export type VmSortKey = Schemas['VmSortKey']
 export type PowerState = Schemas['PowerState']
 export type DiskInventory = Schemas['DiskInventory']
 export type NicInventory = Schemas['NicInventory']
+export type NicSpec = Schemas['NicSpec']
+export type NicUpdate = Schemas['NicUpdate']
 export type GraphicsInventory = Schemas['GraphicsInventory']
 export type BulkResult = Schemas['BulkResult']
 export type Network = Schemas['Network']
@@ -45,6 +47,10 @@ export type PortList = Schemas['PortList']
 /** Query parameters of `GET /api/v1/ports`. */
 export type PortListQuery = NonNullable<operations['listPorts']['parameters']['query']>
 export type PortSortKey = NonNullable<PortListQuery['sort']>
+export type Topology = Schemas['Topology']
+export type TopologyHost = Schemas['TopologyHost']
+/** Query parameters of `GET /api/v1/topology`. */
+export type TopologyQuery = NonNullable<operations['getTopology']['parameters']['query']>
 export type InventoryChangedEvent = Extract<ServerEvent, { type: 'inventoryChanged' }>
 export type TaskUpdatedEvent = Extract<ServerEvent, { type: 'taskUpdated' }>
 export type PowerAction = Schemas['PowerAction']

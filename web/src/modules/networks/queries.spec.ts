@@ -3,6 +3,7 @@ import type { NetworkList } from '@/api/types'
 import { fakeStream, inventoryChanged } from '@/modules/vms/testing'
 import { makeHost, wire } from '@/modules/hosts/testing'
 import {
+  createHostNetworksQuery,
   createNetworkListQuery,
   defaultNetworkFilter,
   hostsOf,
@@ -123,6 +124,58 @@ describe('createNetworkListQuery', () => {
     await q.refetch()
     expect(q.state.error).toBe('boom')
     expect(q.state.items.map((n) => n.name)).toEqual(['new'])
+  })
+})
+
+describe('createHostNetworksQuery (one host’s networks, for the NIC dialogs)', () => {
+  it('asks for the host’s networks only, sorted by name, and nothing without a host', async () => {
+    const list = vi.fn().mockResolvedValue(networkList([makeNetwork({ name: 'lan' }), makeNetwork({ name: 'default' })]))
+    let hostId: string | null = null
+    const q = createHostNetworksQuery(() => hostId, { api: { list }, stream: null })
+    await q.refetch()
+    expect(list).not.toHaveBeenCalled()
+    expect(q.state.items).toEqual([])
+
+    hostId = 'host-a'
+    await q.refetch()
+    expect(list).toHaveBeenCalledExactlyOnceWith({ hostId: 'host-a' })
+    expect(q.state.items.map((n) => n.name)).toEqual(['default', 'lan'])
+    expect(q.state).toMatchObject({ hostId: 'host-a', loaded: true, error: null })
+
+    // Another host: the old host's networks are not shown meanwhile.
+    const next = deferred<NetworkList>()
+    list.mockReturnValueOnce(next.promise)
+    hostId = 'host-b'
+    const p = q.refetch()
+    expect(q.state).toMatchObject({ hostId: 'host-b', items: [], loaded: false, loading: true })
+    next.resolve(networkList([makeNetwork({ hostId: 'host-b', name: 'b-net' })]))
+    await p
+    expect(q.state.items.map((n) => n.name)).toEqual(['b-net'])
+  })
+
+  it('refetches on its host’s network changes and reconnects only', async () => {
+    const list = vi.fn().mockResolvedValue(networkList([]))
+    const stream = fakeStream()
+    const q = createHostNetworksQuery(() => 'host-a', { api: { list }, stream })
+    await q.refetch()
+    expect(list).toHaveBeenCalledTimes(1)
+
+    // VMs only, or another host: not ours.
+    stream.emit(inventoryChanged('host-a', ['vm'], 1, false))
+    stream.emit(inventoryChanged('host-b', [], 0, true))
+    stream.emit(wire.upserted(makeHost({ id: 'host-b' })))
+    vi.advanceTimersByTime(NETWORK_DEBOUNCE_MS)
+    expect(list).toHaveBeenCalledTimes(1)
+
+    stream.emit(inventoryChanged('host-a', [], 0, true))
+    stream.emit(wire.upserted(makeHost({ id: 'host-a' })))
+    vi.advanceTimersByTime(NETWORK_DEBOUNCE_MS)
+    expect(list).toHaveBeenCalledTimes(2)
+
+    stream.open()
+    expect(list).toHaveBeenCalledTimes(3)
+    q.dispose()
+    expect(stream.listeners()).toBe(0)
   })
 })
 

@@ -2,8 +2,9 @@
 // Networks page. Nothing polls: the list is refetched (debounced, a sync sends many events) on
 // `inventoryChanged` (networks changed, or the VM NICs counted in `usedBy`), `hostUpserted`
 // (a host renamed or reconnected) and `hostRemoved`, and after every (re)connect of the event
-// stream. The host and text filters and the sort apply in the browser.
-import { computed, getCurrentScope, onScopeDispose, reactive } from 'vue'
+// stream. The host and text filters and the sort apply in the browser. One host's networks (the VM
+// page's NIC dialogs) are a query of their own (`useHostNetworks`).
+import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
 import type { Network } from '@/api/types'
 import { errorMessage } from '@/api/client'
@@ -174,5 +175,87 @@ export function useNetworkList() {
     refetch: q.refetch,
     upsert: q.upsert,
     remove: q.remove,
+  }
+}
+
+// ---- one host's networks (the VM page's NIC dialogs) --------------------------------------------
+
+export interface HostNetworksState {
+  /** The host whose networks `items` are (`null`: none asked for). */
+  hostId: string | null
+  items: Network[]
+  loaded: boolean
+  loading: boolean
+  error: string | null
+}
+
+/**
+ * The networks of one host (`GET /api/v1/networks?hostId=`), by name; none while `hostId()` is
+ * null. Refetched (debounced) on that host's `inventoryChanged` events that say networks changed,
+ * its `hostUpserted` (reconnected), and every (re)connect of the event stream.
+ */
+export function createHostNetworksQuery(hostId: () => string | null, opts: NetworkListQueryOptions = {}) {
+  const source = opts.api ?? networksApi
+  const state = reactive<HostNetworksState>({ hostId: null, items: [], loaded: false, loading: false, error: null })
+  let seq = 0
+
+  async function refetch(): Promise<void> {
+    const mine = ++seq
+    const wanted = hostId()
+    if (wanted !== state.hostId) Object.assign(state, { hostId: wanted, items: [], loaded: false, error: null })
+    if (wanted === null) {
+      state.loading = false
+      return
+    }
+    state.loading = true
+    try {
+      const res = await source.list({ hostId: wanted })
+      if (mine !== seq) return
+      state.items = sortNetworks(res.items, 'name')
+      state.loaded = true
+      state.error = null
+    } catch (e) {
+      if (mine === seq) state.error = errorMessage(e)
+    } finally {
+      if (mine === seq) state.loading = false
+    }
+  }
+
+  const later = debounce(() => void refetch(), opts.debounceMs ?? NETWORK_DEBOUNCE_MS)
+  const mineHost = (id: string) => state.hostId !== null && id === state.hostId
+  const offs: (() => void)[] = []
+  if (opts.stream) {
+    offs.push(
+      opts.stream.on('inventoryChanged', (ev) => {
+        if (mineHost(ev.hostId) && ev.otherChanges) later.trigger()
+      }),
+      opts.stream.on('hostUpserted', (ev) => {
+        if (mineHost(ev.host.id)) later.trigger()
+      }),
+      opts.stream.onOpen(() => void refetch()),
+    )
+  }
+  return {
+    state,
+    refetch,
+    dispose() {
+      later.cancel()
+      offs.forEach((off) => off())
+    },
+  }
+}
+
+/** One host's networks, live, following `hostId()`; disposed with the component. */
+export function useHostNetworks(hostId: () => string | null) {
+  const q = createHostNetworksQuery(hostId, { stream: getEventStream() })
+  watch(hostId, () => void q.refetch())
+  void q.refetch()
+  if (getCurrentScope()) onScopeDispose(q.dispose)
+  return {
+    items: computed(() => q.state.items),
+    loaded: computed(() => q.state.loaded),
+    loading: computed(() => q.state.loading),
+    error: computed(() => q.state.error),
+    refetch: q.refetch,
   }
 }

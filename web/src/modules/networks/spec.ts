@@ -2,14 +2,15 @@
 // the server checks, mirrored and keyed by field so the dialog can show each message next to its
 // field. Pure functions. The server stays the authority (it also checks that a bridge exists).
 import type { Ipv4Spec, NetworkKind, NetworkSpec, PortgroupSpec } from '@/api/types'
+import { bridgeNameError } from '@/lib/interfaceName'
+import { parseVlanTags, vlanErrors } from '@/lib/vlan'
+
+export { bridgeNameError, MAX_BRIDGE_NAME } from '@/lib/interfaceName'
+export { MAX_VLAN, MIN_VLAN, parseVlanTags } from '@/lib/vlan'
 
 export const MAX_NETWORK_NAME = 64
-/** Longest Linux interface name (IFNAMSIZ - 1). */
-export const MAX_BRIDGE_NAME = 15
 export const MIN_PREFIX = 8
 export const MAX_PREFIX = 30
-export const MIN_VLAN = 1
-export const MAX_VLAN = 4094
 
 export interface NetworkKindInfo {
   value: NetworkKind
@@ -96,19 +97,6 @@ export function newPortgroup(existing: readonly Pick<PortgroupForm, 'key' | 'nam
   while (names.has(`pg${i}`)) i++
   const key = existing.reduce((max, p) => Math.max(max, p.key), 0) + 1
   return { key, name: `pg${i}`, isDefault: false, vlanTags: '', trunk: false, nativeVlan: '' }
-}
-
-/** The tags of a comma-separated list ("10, 20,30"); `error` names the first item that is no number. */
-export function parseVlanTags(text: string): { tags: number[]; error: string | null } {
-  const tags: number[] = []
-  let error: string | null = null
-  for (const raw of text.split(',')) {
-    const item = raw.trim()
-    if (item === '') continue
-    if (/^\d{1,9}$/.test(item)) tags.push(Number(item))
-    else error ??= `'${item}' is not a VLAN number`
-  }
-  return { tags, error }
 }
 
 /** An IPv4 address as an unsigned number, or null ("1.2.3.4"; no leading zeros, like the server). */
@@ -205,13 +193,6 @@ export function networkNameError(name: string): string | null {
   return null
 }
 
-export function bridgeNameError(bridge: string): string | null {
-  if (bridge.length === 0 || bridge.length > MAX_BRIDGE_NAME || !/^[A-Za-z0-9._-]+$/.test(bridge)) {
-    return `'${bridge}' is not an interface name (1–${MAX_BRIDGE_NAME} letters, digits, '-', '_', '.')`
-  }
-  return null
-}
-
 function validateIpv4(ip: Ipv4Spec, errors: FieldErrors) {
   const addr = parseIpv4(ip.address)
   if (addr === null) put(errors, 'address', ip.address === '' ? 'Enter the host’s address on the network, e.g. 192.168.100.1' : `'${ip.address}' is not an IPv4 address`)
@@ -251,18 +232,10 @@ function validatePortgroupVlans(p: PortgroupSpec, i: number, kind: NetworkKind, 
     put(errors, at('vlanTags'), 'VLANs need an Open vSwitch network')
     return
   }
-  const bad = tags.find((t) => !Number.isInteger(t) || t < MIN_VLAN || t > MAX_VLAN)
-  if (bad !== undefined) {
-    const why = bad === 0 || bad === 4095 ? 'is reserved' : 'does not exist'
-    put(errors, at('vlanTags'), `VLAN ${bad} ${why}; use ${MIN_VLAN}–${MAX_VLAN}`)
-  }
-  const twice = tags.find((t, j) => tags.indexOf(t) !== j)
-  if (twice !== undefined) put(errors, at('vlanTags'), `VLAN ${twice} is listed twice`)
-  if (trunk && tags.length === 0) put(errors, at('trunk'), 'A trunk needs VLAN tags')
-  if (!trunk && tags.length > 1) put(errors, at('trunk'), 'Several VLAN tags make a trunk: tick Trunk')
-  if (native !== null) {
-    if (!trunk) put(errors, at('nativeVlan'), 'Only a trunk has a native VLAN')
-    else if (!tags.includes(native)) put(errors, at('nativeVlan'), `Native VLAN ${native} must be one of the tags`)
+  const e = vlanErrors(tags, trunk, native)
+  for (const f of ['vlanTags', 'trunk', 'nativeVlan'] as const) {
+    const message = e[f]
+    if (message) put(errors, at(f), message)
   }
 }
 

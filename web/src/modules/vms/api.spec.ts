@@ -45,3 +45,39 @@ describe('power action requests', () => {
     })
   })
 })
+
+describe('NIC requests', () => {
+  it('attach: posts the spec to the VM’s NICs with the header', async () => {
+    const { vmsApi, request } = await apiWithFetch(202, makeTask({ kind: 'vm.nic.attach' }))
+    await vmsApi.attachNic('vm-1', { network: 'default', portgroup: 'vlan10', model: 'virtio' })
+    const req = request()
+    expect(req.method).toBe('POST')
+    expect(new URL(req.url).pathname).toBe('/api/v1/vms/vm-1/nics')
+    expect(req.headers.get('X-Requested-By')).toBe('web')
+    expect(await req.json()).toEqual({ network: 'default', portgroup: 'vlan10', model: 'virtio' })
+  })
+
+  it('update and detach: name the NIC by its MAC as one path segment', async () => {
+    let { vmsApi, request } = await apiWithFetch(202, makeTask({ kind: 'vm.nic.update' }))
+    await vmsApi.updateNic('vm-1', '52:54:00:aa:bb:cc', { linkUp: false })
+    let req = request()
+    expect(req.method).toBe('PATCH')
+    expect(decodeURIComponent(new URL(req.url).pathname)).toBe('/api/v1/vms/vm-1/nics/52:54:00:aa:bb:cc')
+    expect(req.headers.get('X-Requested-By')).toBe('web')
+    expect(await req.json()).toEqual({ linkUp: false })
+    ;({ vmsApi, request } = await apiWithFetch(202, makeTask({ kind: 'vm.nic.detach' })))
+    await vmsApi.detachNic('vm-1', '52:54:00:aa:bb:cc')
+    req = request()
+    expect(req.method).toBe('DELETE')
+    expect(decodeURIComponent(new URL(req.url).pathname)).toBe('/api/v1/vms/vm-1/nics/52:54:00:aa:bb:cc')
+  })
+
+  it('a 422 becomes an ApiError with the server’s message', async () => {
+    const { vmsApi } = await apiWithFetch(422, { code: 'invalid_request', message: "network 'default' has no portgroup 'x'" })
+    await expect(vmsApi.attachNic('vm-1', { network: 'default', portgroup: 'x' })).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_request',
+      message: "network 'default' has no portgroup 'x'",
+    })
+  })
+})

@@ -6,6 +6,8 @@ import type {
   BulkResult,
   DiscoveredVmListQuery,
   Host,
+  NicSpec,
+  NicUpdate,
   PowerAction,
   PowerActionRule,
   Task,
@@ -49,6 +51,19 @@ export const vmsApi = {
         body: { vmIds, ...opts },
       }),
     ),
+  /**
+   * Queues adding a NIC (202 + its task). Refusals: 422 `invalid_request` (the message names the
+   * broken rule), 404 `vm_not_found` / `network_not_found`, 409 (VM not managed or gone, MAC
+   * already on the VM, host not connected).
+   */
+  attachNic: (id: string, spec: NicSpec): Promise<Task> =>
+    unwrap(api.POST('/api/v1/vms/{id}/nics', { params: { path: { id } }, body: spec, headers: WEB_REQUEST_HEADERS })),
+  /** Queues a change of the NIC with `mac`: network, portgroup, VLANs or link (202 + its task). */
+  updateNic: (id: string, mac: string, change: NicUpdate): Promise<Task> =>
+    unwrap(api.PATCH('/api/v1/vms/{id}/nics/{mac}', { params: { path: { id, mac } }, body: change, headers: WEB_REQUEST_HEADERS })),
+  /** Queues removing the NIC with `mac` (202 + its task). */
+  detachNic: (id: string, mac: string): Promise<Task> =>
+    unwrap(api.DELETE('/api/v1/vms/{id}/nics/{mac}', { params: { path: { id, mac } }, headers: WEB_REQUEST_HEADERS })),
 }
 
 export type VmsApi = typeof vmsApi

@@ -101,3 +101,14 @@ const POWER_ACTION_HINTS: Record<PowerAction, string> = {
 export function powerActionHint(a: PowerAction): string {
   return POWER_ACTION_HINTS[a]
 }
+
+/** A NIC for people: "52:54:00:aa:bb:cc on default / vlan10". */
+export function nicLabel(n: NicInventory): string {
+  const where = formatNicSource(n)
+  return `${n.mac ?? 'NIC'}${where === '—' ? '' : ` on ${where}`}${n.portgroup ? ` / ${n.portgroup}` : ''}`
+}
+
+/** What the user is asked before removing a NIC. */
+export function detachNicMessage(vmName: string, n: NicInventory): string {
+  return `Remove the NIC ${nicLabel(n)} from "${vmName}"? The guest loses this network connection (live when the VM runs) and the NIC is removed from its configuration.`
+}

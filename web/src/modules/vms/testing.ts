@@ -1,5 +1,5 @@
 // Test fixtures for the vms module (imported by *.spec.ts only).
-import type { InventoryChangedEvent, PowerActionRule, ServerEvent, Vm, VmList } from '@/api/types'
+import type { InventoryChangedEvent, NicInventory, PowerActionRule, ServerEvent, Vm, VmDetail, VmList } from '@/api/types'
 import type { EventSourceLike } from './queries'
 
 let n = 0
@@ -76,3 +76,33 @@ export const POWER_RULES: PowerActionRule[] = [
   { action: 'autostartOn', allowedStates: ['running', 'paused', 'shuttingDown', 'shutoff', 'crashed', 'suspended', 'unknown'], needsPersistent: true, destructive: false },
   { action: 'autostartOff', allowedStates: ['running', 'paused', 'shuttingDown', 'shutoff', 'crashed', 'suspended', 'unknown'], needsPersistent: true, destructive: false },
 ]
+
+/** A NIC on the `default` network, link up (libvirt leaves the state out). */
+export function makeNic(over: Partial<NicInventory> = {}): NicInventory {
+  return {
+    kind: 'network',
+    mac: '52:54:00:00:00:01',
+    model: 'virtio',
+    network: 'default',
+    portgroup: null,
+    bridge: null,
+    virtualportType: null,
+    interfaceId: null,
+    linkState: null,
+    targetDev: 'vnet0',
+    sourceDev: null,
+    sourceMode: null,
+    vlanTags: [],
+    trunk: false,
+    nativeVlan: null,
+    ...over,
+  }
+}
+
+/** A NIC on the Open vSwitch bridge `ovsbr0` with VLANs of its own (an access port on 10). */
+export const ovsBridgeNic = (over: Partial<NicInventory> = {}): NicInventory =>
+  makeNic({ kind: 'bridge', mac: '52:54:00:00:00:02', network: null, bridge: 'ovsbr0', virtualportType: 'openvswitch', vlanTags: [10], ...over })
+
+export function makeDetail(vm: Vm, nics: NicInventory[] = [makeNic()]): VmDetail {
+  return { vm, bootDevices: ['hd'], disks: [], nics, graphics: [] }
+}
