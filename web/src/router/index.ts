@@ -28,6 +28,7 @@ export const router = createRouter({
     },
     { path: '/networks', name: 'networks', component: () => import('@/pages/NetworksPage.vue'), meta: { title: 'Networks' } },
     { path: '/ports', name: 'ports', component: () => import('@/pages/PortsPage.vue'), meta: { title: 'Ports' } },
+    { path: '/topology', name: 'topology', component: () => import('@/pages/TopologyPage.vue'), meta: { title: 'Topology' } },
     { path: '/tasks', name: 'tasks', component: () => import('@/pages/TasksPage.vue'), meta: { title: 'Tasks' } },
     { path: '/plugins', name: 'plugins', component: () => import('@/pages/PluginsPage.vue'), meta: { title: 'Plugins' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },
