@@ -1,0 +1,66 @@
+//! A hostile plugin for the plugin host's tests. Its one NIC kind, `hostile`, misbehaves as
+//! the spec's `do` param says:
+//!
+//! - `loop`: spins forever (stopped by the epoch deadline or fuel);
+//! - `alloc`: touches 1 GiB of memory (stopped by the memory cap);
+//! - `trap`: panics, which traps;
+//! - `kv`: writes and reads its key-value store (fails unless `kv` was granted);
+//! - anything else: renders a harmless `<interface type='user'/>`.
+
+use std::hint::black_box;
+use virtumancer_plugin_sdk::*;
+
+struct Hostile;
+
+impl Plugin for Hostile {
+    fn describe() -> Description {
+        Description {
+            id: "org.virtumancer.test.hostile".into(),
+            version: "0.1.0".into(),
+            name: "Hostile fixture".into(),
+            extension_points: vec![ExtensionPoint::NetworkDriver],
+            capabilities: vec![Capability::Kv],
+            config_schema: None,
+        }
+    }
+}
+
+impl HostHooks for Hostile {}
+
+impl NetworkDriver for Hostile {
+    fn nic_kinds() -> Vec<NicKind> {
+        vec![NicKind {
+            name: "hostile".into(),
+            description: "misbehaves on purpose".into(),
+            params_schema: r#"{"type":"object"}"#.into(),
+        }]
+    }
+
+    fn render_interface(spec: &NicSpec) -> Result<String, PluginError> {
+        match param(&spec.params, "do") {
+            Some("loop") => {
+                let mut n: u64 = 0;
+                loop {
+                    n = black_box(n.wrapping_add(1));
+                }
+            }
+            Some("alloc") => {
+                let mut big = vec![0u8; 1 << 30];
+                // Touch every page so the optimiser cannot drop the allocation.
+                for i in (0..big.len()).step_by(4096) {
+                    big[i] = black_box(1);
+                }
+                Ok(format!("{}", black_box(big.len())))
+            }
+            Some("trap") => panic!("the hostile fixture traps on purpose"),
+            Some("kv") => {
+                kv::set("visits", "1").map_err(PluginError::Failed)?;
+                let v = kv::get("visits").map_err(PluginError::Failed)?;
+                Ok(format!("<interface type='user'><!-- visits {v:?} --></interface>"))
+            }
+            _ => Ok("<interface type='user'/>".into()),
+        }
+    }
+}
+
+register!(Hostile);
