@@ -122,3 +122,103 @@ test('new network: create an isolated network with a subnet and DHCP from the di
     expect([204, 404]).toContain(r.status())
   }
 })
+
+test('portgroups: add, edit and remove a portgroup of an Open vSwitch network made in the UI, a bad VLAN refused in the dialog', async ({ page, request }) => {
+  await deleteTestHosts(request)
+  const hostName = uniqueName('e2e-netpg')
+  const created = await request.post('/api/v1/hosts', { data: { name: hostName, uri: 'test:///default' } })
+  expect(created.status()).toBe(201)
+  const host = (await created.json()) as Host
+  const netName = uniqueName('e2e-ovs')
+  const onServer = async () =>
+    ((await (await request.get(`/api/v1/networks?hostId=${host.id}`)).json()) as NetworkList).items.find((n) => n.name === netName)
+  const portgroupsOnServer = async () => (await onServer())?.portgroups ?? null
+
+  try {
+    await expect
+      .poll(async () => ((await (await request.get(`/api/v1/hosts/${host.id}`)).json()) as Host).state, { timeout: 30_000 })
+      .toBe('connected')
+    await page.goto('/networks')
+    await expect(page.getByTestId('event-status')).toHaveAttribute('data-status', 'open')
+    await expect(page.locator(`[data-testid="network-row-default"][data-host-id="${host.id}"]`)).toBeVisible({ timeout: 30_000 })
+
+    // An Open vSwitch network without portgroups, from the New network dialog.
+    await page.getByTestId('networks-new').click()
+    const createModal = page.getByTestId('network-create-modal')
+    await expect(createModal).toBeVisible()
+    await page.getByTestId('network-create-host').selectOption(host.id)
+    await page.getByTestId('network-create-name').fill(netName)
+    await page.getByTestId('network-create-kind-openvswitch').check()
+    // The bridge must be an interface of the host: the test driver's only one is eth1 (it does not
+    // check the interface is an Open vSwitch bridge).
+    await page.getByTestId('network-create-bridge').fill('eth1')
+    await expect(page.getByTestId('network-create-submit')).toBeEnabled()
+    await page.getByTestId('network-create-submit').click()
+    await expect(createModal).toBeHidden({ timeout: 30_000 })
+    const row = page.locator(`[data-testid="network-row-${netName}"][data-host-id="${host.id}"]`)
+    await expect(row.getByTestId('network-kind')).toHaveText('Open vSwitch')
+    await expect.poll(portgroupsOnServer).toEqual([])
+
+    // Its portgroups, under the row.
+    await row.getByTestId('network-expand').click()
+    const panel = page.locator(`[data-testid="network-portgroups-${netName}"][data-host-id="${host.id}"]`)
+    await expect(panel.getByTestId('network-portgroups-none')).toBeVisible()
+
+    // Add: VLAN 4095 is refused in the dialog, VLAN 10 as the default is added.
+    await panel.getByTestId('portgroup-add').click()
+    const modal = page.getByTestId('portgroup-modal')
+    await expect(modal).toBeVisible()
+    await expect(modal).toContainText(`Add portgroup to ${netName}`)
+    await page.getByTestId('portgroup-form-name').fill('vlan10')
+    await page.getByTestId('portgroup-form-vlans').fill('4095')
+    await expect(modal).toContainText('VLAN 4095 is reserved; use 1–4094')
+    await expect(page.getByTestId('portgroup-form-vlans')).toHaveAttribute('aria-invalid', 'true')
+    const submit = page.getByTestId('portgroup-form-submit')
+    await expect(submit).toBeDisabled()
+    await page.getByTestId('portgroup-form-vlans').fill('10')
+    await expect(modal).not.toContainText('VLAN 4095')
+    await page.getByTestId('portgroup-form-default').check()
+    await expect(submit).toBeEnabled()
+    await submit.click()
+    await expect(modal).toBeHidden({ timeout: 30_000 })
+    const vlan10 = panel.locator('[data-testid="network-portgroup"][data-portgroup="vlan10"]')
+    await expect(vlan10.getByTestId('portgroup-vlan')).toHaveText('VLAN 10')
+    await expect(vlan10.getByTestId('portgroup-default')).toBeVisible()
+    await expect(row.getByTestId('network-portgroup-count')).toHaveText('1 portgroup')
+    await expect.poll(portgroupsOnServer).toEqual([{ name: 'vlan10', isDefault: true, vlanTags: [10], trunk: false, nativeVlan: null }])
+
+    // Edit: a trunk of 10 and 20 with native 20, no longer the default; the name stays.
+    await vlan10.getByTestId('portgroup-edit').click()
+    await expect(modal).toContainText(`Edit portgroup vlan10 of ${netName}`)
+    await expect(page.getByTestId('portgroup-form-name')).toHaveValue('vlan10')
+    await expect(page.getByTestId('portgroup-form-name')).toHaveAttribute('readonly', '')
+    await expect(page.getByTestId('portgroup-form-vlans')).toHaveValue('10')
+    await page.getByTestId('portgroup-form-vlans').fill('10, 20')
+    await page.getByTestId('portgroup-form-trunk').check()
+    await page.getByTestId('portgroup-form-native').selectOption('20')
+    await page.getByTestId('portgroup-form-default').uncheck()
+    await expect(submit).toBeEnabled()
+    await submit.click()
+    await expect(modal).toBeHidden({ timeout: 30_000 })
+    await expect(vlan10.getByTestId('portgroup-vlan')).toHaveText('trunk 10,20 (native 20)')
+    await expect(vlan10.getByTestId('portgroup-default')).toHaveCount(0)
+    await expect.poll(portgroupsOnServer).toEqual([{ name: 'vlan10', isDefault: false, vlanTags: [10, 20], trunk: true, nativeVlan: 20 }])
+
+    // Remove, after the confirmation.
+    await vlan10.getByTestId('portgroup-remove').click()
+    await expect(page.getByTestId('portgroup-remove-message')).toContainText(`Remove portgroup "vlan10" from network "${netName}"`)
+    await page.getByTestId('portgroup-remove-confirm').click()
+    await expect(page.getByTestId('portgroup-remove-dialog')).toBeHidden({ timeout: 30_000 })
+    await expect(vlan10).toHaveCount(0)
+    await expect(panel.getByTestId('network-portgroups-none')).toBeVisible()
+    await expect.poll(portgroupsOnServer).toEqual([])
+
+    await row.getByTestId('network-delete').click()
+    await page.getByTestId('network-delete-confirm').click()
+    await expect(row).toHaveCount(0)
+    await expect.poll(onServer).toBeUndefined()
+  } finally {
+    const r = await request.delete(`/api/v1/hosts/${host.id}`)
+    expect([204, 404]).toContain(r.status())
+  }
+})

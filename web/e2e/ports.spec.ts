@@ -4,10 +4,11 @@ import { uniqueName, deleteTestHosts } from './testbed'
 
 // Runs against the same real server as the other specs (started with no hosts), serially. It adds
 // its own test:///default host, whose libvirt test driver has one VM, "test", with one NIC
-// (aa:bb:cc:dd:ee:ff) on the "default" network, and deletes the host at the end; it does not rely
-// on hosts left by other tests. Waits use expect() polling — never fixed sleeps.
+// (aa:bb:cc:dd:ee:ff) on the "default" network, whose DHCP lease for it is 192.168.122.3, and
+// deletes the host at the end; it does not rely on hosts left by other tests. Waits use expect()
+// polling — never fixed sleeps.
 
-test('ports page: the test VM’s NIC on its host, found by MAC, and the empty state', async ({ page, request }) => {
+test('ports page: the test VM’s NIC on its host with its leased address, found by MAC, and the empty state', async ({ page, request }) => {
   await deleteTestHosts(request)
   const hostName = uniqueName('e2e-ports')
   const created = await request.post('/api/v1/hosts', { data: { name: hostName, uri: 'test:///default' } })
@@ -35,6 +36,11 @@ test('ports page: the test VM’s NIC on its host, found by MAC, and the empty s
     await expect(row.getByTestId('port-host-link')).toHaveText(hostName)
     await expect(row.getByTestId('port-mac')).toHaveText('aa:bb:cc:dd:ee:ff')
     await expect(row.getByTestId('port-attachment')).toHaveText('default')
+    // The running VM's address, from the test driver's DHCP lease on "default".
+    const lease = row.locator('[data-testid="port-address"]', { hasText: '192.168.122.3/24' })
+    await expect(lease.getByTestId('port-address-value')).toHaveText('192.168.122.3/24')
+    await expect(lease.getByTestId('port-address-source')).toHaveText('lease')
+    await expect(lease).toHaveAttribute('data-source', 'lease')
 
     // Search by the end of the MAC: still there.
     const search = page.getByTestId('ports-search')

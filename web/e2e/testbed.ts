@@ -78,6 +78,15 @@ export async function removeTinyGuest(guest: TinyGuest): Promise<void> {
   for (const f of [guest.disk, guest.serialLog, guest.qemuLog]) rmSync(f, { force: true })
 }
 
+/** The Open vSwitch bridge the testbed provides for OVS networks (scripts/testbed). */
+export const testbedOvsBridge = () => process.env.VM_TEST_OVS_BRIDGE ?? 'vmtestovs0'
+
+/** Stops and undefines the libvirt network `name` behind Virtumancer's back; errors are ignored (a safety net for cleanups). */
+export async function removeTestbedNetwork(name: string): Promise<void> {
+  await virsh('net-destroy', name).catch(() => undefined)
+  await virsh('net-undefine', name).catch(() => undefined)
+}
+
 /** A name no earlier run used. */
 export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 

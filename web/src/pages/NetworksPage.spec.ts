@@ -80,8 +80,12 @@ describe('NetworksPage', () => {
     expect(natRow.get(tid('network-state')).text()).toBe('inactive')
     expect(natRow.find(tid('network-autostart')).exists()).toBe(false)
     expect(natRow.get(tid('network-users')).text()).toBe('0')
-    // No portgroups: nothing to expand.
-    expect(natRow.find(tid('network-expand')).exists()).toBe(false)
+    // No portgroups: it expands to say so, and to add one.
+    await natRow.get(tid('network-expand')).trigger('click')
+    expect(w.get(tid('network-portgroups-default')).get(tid('network-portgroups-none')).text()).toContain('No portgroups')
+    expect(w.get(tid('network-portgroups-default')).find(tid('portgroup-add')).exists()).toBe(true)
+    await natRow.get(tid('network-expand')).trigger('click')
+    expect(w.find(tid('network-portgroups-default')).exists()).toBe(false)
 
     // Portgroups show under the row once expanded.
     expect(w.find(tid('network-portgroups-ovs-net')).exists()).toBe(false)

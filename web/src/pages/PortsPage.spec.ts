@@ -66,7 +66,7 @@ afterEach(() => {
 })
 
 describe('PortsPage', () => {
-  it('lists ports with VM and host links, MAC, model, attachment, VLAN, virtual port, target, link and VM state', async () => {
+  it('lists ports with VM and host links, MAC, IP addresses with their source, model, attachment, VLAN, virtual port, target, link and VM state', async () => {
     const managed = makePort({
       vmId: 'vm-1',
       vmName: 'web01',
@@ -86,6 +86,10 @@ describe('PortsPage', () => {
       targetDev: 'vnet0',
       linkState: 'up',
       vmState: 'running',
+      addresses: [
+        { address: '192.168.122.3/24', source: 'lease' },
+        { address: 'fe80::5054:ff:fe00:1/64', source: 'agent' },
+      ],
     })
     const found = makePort({
       vmId: 'vm-2',
@@ -111,6 +115,7 @@ describe('PortsPage', () => {
     expect(lastQuery()).toEqual({ sort: 'vm', page: 1, perPage: 50 })
     const [r1, r2] = rows(w)
     expect(rows(w)).toHaveLength(2)
+    expect(w.findAll('th').map((th) => th.text().replace(/\s*▲$/, ''))).toContain('IP addresses')
 
     expect(r1!.get(tid('port-vm-link')).text()).toBe('web01')
     expect(r1!.get(tid('port-vm-link')).attributes('href')).toBe('/vms/vm-1')
@@ -119,6 +124,13 @@ describe('PortsPage', () => {
     expect(r1!.get(tid('port-host-link')).attributes('href')).toBe('/hosts/host-a')
     expect(r1!.get(tid('port-mac')).text()).toBe('aa:bb:cc:dd:ee:ff')
     expect(r1!.get(tid('port-mac')).classes()).toContain('font-mono')
+    const addrs = r1!.findAll(tid('port-address'))
+    expect(addrs.map((a) => [a.get(tid('port-address-value')).text(), a.get(tid('port-address-source')).text()])).toEqual([
+      ['192.168.122.3/24', 'lease'],
+      ['fe80::5054:ff:fe00:1/64', 'agent'],
+    ])
+    expect(addrs[0]!.get(tid('port-address-source')).attributes('title')).toBe('From the DHCP leases of the libvirt network')
+    expect(addrs[1]!.get(tid('port-address-source')).attributes('title')).toBe('Reported by the guest agent')
     expect(r1!.get(tid('port-model')).text()).toBe('virtio')
     expect(r1!.get(tid('port-attachment')).text()).toBe('ovs-net / trunk')
     expect(r1!.get(tid('port-kind')).text()).toBe('network')
@@ -135,6 +147,8 @@ describe('PortsPage', () => {
     expect(r2!.find(tid('port-vm-discovered')).exists()).toBe(true)
     expect(r2!.get(tid('port-host-link')).attributes('href')).toBe('/hosts/host-b')
     expect(r2!.get(tid('port-model')).text()).toBe('—')
+    expect(r2!.get(tid('port-addresses')).text()).toBe('—')
+    expect(r2!.findAll(tid('port-address'))).toHaveLength(0)
     expect(r2!.get(tid('port-attachment')).text()).toBe('eth0 (vepa)')
     expect(r2!.get(tid('port-vlan')).text()).toBe('—')
     expect(r2!.get(tid('port-virtualport')).text()).toBe('—')

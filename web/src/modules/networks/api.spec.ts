@@ -83,4 +83,35 @@ describe('network action requests', () => {
       details: { users: ['web01', 'web01'] },
     })
   })
+
+  it('portgroups: add posts to the network’s portgroups, replace puts to the portgroup, remove deletes it (force only when asked)', async () => {
+    const net = makeNetwork({ name: ODD, virtualportType: 'openvswitch' })
+    const spec = { name: 'vlan 10/x', isDefault: false, vlanTags: [10], trunk: false }
+    let { networksApi, request } = await apiWithFetch(201, net)
+    await expect(networksApi.addPortgroup('host-1', ODD, spec)).resolves.toEqual(net)
+    expect(request().method).toBe('POST')
+    expect(new URL(request().url).pathname).toBe(`/api/v1/hosts/host-1/networks/${ODD_ENCODED}/portgroups`)
+    expect(request().headers.get('X-Requested-By')).toBe('web')
+    expect(await request().json()).toEqual(spec)
+    ;({ networksApi, request } = await apiWithFetch(200, net))
+    await expect(networksApi.replacePortgroup('host-1', ODD, spec)).resolves.toEqual(net)
+    expect(request().method).toBe('PUT')
+    expect(new URL(request().url).pathname).toBe(`/api/v1/hosts/host-1/networks/${ODD_ENCODED}/portgroups/${encodeURIComponent('vlan 10/x')}`)
+    expect(await request().json()).toEqual(spec)
+    ;({ networksApi, request } = await apiWithFetch(200, net))
+    await expect(networksApi.removePortgroup('host-1', 'ovs', 'pg1')).resolves.toEqual(net)
+    let url = new URL(request().url)
+    expect(request().method).toBe('DELETE')
+    expect(url.pathname).toBe('/api/v1/hosts/host-1/networks/ovs/portgroups/pg1')
+    expect(url.searchParams.has('force')).toBe(false)
+    ;({ networksApi, request } = await apiWithFetch(200, net))
+    await networksApi.removePortgroup('host-1', 'ovs', 'pg1', true)
+    url = new URL(request().url)
+    expect(url.searchParams.get('force')).toBe('true')
+  })
+
+  it('portgroups: a 409 portgroup_in_use carries its users', async () => {
+    const { networksApi } = await apiWithFetch(409, { code: 'portgroup_in_use', message: 'in use', details: { users: ['web01'] } })
+    await expect(networksApi.removePortgroup('host-1', 'ovs', 'pg1')).rejects.toMatchObject({ status: 409, code: 'portgroup_in_use', details: { users: ['web01'] } })
+  })
 })

@@ -8,6 +8,7 @@ import {
   nicCount,
   portgroupCount,
   portgroupVlanText,
+  removePortgroupMessage,
   stopConfirmMessage,
 } from './format'
 import { portgroup } from './testing'
@@ -96,5 +97,15 @@ describe('network users and confirmations', () => {
     const text = deleteConfirmMessage({ name: 'lan', hostName: 'alpha' })
     expect(text).toContain('Delete network "lan" on host "alpha"?')
     expect(text).toContain('cannot be undone')
+  })
+})
+
+describe('removePortgroupMessage', () => {
+  it('names the portgroup, its network and host; says so when it is the default', () => {
+    const n = { name: 'ovs', hostName: 'alpha', portgroups: [portgroup({ name: 'a', isDefault: true }), portgroup({ name: 'b' })] }
+    expect(removePortgroupMessage(n, 'b')).toBe(
+      'Remove portgroup "b" from network "ovs" on host "alpha"? NICs that name it get the network\'s own settings when they next start.',
+    )
+    expect(removePortgroupMessage(n, 'a')).toContain('or name no portgroup (it is the default)')
   })
 })

@@ -78,3 +78,10 @@ export function stopConfirmMessage(n: Pick<Network, 'name' | 'hostName' | 'usedB
 export function deleteConfirmMessage(n: Pick<Network, 'name' | 'hostName'>): string {
   return `Delete network "${n.name}" on host "${n.hostName}"? It is stopped and its definition removed from the host. This cannot be undone.`
 }
+
+/** What removing a portgroup does, naming it, its network and host. */
+export function removePortgroupMessage(n: Pick<Network, 'name' | 'hostName' | 'portgroups'>, portgroup: string): string {
+  const isDefault = n.portgroups.some((p) => p.name === portgroup && p.isDefault)
+  const nics = isDefault ? 'NICs that name it, or name no portgroup (it is the default),' : 'NICs that name it'
+  return `Remove portgroup "${portgroup}" from network "${n.name}" on host "${n.hostName}"? ${nics} get the network's own settings when they next start.`
+}

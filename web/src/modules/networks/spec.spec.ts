@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import type { NetworkSpec, PortgroupSpec } from '@/api/types'
+import { addPortgroup, editPortgroup, removePortgroup } from './actions'
 import { canRun } from './actions/create'
 import {
   buildNetworkSpec,
+  buildPortgroupSpec,
   defaultNetworkForm,
   firstError,
   ipv4Rule,
   newPortgroup,
+  newPortgroupForm,
+  otherDefaultPortgroup,
   parseIpv4,
+  portgroupFormOf,
   parseVlanTags,
   validateNetworkForm,
   validateNetworkSpec,
+  validatePortgroupForm,
   type NetworkForm,
   type PortgroupForm,
 } from './spec'
@@ -227,5 +233,65 @@ describe('the request body per kind', () => {
     expect(canRun(form())).toEqual({ ok: true })
     expect(canRun(form(), { busy: true })).toEqual({ ok: false, reason: 'The network is being created' })
     expect(firstError({})).toBeNull()
+  })
+})
+
+describe('one portgroup of an existing network (the portgroup dialog)', () => {
+  const ovsNet = {
+    name: 'ovs-net',
+    virtualportType: 'openvswitch',
+    portgroups: [
+      { name: 'vlan10', isDefault: true, vlanTags: [10], trunk: false, nativeVlan: null },
+      { name: 'trunk', isDefault: false, vlanTags: [10, 20], trunk: true, nativeVlan: 20 },
+    ],
+  }
+  const natNet = { name: 'nat1', virtualportType: null, portgroups: [] }
+
+  it('a new portgroup gets the first free name; an existing one reads back as the form', () => {
+    expect(newPortgroupForm(ovsNet)).toEqual({ key: 0, name: 'pg1', isDefault: false, vlanTags: '', trunk: false, nativeVlan: '' })
+    expect(newPortgroupForm({ portgroups: [{ name: 'pg1', isDefault: false, vlanTags: [], trunk: false }] }).name).toBe('pg2')
+    expect(portgroupFormOf(ovsNet.portgroups[1]!)).toEqual({ key: 0, name: 'trunk', isDefault: false, vlanTags: '10, 20', trunk: true, nativeVlan: '20' })
+    expect(portgroupFormOf({ name: 'x', isDefault: true, vlanTags: [], trunk: false })).toMatchObject({ isDefault: true, vlanTags: '', nativeVlan: '' })
+    expect(buildPortgroupSpec(portgroupFormOf(ovsNet.portgroups[1]!))).toEqual({ name: 'trunk', isDefault: false, vlanTags: [10, 20], trunk: true, nativeVlan: 20 })
+  })
+
+  it('checks the VLANs as the New network rows do, and that a new name is free', () => {
+    expect(validatePortgroupForm(pgRow({ name: 'v30', vlanTags: '30' }), ovsNet, null)).toEqual({})
+    expect(validatePortgroupForm(pgRow({ name: 'v30', vlanTags: '4095' }), ovsNet, null)).toEqual({ vlanTags: 'VLAN 4095 is reserved; use 1–4094' })
+    expect(validatePortgroupForm(pgRow({ name: 'v30', vlanTags: '3x' }), ovsNet, null)).toEqual({ vlanTags: "'3x' is not a VLAN number" })
+    expect(validatePortgroupForm(pgRow({ name: 'v30', vlanTags: '1,2' }), ovsNet, null)).toEqual({ trunk: 'Several VLAN tags make a trunk: tick Trunk' })
+    expect(validatePortgroupForm(pgRow({ name: 'a b' }), ovsNet, null)).toEqual({ name: 'A portgroup name is 1–64 characters without spaces' })
+    expect(validatePortgroupForm(pgRow({ name: 'trunk' }), ovsNet, null)).toEqual({ name: "Network ovs-net already has a portgroup 'trunk'" })
+    // Editing keeps its own name.
+    expect(validatePortgroupForm(pgRow({ name: 'trunk', vlanTags: '10,20', trunk: true }), ovsNet, 'trunk')).toEqual({})
+    // VLANs only on Open vSwitch; a plain portgroup elsewhere is fine.
+    expect(validatePortgroupForm(pgRow({ name: 'p', vlanTags: '5' }), natNet, null)).toEqual({ vlanTags: 'VLANs need an Open vSwitch network' })
+    expect(validatePortgroupForm(pgRow({ name: 'p', isDefault: true }), natNet, null)).toEqual({})
+  })
+
+  it('at most one default: another default must be cleared first', () => {
+    expect(otherDefaultPortgroup(ovsNet, null)).toBe('vlan10')
+    expect(otherDefaultPortgroup(ovsNet, 'vlan10')).toBeNull()
+    expect(otherDefaultPortgroup(natNet, null)).toBeNull()
+    expect(validatePortgroupForm(pgRow({ name: 'v30', isDefault: true }), ovsNet, null)).toEqual({
+      isDefault: "Portgroup 'vlan10' is the default: clear the default on vlan10 first",
+    })
+    expect(validatePortgroupForm(pgRow({ name: 'vlan10', isDefault: true, vlanTags: '10' }), ovsNet, 'vlan10')).toEqual({})
+    expect(validatePortgroupForm(pgRow({ name: 'trunk', isDefault: true, vlanTags: '10,20', trunk: true }), ovsNet, 'trunk').isDefault).toContain(
+      'clear the default on vlan10 first',
+    )
+  })
+
+  it('the add and edit buttons and saves: the host, a running request, then the first broken rule', () => {
+    const connected = { host: { state: 'connected' } }
+    expect(addPortgroup.canSubmit(pgRow({ name: 'v30', vlanTags: '30' }), ovsNet, connected)).toEqual({ ok: true })
+    expect(addPortgroup.canSubmit(pgRow({ name: 'v30', vlanTags: '0' }), ovsNet, connected)).toEqual({ ok: false, reason: 'VLAN 0 is reserved; use 1–4094' })
+    expect(addPortgroup.canSubmit(pgRow({ name: 'v30' }), ovsNet, { host: { state: 'disconnected' } })).toEqual({ ok: false, reason: 'Host is not connected' })
+    expect(editPortgroup.canSubmit(pgRow({ name: 'trunk', vlanTags: '10,20', trunk: true }), 'trunk', ovsNet, { busy: true })).toEqual({
+      ok: false,
+      reason: 'A request for this network is running',
+    })
+    expect(editPortgroup.canSubmit(pgRow({ name: 'trunk', vlanTags: '10,20', trunk: true }), 'trunk', ovsNet, connected)).toEqual({ ok: true })
+    expect(removePortgroup.canRun(ovsNet, { host: { state: 'error' } })).toEqual({ ok: false, reason: 'Host is not connected' })
   })
 })

@@ -1,9 +1,9 @@
 // The "New network" form: its state, the request body (`NetworkSpec`) built from it, and the rules
 // the server checks, mirrored and keyed by field so the dialog can show each message next to its
 // field. Pure functions. The server stays the authority (it also checks that a bridge exists).
-import type { Ipv4Spec, NetworkKind, NetworkSpec, PortgroupSpec } from '@/api/types'
+import type { Ipv4Spec, Network, NetworkKind, NetworkSpec, PortgroupInventory, PortgroupSpec } from '@/api/types'
 import { bridgeNameError } from '@/lib/interfaceName'
-import { parseVlanTags, vlanErrors } from '@/lib/vlan'
+import { parseVlanTags, vlanErrors, vlanTagsText } from '@/lib/vlan'
 
 export { bridgeNameError, MAX_BRIDGE_NAME } from '@/lib/interfaceName'
 export { MAX_VLAN, MIN_VLAN, parseVlanTags } from '@/lib/vlan'
@@ -129,7 +129,8 @@ function parsePrefix(text: string): number {
   return /^\d{1,3}$/.test(t) ? Number(t) : Number.NaN
 }
 
-function buildPortgroup(pg: PortgroupForm): PortgroupSpec {
+/** The request body of one portgroup row (the tags as numbers, the native VLAN only when chosen). */
+export function buildPortgroupSpec(pg: PortgroupForm): PortgroupSpec {
   const out: PortgroupSpec = { name: pg.name.trim(), isDefault: pg.isDefault, vlanTags: parseVlanTags(pg.vlanTags).tags, trunk: pg.trunk }
   if (pg.nativeVlan.trim() !== '') out.nativeVlan = Number(pg.nativeVlan)
   return out
@@ -154,7 +155,7 @@ export function buildNetworkSpec(form: NetworkForm): NetworkSpec {
   if (bridge !== '') spec.bridge = bridge
   const rule = ipv4Rule(form.kind)
   if (rule === 'required' || (rule === 'optional' && form.withIpv4)) spec.ipv4 = buildIpv4(form)
-  if (form.kind === 'openvswitch' && form.portgroups.length) spec.portgroups = form.portgroups.map(buildPortgroup)
+  if (form.kind === 'openvswitch' && form.portgroups.length) spec.portgroups = form.portgroups.map(buildPortgroupSpec)
   spec.autostart = form.autostart
   spec.start = form.start
   return spec
@@ -223,21 +224,35 @@ function validateIpv4(ip: Ipv4Spec, errors: FieldErrors) {
   else if (addr >= s && addr <= e) put(errors, 'dhcp', `The DHCP range ${range} holds the host’s own ${formatIpv4(addr)}`)
 }
 
-function validatePortgroupVlans(p: PortgroupSpec, i: number, kind: NetworkKind, errors: FieldErrors) {
+/** Messages of one portgroup, by field. */
+export type PortgroupErrors = Partial<Record<PortgroupField, string>>
+
+export function portgroupNameError(name: string): string | null {
+  if (name.length === 0 || [...name].length > MAX_NETWORK_NAME || /[\s\p{Cc}]/u.test(name)) {
+    return `A portgroup name is 1–${MAX_NETWORK_NAME} characters without spaces`
+  }
+  return null
+}
+
+/**
+ * The rules the server checks on one portgroup, by field: its name, and its VLANs (which need an
+ * Open vSwitch network, then 1–4094, each once, trunk and native VLAN as `vlanErrors` says).
+ */
+export function portgroupErrors(p: PortgroupSpec, openvswitch: boolean): PortgroupErrors {
+  const errors: PortgroupErrors = {}
+  const nameError = portgroupNameError(p.name)
+  if (nameError) errors.name = nameError
   const tags = p.vlanTags ?? []
   const trunk = p.trunk ?? false
   const native = p.nativeVlan ?? null
-  const at = (f: PortgroupField) => portgroupField(i, f)
-  if ((tags.length || trunk || native !== null) && kind !== 'openvswitch') {
-    put(errors, at('vlanTags'), 'VLANs need an Open vSwitch network')
-    return
+  if ((tags.length || trunk || native !== null) && !openvswitch) {
+    errors.vlanTags = 'VLANs need an Open vSwitch network'
+    return errors
   }
-  const e = vlanErrors(tags, trunk, native)
-  for (const f of ['vlanTags', 'trunk', 'nativeVlan'] as const) {
-    const message = e[f]
-    if (message) put(errors, at(f), message)
-  }
+  return { ...errors, ...vlanErrors(tags, trunk, native) }
 }
+
+const PORTGROUP_FIELDS: readonly PortgroupField[] = ['name', 'vlanTags', 'trunk', 'nativeVlan']
 
 /** Every rule the server checks on a body (except that a bridge exists on the host), by field. */
 export function validateNetworkSpec(spec: NetworkSpec): FieldErrors {
@@ -263,14 +278,13 @@ export function validateNetworkSpec(spec: NetworkSpec): FieldErrors {
   const pgs = spec.portgroups ?? []
   const seen = new Set<string>()
   pgs.forEach((p, i) => {
-    const n = p.name
-    if (n.length === 0 || [...n].length > MAX_NETWORK_NAME || /[\s\p{Cc}]/u.test(n)) {
-      put(errors, portgroupField(i, 'name'), `A portgroup name is 1–${MAX_NETWORK_NAME} characters without spaces`)
-    } else if (seen.has(n)) {
-      put(errors, portgroupField(i, 'name'), `Portgroup '${n}' is named twice`)
+    const e = portgroupErrors(p, kind === 'openvswitch')
+    if (!e.name && seen.has(p.name)) e.name = `Portgroup '${p.name}' is named twice`
+    seen.add(p.name)
+    for (const f of PORTGROUP_FIELDS) {
+      const message = e[f]
+      if (message) put(errors, portgroupField(i, f), message)
     }
-    seen.add(n)
-    validatePortgroupVlans(p, i, kind, errors)
   })
   if (pgs.filter((p) => p.isDefault).length > 1) put(errors, 'portgroups', 'At most one portgroup can be the default')
   return errors
@@ -292,6 +306,69 @@ export function validateNetworkForm(form: NetworkForm): FieldErrors {
 }
 
 /** The first message (for the disabled submit button's tooltip), or null when valid. */
-export function firstError(errors: FieldErrors): string | null {
+export function firstError(errors: Partial<Record<string, string>>): string | null {
   return Object.values(errors).find((m) => m !== undefined) ?? null
+}
+
+// ---- one portgroup of an existing network (add / edit dialog) ------------------------------------
+
+/** The form of a portgroup as the network has it (to edit it). */
+export function portgroupFormOf(pg: PortgroupInventory): PortgroupForm {
+  return {
+    key: 0,
+    name: pg.name,
+    isDefault: pg.isDefault,
+    vlanTags: vlanTagsText(pg.vlanTags),
+    trunk: pg.trunk,
+    nativeVlan: pg.nativeVlan === null || pg.nativeVlan === undefined ? '' : String(pg.nativeVlan),
+  }
+}
+
+/** A new portgroup for `network`: the first free name of pg1, pg2, …, no VLAN, not the default. */
+export function newPortgroupForm(network: Pick<Network, 'portgroups'>): PortgroupForm {
+  return { ...newPortgroup(network.portgroups.map((p) => ({ key: 0, name: p.name }))), key: 0 }
+}
+
+/** Whether the network takes VLANs on its portgroups (Open vSwitch only). */
+export function takesVlans(network: Pick<Network, 'virtualportType'>): boolean {
+  return network.virtualportType === 'openvswitch'
+}
+
+/**
+ * The portgroup of `network` other than `editing` that is its default, if any: the server refuses
+ * a second default, so that one must be cleared first.
+ */
+export function otherDefaultPortgroup(network: Pick<Network, 'portgroups'>, editing: string | null): string | null {
+  return network.portgroups.find((p) => p.isDefault && p.name !== editing)?.name ?? null
+}
+
+export function clearDefaultFirstMessage(other: string): string {
+  return `Portgroup '${other}' is the default: clear the default on ${other} first`
+}
+
+/** Messages of the portgroup dialog: its fields, and `isDefault` when another portgroup is the default. */
+export type PortgroupFormErrors = PortgroupErrors & { isDefault?: string }
+
+/**
+ * The dialog's messages for a portgroup of `network`: new (`editing` null: its name must be free)
+ * or the portgroup `editing` (its name stays). The tags must read as numbers, then every rule of
+ * the body and of the network (VLANs only on Open vSwitch, at most one default).
+ */
+export function validatePortgroupForm(form: PortgroupForm, network: Pick<Network, 'name' | 'virtualportType' | 'portgroups'>, editing: string | null): PortgroupFormErrors {
+  const spec = buildPortgroupSpec(form)
+  const errors: PortgroupFormErrors = {}
+  const parseError = parseVlanTags(form.vlanTags).error
+  const rules = portgroupErrors(spec, takesVlans(network))
+  if (rules.name) errors.name = rules.name
+  else if (editing === null && network.portgroups.some((p) => p.name === spec.name)) {
+    errors.name = `Network ${network.name} already has a portgroup '${spec.name}'`
+  }
+  if (parseError) errors.vlanTags = parseError
+  for (const f of ['vlanTags', 'trunk', 'nativeVlan'] as const) {
+    const message = rules[f]
+    if (message) errors[f] ??= message
+  }
+  const other = spec.isDefault ? otherDefaultPortgroup(network, editing) : null
+  if (other !== null) errors.isDefault = clearDefaultFirstMessage(other)
+  return errors
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { linkStateBadge, portAttachmentText, portVlanText, portVmLink, shortId, vmStateLabel, vmStateTone } from './format'
+import { linkStateBadge, portAddresses, portAttachmentText, portVlanText, portVmLink, shortId, vmStateLabel, vmStateTone } from './format'
 import { makePort } from './testing'
 
 describe('portAttachmentText', () => {
@@ -57,5 +57,24 @@ describe('cells', () => {
     expect(portVmLink(managed)).toEqual({ name: 'vm', params: { id: 'vm-1' } })
     const found = makePort({ managed: false, vmId: 'vm-2', vmName: 'db 1', hostId: 'host-b' })
     expect(portVmLink(found)).toEqual({ path: '/discovered', query: { hostId: 'host-b', q: 'db 1' } })
+  })
+})
+
+describe('portAddresses', () => {
+  it('each address with its source and what the source means; none when absent', () => {
+    const p = makePort({
+      addresses: [
+        { address: '192.168.122.3/24', source: 'lease' },
+        { address: 'fe80::1/64', source: 'agent' },
+        { address: '10.0.0.5/8', source: 'Arp' },
+      ],
+    })
+    expect(portAddresses(p)).toEqual([
+      { address: '192.168.122.3/24', source: 'lease', sourceTitle: 'From the DHCP leases of the libvirt network' },
+      { address: 'fe80::1/64', source: 'agent', sourceTitle: 'Reported by the guest agent' },
+      { address: '10.0.0.5/8', source: 'arp', sourceTitle: 'Source: Arp' },
+    ])
+    expect(portAddresses(makePort({ addresses: [] }))).toEqual([])
+    expect(portAddresses({})).toEqual([]) // not running, or an older server
   })
 })

@@ -64,3 +64,25 @@ export function portVmLink(p: Pick<Port, 'vmId' | 'vmName' | 'managed' | 'hostId
   if (p.managed) return { name: 'vm', params: { id: p.vmId } }
   return { path: '/discovered', query: { hostId: p.hostId, q: p.vmName } }
 }
+
+/** One address of a NIC as the Ports page shows it: the address, and where it came from as a badge. */
+export interface PortAddressView {
+  address: string
+  /** "lease", "agent", or the source as the server names it. */
+  source: string
+  /** What the source means, for a tooltip. */
+  sourceTitle: string
+}
+
+const ADDRESS_SOURCES: ReadonlyMap<string, string> = new Map([
+  ['lease', 'From the DHCP leases of the libvirt network'],
+  ['agent', 'Reported by the guest agent'],
+])
+
+/** The addresses of a NIC (none when the VM is not running or nothing is known), as listed. */
+export function portAddresses(p: Pick<Port, 'addresses'>): PortAddressView[] {
+  return (p.addresses ?? []).map((a) => {
+    const source = a.source.trim().toLowerCase()
+    return { address: a.address, source: source || 'unknown', sourceTitle: ADDRESS_SOURCES.get(source) ?? `Source: ${a.source || 'unknown'}` }
+  })
+}

@@ -7,6 +7,7 @@ export function makePort(over: Partial<Port> = {}): Port {
   return {
     vmId: `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     vmName: `vm-${n}`,
+    vmUuid: `20000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     vmState: 'running',
     managed: true,
     hostId: 'host-a',
@@ -27,6 +28,7 @@ export function makePort(over: Partial<Port> = {}): Port {
     interfaceId: null,
     targetDev: `vnet${n}`,
     linkState: null,
+    addresses: [],
     ...over,
   }
 }

@@ -3,6 +3,7 @@ import { ApiError } from '@/api/client'
 import { makeNetwork } from '../testing'
 import { autostartActionOf, availableActions, canRun, powerActionOf } from './lifecycle'
 import { canRun as canDelete, usersOfRefusal } from './remove'
+import { usersOfRefusal as portgroupUsersOfRefusal } from './removePortgroup'
 
 const reason = (c: { ok: boolean; reason?: string }) => (c.ok ? 'ok' : c.reason)
 
@@ -50,5 +51,16 @@ describe('usersOfRefusal', () => {
     expect(usersOfRefusal(inUse())).toEqual([])
     expect(usersOfRefusal(new ApiError(409, { code: 'host_not_connected', message: 'x', details: { users: ['a'] } }))).toBeNull()
     expect(usersOfRefusal(new Error('network_in_use'))).toBeNull()
+  })
+})
+
+describe('portgroup usersOfRefusal', () => {
+  it('reads details.users of a 409 portgroup_in_use only', () => {
+    const inUse = (details?: unknown) => new ApiError(409, { code: 'portgroup_in_use', message: 'in use', details })
+    expect(portgroupUsersOfRefusal(inUse({ users: ['web01', 'db'] }))).toEqual(['web01', 'db'])
+    expect(portgroupUsersOfRefusal(inUse({ users: [1, 'x'] }))).toEqual(['x'])
+    expect(portgroupUsersOfRefusal(inUse())).toEqual([])
+    expect(portgroupUsersOfRefusal(new ApiError(409, { code: 'network_in_use', message: 'x', details: { users: ['a'] } }))).toBeNull()
+    expect(portgroupUsersOfRefusal(new Error('portgroup_in_use'))).toBeNull()
   })
 })

@@ -1,4 +1,7 @@
+export * as addPortgroup from './addPortgroup'
 export * as createNetwork from './create'
+export * as editPortgroup from './editPortgroup'
 export * as networkLifecycle from './lifecycle'
 export * as removeNetwork from './remove'
+export * as removePortgroup from './removePortgroup'
 export type { CanRun, NetworkActionContext } from './types'
