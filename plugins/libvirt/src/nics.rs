@@ -216,29 +216,44 @@ fn as_network_form(
     let Some(network) = network_of(iface).map(str::to_owned) else {
         return Ok(());
     };
-    iface.set_attr("type", Some("network"));
-    let source = iface.child_or_insert("source");
-    source.set_attr("portid", None);
-    source.set_attr("bridge", None);
-    let portgroup = source.attr("portgroup").map(str::to_owned);
-    if change.network.is_none() && change.portgroup.is_none() {
-        return Ok(());
-    }
-    let def = virt::network::Network::lookup_by_name(conn, &network)
-        .and_then(|n| n.get_xml_desc(0))
-        .map_err(|err| refused_spec(&err))?;
-    let def = Network::from_xml(&def).map_err(|err| DriverError::Backend(err.to_string()))?;
-    let vlan = match portgroup {
+    let moved = change.network.is_some() || change.portgroup.is_some();
+    let vlan = if moved {
+        let def = virt::network::Network::lookup_by_name(conn, &network)
+            .and_then(|n| n.get_xml_desc(0))
+            .map_err(|err| refused_spec(&err))?;
+        let def = Network::from_xml(&def).map_err(|err| DriverError::Backend(err.to_string()))?;
+        let portgroup = iface.child("source").and_then(|s| s.attr("portgroup"));
+        Some(portgroup_vlan(&def, portgroup))
+    } else {
+        None
+    };
+    network_form(iface, vlan);
+    Ok(())
+}
+
+/// The VLANs a port of `portgroup` (or of the default portgroup) gets on this network.
+fn portgroup_vlan(def: &Network, portgroup: Option<&str>) -> Option<Vlan> {
+    match portgroup {
         Some(pg) => def.portgroups.iter().find(|p| p.name == pg),
         None => def.default_portgroup(),
     }
     .and_then(|p| p.vlan.clone())
-    .or(def.vlan.clone());
-    iface.remove_children("vlan");
+    .or(def.vlan.clone())
+}
+
+/// The running NIC in `type='network'` form, without the allocated port; with
+/// `Some(vlan)` (a move), the VLANs written in as the target portgroup has them.
+fn network_form(iface: &mut Element, vlan: Option<Option<Vlan>>) {
+    iface.set_attr("type", Some("network"));
+    let source = iface.child_or_insert("source");
+    source.set_attr("portid", None);
+    source.set_attr("bridge", None);
     if let Some(vlan) = vlan {
-        insert_after_source(iface, vlan.to_element());
+        iface.remove_children("vlan");
+        if let Some(vlan) = vlan {
+            insert_after_source(iface, vlan.to_element());
+        }
     }
-    Ok(())
 }
 
 /// Puts `<vlan>` after `<source>`, where libvirt writes it.
@@ -251,4 +266,151 @@ fn insert_after_source(iface: &mut Element, vlan: Element) {
     iface
         .children
         .insert(at, virtumancer_libvirt_xml::Node::Element(vlan));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(json: serde_json::Value) -> NicSpec {
+        let spec: NicSpec = serde_json::from_value(json).unwrap();
+        spec.validate().unwrap();
+        spec
+    }
+
+    #[test]
+    fn each_nic_variant_is_written_as_libvirt_expects() {
+        for (json, xml) in [
+            (
+                serde_json::json!({"network": "ovs-net", "portgroup": "vlan20", "model": "e1000",
+                    "mac": "52:54:00:AA:00:01"}),
+                "<interface type=\"network\"><mac address=\"52:54:00:aa:00:01\"/>\
+                 <source network=\"ovs-net\" portgroup=\"vlan20\"/><model type=\"e1000\"/></interface>",
+            ),
+            (
+                serde_json::json!({"bridge": "br0"}),
+                "<interface type=\"bridge\"><source bridge=\"br0\"/><model type=\"virtio\"/></interface>",
+            ),
+            (
+                serde_json::json!({"bridge": "ovsbr0", "openvswitch": true, "vlanTags": [10]}),
+                "<interface type=\"bridge\"><source bridge=\"ovsbr0\"/><vlan><tag id=\"10\"/></vlan>\
+                 <virtualport type=\"openvswitch\"/><model type=\"virtio\"/></interface>",
+            ),
+            (
+                serde_json::json!({"bridge": "ovsbr0", "openvswitch": true, "vlanTags": [10, 20],
+                    "trunk": true, "nativeVlan": 20}),
+                "<interface type=\"bridge\"><source bridge=\"ovsbr0\"/><vlan trunk=\"yes\">\
+                 <tag id=\"10\"/><tag id=\"20\" nativeMode=\"untagged\"/></vlan>\
+                 <virtualport type=\"openvswitch\"/><model type=\"virtio\"/></interface>",
+            ),
+        ] {
+            assert_eq!(
+                interface(&spec(json.clone())).to_xml().unwrap(),
+                xml,
+                "{json}"
+            );
+        }
+    }
+
+    /// A running OVS network NIC as libvirt 9.0 shows it (captured on the testbed).
+    const LIVE: &str = "<interface type='bridge'><mac address='52:54:00:aa:bb:01'/>\
+        <source network='expovs' portgroup='v10' portid='88fd6d4b-0e16-4923-91ce-83132d8f7177' bridge='vmtestovs0'/>\
+        <vlan><tag id='10'/></vlan><virtualport type='openvswitch'>\
+        <parameters interfaceid='162e1461-b4a9-4f21-8c97-5a4860ca5987'/></virtualport>\
+        <target dev='vnet0'/><model type='virtio'/><alias name='net0'/></interface>";
+
+    #[test]
+    fn a_live_move_keeps_the_port_id_and_carries_the_target_portgroups_vlans() {
+        let mut el = Element::parse(LIVE).unwrap();
+        let change = NicUpdate {
+            portgroup: Some("trunk".into()),
+            ..NicUpdate::default()
+        };
+        change_element(&mut el, "52:54:00:aa:bb:01", &change).unwrap();
+        let net = Network::from_xml(
+            "<network><name>expovs</name><vlan><tag id='5'/></vlan>\
+             <portgroup name='v10' default='yes'><vlan><tag id='10'/></vlan></portgroup>\
+             <portgroup name='trunk'><vlan trunk='yes'><tag id='10' nativeMode='untagged'/>\
+             <tag id='20'/></vlan></portgroup><portgroup name='plain'/></network>",
+        )
+        .unwrap();
+        network_form(&mut el, Some(portgroup_vlan(&net, Some("trunk"))));
+        assert_eq!(
+            el.to_xml(),
+            "<interface type=\"network\"><mac address=\"52:54:00:aa:bb:01\"/>\
+             <source network=\"expovs\" portgroup=\"trunk\"/><vlan trunk=\"yes\">\
+             <tag id=\"10\" nativeMode=\"untagged\"/><tag id=\"20\"/></vlan>\
+             <virtualport type=\"openvswitch\"><parameters \
+             interfaceid=\"162e1461-b4a9-4f21-8c97-5a4860ca5987\"/></virtualport>\
+             <target dev=\"vnet0\"/><model type=\"virtio\"/><alias name=\"net0\"/></interface>"
+        );
+        // No portgroup named: the default one's VLANs; a portgroup without VLANs: the network's.
+        assert_eq!(portgroup_vlan(&net, None).unwrap().tags[0].id, 10);
+        assert_eq!(portgroup_vlan(&net, Some("plain")).unwrap().tags[0].id, 5);
+    }
+
+    #[test]
+    fn a_live_link_change_keeps_the_running_vlans_and_drops_only_the_allocated_port() {
+        let mut el = Element::parse(LIVE).unwrap();
+        let change = NicUpdate {
+            link_up: Some(false),
+            ..NicUpdate::default()
+        };
+        change_element(&mut el, "52:54:00:aa:bb:01", &change).unwrap();
+        network_form(&mut el, None);
+        let xml = el.to_xml();
+        assert!(xml.starts_with("<interface type=\"network\">"), "{xml}");
+        assert!(
+            xml.contains(
+                "<source network=\"expovs\" portgroup=\"v10\"/><vlan><tag id=\"10\"/></vlan>"
+            ),
+            "{xml}"
+        );
+        assert!(xml.contains("<link state=\"down\"/>"), "{xml}");
+    }
+
+    #[test]
+    fn vlans_change_only_on_an_ovs_bridge_nic_and_moves_only_on_a_network_nic() {
+        let mut ovs = Element::parse(
+            "<interface type='bridge'><source bridge='ovsbr0'/><vlan><tag id='50'/></vlan>\
+             <virtualport type='openvswitch'/></interface>",
+        )
+        .unwrap();
+        let retag = NicUpdate {
+            vlan_tags: Some(vec![60, 61]),
+            trunk: Some(true),
+            ..NicUpdate::default()
+        };
+        change_element(&mut ovs, "m", &retag).unwrap();
+        assert_eq!(
+            ovs.to_xml(),
+            "<interface type=\"bridge\"><source bridge=\"ovsbr0\"/><vlan trunk=\"yes\">\
+             <tag id=\"60\"/><tag id=\"61\"/></vlan><virtualport type=\"openvswitch\"/></interface>"
+        );
+        let untag = NicUpdate {
+            vlan_tags: Some(vec![]),
+            ..NicUpdate::default()
+        };
+        change_element(&mut ovs, "m", &untag).unwrap();
+        assert!(!ovs.to_xml().contains("vlan"));
+        let mut on_network = Element::parse(LIVE).unwrap();
+        assert!(matches!(
+            change_element(&mut on_network, "m", &retag),
+            Err(DriverError::InvalidSpec(_))
+        ));
+        let mut plain =
+            Element::parse("<interface type='bridge'><source bridge='br0'/></interface>").unwrap();
+        assert!(matches!(
+            change_element(&mut plain, "m", &retag),
+            Err(DriverError::InvalidSpec(_))
+        ));
+        let moving = NicUpdate {
+            portgroup: Some("x".into()),
+            ..NicUpdate::default()
+        };
+        assert!(matches!(
+            change_element(&mut plain, "m", &moving),
+            Err(DriverError::InvalidSpec(_))
+        ));
+    }
 }
