@@ -12,6 +12,7 @@ mod host_state;
 mod load_error;
 mod manifest;
 mod memory_kv;
+mod plugin_catalog;
 mod plugin_engine;
 mod wasm_plugin;
 
@@ -32,5 +33,6 @@ pub use host_state::{
 pub use load_error::LoadError;
 pub use manifest::{API_VERSION, Capability, Limits, Manifest, ManifestError};
 pub use memory_kv::MemoryKv;
+pub use plugin_catalog::{CatalogError, Installed, PluginCatalog, PluginState};
 pub use plugin_engine::{CompileSource, PluginEngine, TICK};
 pub use wasm_plugin::{PluginStats, UNHEALTHY_AFTER, WasmPlugin};

@@ -1,33 +1,18 @@
 //! The plugin host with real components: the Rust macvtap example and the hostile fixture,
 //! built from source by scripts/build-plugins.sh (wasm32-wasip2), loaded through manifests.
 
+mod common;
+
+use common::{built, nic, params};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use virtumancer_plugin_host::bindings::exports::virtumancer::plugin::network_driver::NicSpec;
 use virtumancer_plugin_host::bindings::virtumancer::plugin::types::{ExtensionPoint, Param};
 use virtumancer_plugin_host::{
     CallError, Capability, CompileSource, LoadError, MemoryKv, PluginEngine, UNHEALTHY_AFTER,
     WasmPlugin,
 };
-
-/// The directory of built plugin directories (built once per test binary).
-fn built() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/build-plugins.sh");
-        let out = std::process::Command::new("bash")
-            .arg(script)
-            .output()
-            .expect("run build-plugins.sh");
-        assert!(
-            out.status.success(),
-            "build-plugins.sh: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-    })
-}
 
 fn engine() -> Arc<PluginEngine> {
     Arc::new(PluginEngine::new(None).unwrap())
@@ -45,25 +30,6 @@ fn load(
         Arc::new(MemoryKv::default()),
         None,
     )
-}
-
-fn params(pairs: &[(&str, &str)]) -> Vec<Param> {
-    pairs
-        .iter()
-        .map(|(k, v)| Param {
-            key: (*k).into(),
-            value: (*v).into(),
-        })
-        .collect()
-}
-
-fn nic(kind: &str, pairs: &[(&str, &str)]) -> NicSpec {
-    NicSpec {
-        kind: kind.into(),
-        mac: Some("52:54:00:aa:00:01".into()),
-        model: None,
-        params: params(pairs),
-    }
 }
 
 /// A copy of a built plugin directory whose manifest is edited by `edit`.
