@@ -5,10 +5,9 @@ mod common;
 
 use common::{built, nic, params};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use virtumancer_plugin_host::bindings::exports::virtumancer::plugin::network_driver::NicSpec;
-use virtumancer_plugin_host::bindings::virtumancer::plugin::types::{ExtensionPoint, Param};
+use virtumancer_plugin_host::bindings::virtumancer::plugin::types::ExtensionPoint;
 use virtumancer_plugin_host::{
     CallError, Capability, CompileSource, LoadError, MemoryKv, PluginEngine, UNHEALTHY_AFTER,
     WasmPlugin,
