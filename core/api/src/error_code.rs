@@ -43,6 +43,12 @@ pub enum ErrorCode {
     PortgroupInUse,
     /// 409: the network has a portgroup of that name.
     PortgroupNameTaken,
+    /// 404: no such plugin.
+    PluginNotFound,
+    /// 409: a plugin with that id is installed.
+    PluginExists,
+    /// 422: the uploaded manifest or component is refused.
+    InvalidPlugin,
     /// 422: the request is well-formed but cannot be carried out as asked (message says why).
     InvalidRequest,
     /// 409: another host has that name.
@@ -90,12 +96,12 @@ impl ErrorCode {
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
-            | ConnectionFailed | InvalidRequest => StatusCode::UNPROCESSABLE_ENTITY,
+            | ConnectionFailed | InvalidRequest | InvalidPlugin => StatusCode::UNPROCESSABLE_ENTITY,
             HostNotFound | VmNotFound | NetworkNotFound | NicNotFound | PortgroupNotFound
-            | TaskNotFound | NotFound => StatusCode::NOT_FOUND,
+            | PluginNotFound | TaskNotFound | NotFound => StatusCode::NOT_FOUND,
             HostNameTaken | HostUriTaken | HostNotConnected | ActionNotAllowed
             | ActionUnsupported | NetworkInUse | NetworkNameTaken | PortgroupInUse
-            | PortgroupNameTaken => StatusCode::CONFLICT,
+            | PortgroupNameTaken | PluginExists => StatusCode::CONFLICT,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,

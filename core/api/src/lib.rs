@@ -18,6 +18,7 @@ mod metrics;
 mod networks;
 mod nics;
 mod path_ids;
+mod plugin_entry;
 mod plugins;
 mod portgroups;
 mod ports;
@@ -40,6 +41,9 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 use virtumancer_engine::HostFleet;
 
+/// The largest plugin upload (manifest and component).
+pub const MAX_PLUGIN_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
 /// Largest accepted request body: room for a 10,000-VM bulk selection, nothing more.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -56,6 +60,8 @@ pub struct AppState {
     pub networks: virtumancer_engine::NetworkCatalog,
     /// NIC tasks.
     pub nics: virtumancer_engine::VmNics,
+    /// The installed WASM plugins, when the server runs with them.
+    pub plugins: Option<Arc<virtumancer_plugin_host::PluginCatalog>>,
     /// When the server started, for `/health`.
     pub started: Instant,
 }
@@ -74,8 +80,15 @@ impl AppState {
             power,
             networks,
             nics,
+            plugins: None,
             started: Instant::now(),
         }
+    }
+
+    /// The same state with a catalog of WASM plugins.
+    pub fn with_plugins(mut self, plugins: Arc<virtumancer_plugin_host::PluginCatalog>) -> Self {
+        self.plugins = Some(plugins);
+        self
     }
 }
 
@@ -93,7 +106,7 @@ impl AppState {
         (name = "networks", description = "Virtual networks of hosts: bridges, Open vSwitch, portgroups and VLANs"),
         (name = "tasks", description = "Every change made through Virtumancer"),
         (name = "stats", description = "Live usage of hosts and VMs"),
-        (name = "plugins", description = "Driver plugins linked into the server"),
+        (name = "plugins", description = "Built-in driver plugins and installed WASM plugins"),
         (name = "system", description = "Health and metadata"),
     ),
     components(schemas(
@@ -103,7 +116,8 @@ impl AppState {
         virtumancer_model::NetworkAction,
         stats::StatsRange,
         ErrorCode,
-        vms::VmSortKey
+        vms::VmSortKey,
+        plugins::PluginAction
     ))
 )]
 struct ApiDoc;
@@ -152,7 +166,20 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))
             .routes(routes!(tasks::cancel_task))
-            .routes(routes!(plugins::list_plugins))
+            .routes({
+                // Components are megabytes (JavaScript and Python ones 10–20 MB).
+                let (schemas, paths, router) =
+                    routes!(plugins::list_plugins, plugins::install_plugin);
+                (
+                    schemas,
+                    paths,
+                    router.layer(DefaultBodyLimit::max(MAX_PLUGIN_UPLOAD_BYTES)),
+                )
+            })
+            .routes(routes!(plugins::plugin_action))
+            .routes(routes!(plugins::set_plugin_grants))
+            .routes(routes!(plugins::set_plugin_config))
+            .routes(routes!(plugins::remove_plugin))
             .routes(routes!(health::health)),
     )
 }

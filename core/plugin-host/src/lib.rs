@@ -8,6 +8,7 @@
 //! into its registries and provides the key-value and inventory backends.
 
 mod call_error;
+mod file_kv;
 mod host_state;
 mod load_error;
 mod manifest;
@@ -27,6 +28,7 @@ pub mod bindings {
 }
 
 pub use call_error::{CallError, Refusal};
+pub use file_kv::FileKv;
 pub use host_state::{
     HostState, InventoryBackend, KV_MAX_KEY, KV_MAX_KEYS, KV_MAX_VALUE, KvBackend, check_kv,
 };

@@ -10,6 +10,7 @@ use tracing_subscriber::EnvFilter;
 use virtumancer_api::AppState;
 use virtumancer_drivers::Registry;
 use virtumancer_engine::{EventBus, HostFleet, NewHost};
+use virtumancer_plugin_host::{FileKv, PluginCatalog, PluginEngine};
 
 const DEMO_SEEDED: &str = "demo_seeded";
 
@@ -24,6 +25,21 @@ fn init_logging(config: &ServeConfig) -> anyhow::Result<()> {
         LogFormat::Json => builder.json().init(),
     }
     Ok(())
+}
+
+/// The WASM plugins installed in `<data dir>/plugins`, loaded (compiled components are cached
+/// in `<data dir>/plugin-cache`, plugin key-value pairs kept in `<data dir>/plugin-kv`).
+async fn wasm_plugins(config: &ServeConfig) -> anyhow::Result<Arc<PluginCatalog>> {
+    let data = config.data_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        let engine = Arc::new(PluginEngine::new(Some(data.join("plugin-cache")))?);
+        let kv = Arc::new(FileKv::new(data.join("plugin-kv")));
+        let catalog = PluginCatalog::new(data.join("plugins"), engine, kv, None)?;
+        let (loaded, broken) = catalog.load_all();
+        tracing::info!(loaded, broken, dir = %data.join("plugins").display(), "WASM plugins");
+        anyhow::Ok(Arc::new(catalog))
+    })
+    .await?
 }
 
 pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
@@ -69,7 +85,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         store.set_meta(DEMO_SEEDED, "1").await?;
     }
 
-    let state = AppState::new(Arc::clone(&fleet));
+    let state = AppState::new(Arc::clone(&fleet)).with_plugins(wasm_plugins(&config).await?);
     let app = virtumancer_api::router(state).fallback(web_assets::handler(config.web_dir.clone()));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

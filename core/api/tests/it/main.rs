@@ -5,6 +5,7 @@ mod events;
 mod hosts;
 mod networks;
 mod openapi_drift;
+mod plugins;
 mod portgroups;
 mod topology;
 mod vms;
@@ -42,7 +43,18 @@ pub async fn api() -> Api {
     let fleet = HostFleet::start(store, registry, EventBus::new())
         .await
         .unwrap();
-    let app = virtumancer_api::router(AppState::new(Arc::clone(&fleet)));
+    let engine = Arc::new(
+        virtumancer_plugin_host::PluginEngine::new(Some(dir.path().join("cache"))).unwrap(),
+    );
+    let catalog = virtumancer_plugin_host::PluginCatalog::new(
+        dir.path().join("plugins"),
+        engine,
+        Arc::new(virtumancer_plugin_host::FileKv::new(dir.path().join("kv"))),
+        None,
+    )
+    .unwrap();
+    let state = AppState::new(Arc::clone(&fleet)).with_plugins(Arc::new(catalog));
+    let app = virtumancer_api::router(state);
     Api {
         app,
         fleet,

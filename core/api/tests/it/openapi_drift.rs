@@ -47,7 +47,8 @@ fn every_operation_has_an_id_a_tag_a_summary_and_documented_errors() {
         "ApiError",
         "ErrorCode",
         "Event",
-        "PluginInfo",
+        "PluginEntry",
+        "WasmStatus",
         "CreateHost",
     ] {
         assert!(

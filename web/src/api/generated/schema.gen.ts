@@ -312,9 +312,89 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lists the driver plugins the server was built with. */
+        /**
+         * Every plugin: the built-ins, then the installed WASM plugins with their state
+         *     (enabled, disabled, unhealthy, broken), grants, limits and call statistics.
+         */
         get: operations["listPlugins"];
         put?: never;
+        /**
+         * Installs a WASM plugin from a `multipart/form-data` upload with two parts: `manifest`
+         *     (the `plugin.toml` text) and `component` (the `.wasm` file). The component is compiled,
+         *     checked against the contract and asked to describe itself before anything is kept; it
+         *     starts enabled, with no capability granted.
+         */
+        post: operations["installPlugin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plugins/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a WASM plugin and its files. */
+        delete: operations["removePlugin"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plugins/{id}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enables, disables or reloads a WASM plugin. */
+        post: operations["pluginAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plugins/{id}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Passes a configuration (JSON, valid against the plugin's `configSchema`) to a WASM plugin
+         *     and keeps it when the plugin accepts it.
+         */
+        put: operations["setPluginConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plugins/{id}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets the capabilities granted to a WASM plugin; effective from its next call. */
+        put: operations["setPluginGrants"];
         post?: never;
         delete?: never;
         options?: never;
@@ -776,7 +856,7 @@ export interface components {
          * @description Machine-readable error code of an [`crate::ApiError`].
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "network_name_taken" | "nic_not_found" | "portgroup_not_found" | "portgroup_in_use" | "portgroup_name_taken" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
+        ErrorCode: "invalid_json" | "invalid_id" | "invalid_query" | "payload_too_large" | "unsupported_media_type" | "invalid_name" | "invalid_uri" | "unsupported_uri_scheme" | "invalid_key_file" | "no_driver_for_uri" | "host_not_found" | "vm_not_found" | "network_not_found" | "network_in_use" | "network_name_taken" | "nic_not_found" | "portgroup_not_found" | "portgroup_in_use" | "portgroup_name_taken" | "plugin_not_found" | "plugin_exists" | "invalid_plugin" | "invalid_request" | "host_name_taken" | "host_uri_taken" | "host_not_connected" | "host_key_unverified" | "host_key_mismatch" | "authentication_failed" | "host_unreachable" | "connection_failed" | "task_not_found" | "unknown_action" | "action_not_allowed" | "action_unsupported" | "not_found" | "method_not_allowed" | "internal" | "unavailable";
         /** @description Something that changed, as pushed over `/api/v1/events`. */
         Event: {
             /** @description The host as it is now. */
@@ -1188,22 +1268,36 @@ export interface components {
              */
             vlanTags?: number[] | null;
         };
-        /** @description A registered plugin, as `GET /api/v1/plugins` lists it. */
-        PluginInfo: {
+        /**
+         * @description A change of a WASM plugin's state.
+         * @enum {string}
+         */
+        PluginAction: "enable" | "disable" | "reload";
+        /** @description A plugin, built-in or WASM. */
+        PluginEntry: {
             /** @description Linked into the binary (as opposed to a WASM plugin). */
             builtin: boolean;
             /** @description What it does. */
             description: string;
-            /** @description Unique kind. */
+            /** @description Unique kind: a built-in's kind, a WASM plugin's id. */
             kind: string;
             /** @description Human name. */
             name: string;
-            /** @description Driver traits it provides. */
+            /** @description Driver traits a built-in provides. */
             provides: components["schemas"]["ProvidedTrait"][];
-            /** @description URI schemes it connects to. */
+            /** @description URI schemes a built-in connects to. */
             uriSchemes: string[];
             /** @description Semver of the plugin. */
             version: string;
+            wasm?: components["schemas"]["WasmStatus"] | null;
+        };
+        /** @description The capabilities granted to a WASM plugin. */
+        PluginGrants: {
+            /**
+             * @description Capabilities to grant (`kv`, `inventory-read`, `clock`); each one the manifest asks
+             *     for; the others are revoked.
+             */
+            capabilities: string[];
         };
         /** @description One NIC of a VM (not gone), with its VM and host. */
         Port: components["schemas"]["NicInventory"] & {
@@ -1711,6 +1805,70 @@ export interface components {
             latest?: components["schemas"]["VmStats"] | null;
             /** @description Oldest first. */
             points: components["schemas"]["StatsPoint"][];
+        };
+        /** @description Per-call limits of a WASM plugin. */
+        WasmLimits: {
+            /**
+             * Format: int32
+             * @description Deadline, ms.
+             */
+            callTimeoutMs: number;
+            /**
+             * Format: int32
+             * @description Fuel, millions.
+             */
+            fuelMillions: number;
+            /**
+             * Format: int32
+             * @description Memory cap, MiB.
+             */
+            memoryMib: number;
+        };
+        /**
+         * @description The state of a WASM plugin.
+         * @enum {string}
+         */
+        WasmState: "enabled" | "disabled" | "unhealthy" | "broken";
+        /** @description Details of a WASM plugin. */
+        WasmStatus: {
+            /** @description The contract version it was built for. */
+            apiVersion?: string | null;
+            /**
+             * Format: int64
+             * @description Calls since it was loaded.
+             */
+            calls: number;
+            /** @description Capabilities its manifest asks for (`kv`, `inventory-read`, `clock`). */
+            capabilities: string[];
+            /** @description Its saved configuration. */
+            config?: Record<string, never> | null;
+            /** @description JSON Schema of its configuration. */
+            configSchema?: Record<string, never> | null;
+            /** @description `networkDriver`, `hostHooks`. */
+            extensionPoints: string[];
+            /**
+             * Format: int64
+             * @description Calls that faulted (timeout, fuel, memory, trap).
+             */
+            faults: number;
+            /** @description Its component came from the compile cache at load. */
+            fromCache: boolean;
+            /** @description Those granted. */
+            granted: string[];
+            /** @description The last fault. */
+            lastFault?: string | null;
+            limits?: components["schemas"]["WasmLimits"] | null;
+            /**
+             * Format: int64
+             * @description Mean time of a call, µs.
+             */
+            meanCallMicros: number;
+            /** @description NIC kinds a network driver adds. */
+            nicKinds: string[];
+            /** @description Why it is broken. */
+            reason?: string | null;
+            /** @description Its state. */
+            state: components["schemas"]["WasmState"];
         };
     };
     responses: never;
@@ -2681,13 +2839,274 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Registered plugins, by kind */
+            /** @description Built-in and WASM plugins */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PluginInfo"][];
+                    "application/json": components["schemas"]["PluginEntry"][];
+                };
+            };
+        };
+    };
+    installPlugin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `manifest` (text) and `component` (binary) */
+        requestBody?: {
+            content: {
+                "multipart/form-data": unknown;
+            };
+        };
+        responses: {
+            /** @description Installed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginEntry"];
+                };
+            };
+            /** @description Not a multipart upload with both parts */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A plugin with this id is installed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Larger than the upload limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The manifest or component is refused (the reason says why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    removePlugin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plugin id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such plugin */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A built-in plugin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    pluginAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plugin id */
+                id: string;
+                /** @description The action */
+                action: components["schemas"]["PluginAction"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; the plugin now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginEntry"];
+                };
+            };
+            /** @description Unknown action */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such plugin */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A built-in plugin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    setPluginConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plugin id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The configuration */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Accepted; the plugin now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginEntry"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such plugin */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The plugin refused it (its reason) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    setPluginGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plugin id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PluginGrants"];
+            };
+        };
+        responses: {
+            /** @description Granted; the plugin now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginEntry"];
+                };
+            };
+            /** @description Malformed body or unknown capability */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such plugin */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A capability its manifest does not ask for */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };

@@ -1,0 +1,342 @@
+//! WASM plugins through the API: uploaded, listed beside the built-ins with their state,
+//! disabled, enabled, granted, configured, reloaded and removed; bad uploads and requests are
+//! precise 4xx that install or change nothing.
+
+use crate::{api, error_code};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The example plugins, built from source once per test binary.
+fn built() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/build-plugins.sh");
+        let out = std::process::Command::new("bash")
+            .arg(script)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    })
+}
+
+fn parts(name: &str) -> (String, Vec<u8>) {
+    let d = built().join(name);
+    (
+        std::fs::read_to_string(d.join("plugin.toml")).unwrap(),
+        std::fs::read(d.join(format!("{name}.wasm"))).unwrap(),
+    )
+}
+
+/// A multipart upload with the given parts.
+fn upload(parts: &[(&str, &[u8])]) -> Request<Body> {
+    let boundary = "virtumancer-test-boundary";
+    let mut body = Vec::new();
+    for (name, data) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Request::post("/api/v1/plugins")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn find<'a>(list: &'a Value, kind: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {list}"))
+}
+
+#[tokio::test]
+async fn a_plugin_is_uploaded_listed_managed_and_removed_without_a_restart() {
+    let a = api().await;
+    let (s, list) = a.get("/api/v1/plugins").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(find(&list, "libvirt")["builtin"], true);
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+
+    let (manifest, wasm) = parts("macvtap");
+    let (s, p) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let id = "org.virtumancer.example.macvtap";
+    assert_eq!(
+        (&p["kind"], &p["builtin"], &p["version"]),
+        (&json!(id), &json!(false), &json!("0.1.0"))
+    );
+    let w = &p["wasm"];
+    assert_eq!(w["state"], "enabled");
+    assert_eq!(w["extensionPoints"], json!(["networkDriver"]));
+    assert_eq!(w["nicKinds"], json!(["macvtap"]));
+    assert_eq!(
+        w["limits"],
+        json!({"memoryMib": 64, "callTimeoutMs": 1000, "fuelMillions": 2000})
+    );
+    let (_, list) = a.get("/api/v1/plugins").await;
+    assert_eq!(find(&list, id)["wasm"]["state"], "enabled");
+
+    let a = &a;
+    let act = |action: &'static str| async move {
+        let path = format!("/api/v1/plugins/{id}/actions/{action}");
+        a.call(Method::POST, &path, None).await
+    };
+    let (s, p) = act("disable").await;
+    assert_eq!(
+        (s, &p["wasm"]["state"]),
+        (StatusCode::OK, &json!("disabled")),
+        "{p}"
+    );
+    let (s, p) = act("enable").await;
+    assert_eq!(
+        (s, &p["wasm"]["state"]),
+        (StatusCode::OK, &json!("enabled"))
+    );
+    let (s, p) = act("reload").await;
+    assert_eq!(
+        (s, &p["wasm"]["state"]),
+        (StatusCode::OK, &json!("enabled")),
+        "{p}"
+    );
+    assert_eq!(
+        p["wasm"]["fromCache"], true,
+        "a reload reads the compiled component from the cache"
+    );
+    let (s, p) = a
+        .call(
+            Method::PUT,
+            &format!("/api/v1/plugins/{id}/config"),
+            Some(json!({"note": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (s, &p["wasm"]["config"]),
+        (StatusCode::OK, &json!({"note": "x"})),
+        "{p}"
+    );
+
+    // The hostile fixture asks for `kv`: granted and revoked.
+    let (manifest, wasm) = parts("hostile");
+    let (s, _) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let hostile = "org.virtumancer.test.hostile";
+    let grants = format!("/api/v1/plugins/{hostile}/grants");
+    let (s, p) = a
+        .call(Method::PUT, &grants, Some(json!({"capabilities": ["kv"]})))
+        .await;
+    assert_eq!(
+        (s, &p["wasm"]["granted"]),
+        (StatusCode::OK, &json!(["kv"])),
+        "{p}"
+    );
+    let (s, p) = a
+        .call(Method::PUT, &grants, Some(json!({"capabilities": []})))
+        .await;
+    assert_eq!((s, &p["wasm"]["granted"]), (StatusCode::OK, &json!([])));
+
+    let (s, _) = a
+        .call(Method::DELETE, &format!("/api/v1/plugins/{id}"), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, list) = a.get("/api/v1/plugins").await;
+    let kinds: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["libvirt", hostile]);
+}
+
+#[tokio::test]
+async fn bad_uploads_and_requests_are_precise_4xx_and_change_nothing() {
+    let a = api().await;
+    let (manifest, wasm) = parts("macvtap");
+    let id = "org.virtumancer.example.macvtap";
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (
+            upload(&[("manifest", manifest.as_bytes())]),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            upload(&[
+                ("manifest", manifest.as_bytes()),
+                ("component", &wasm),
+                ("extra", b"x"),
+            ]),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            upload(&[
+                (
+                    "manifest",
+                    format!("{manifest}\nsandbox = false\n").as_bytes(),
+                ),
+                ("component", &wasm),
+            ]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_plugin",
+        ),
+        (
+            upload(&[
+                (
+                    "manifest",
+                    manifest
+                        .replace("version = \"0.1.0\"\napi", "version = \"0.1.1\"\napi")
+                        .as_bytes(),
+                ),
+                ("component", &wasm),
+            ]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_plugin",
+        ),
+        (
+            upload(&[
+                ("manifest", manifest.as_bytes()),
+                ("component", b"\0asm\x01\0\0\0"),
+            ]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_plugin",
+        ),
+        (
+            Request::post("/api/v1/plugins")
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            upload(&[
+                ("manifest", manifest.as_bytes()),
+                ("component", &vec![0u8; 65 * 1024 * 1024]),
+            ]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+    ];
+    for (req, status, code) in cases {
+        let (s, e) = a.raw(req).await;
+        assert_eq!(error_code(s, &e, status), code, "{e}");
+    }
+    let (_, list) = a.get("/api/v1/plugins").await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "nothing installed: {list}"
+    );
+
+    let (s, _) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, e) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(error_code(s, &e, StatusCode::CONFLICT), "plugin_exists");
+    for (method, path, body, status, code) in [
+        (
+            Method::POST,
+            format!("/api/v1/plugins/{id}/actions/explode"),
+            None,
+            StatusCode::BAD_REQUEST,
+            "unknown_action",
+        ),
+        (
+            Method::POST,
+            "/api/v1/plugins/nope/actions/enable".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "plugin_not_found",
+        ),
+        (
+            Method::POST,
+            "/api/v1/plugins/libvirt/actions/disable".into(),
+            None,
+            StatusCode::CONFLICT,
+            "action_not_allowed",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/plugins/libvirt".into(),
+            None,
+            StatusCode::CONFLICT,
+            "action_not_allowed",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/plugins/..%2Fetc".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "plugin_not_found",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/plugins/{id}/grants"),
+            Some(json!({"capabilities": ["kv"]})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/plugins/{id}/grants"),
+            Some(json!({"capabilities": ["net"]})),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/plugins/{id}/grants"),
+            Some(json!({"caps": []})),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+    ] {
+        let (s, e) = a.call(method.clone(), &path, body).await;
+        assert_eq!(error_code(s, &e, status), code, "{method} {path}: {e}");
+    }
+    let (_, list) = a.get("/api/v1/plugins").await;
+    let p = find(&list, id);
+    assert_eq!(
+        (&p["wasm"]["state"], &p["wasm"]["granted"]),
+        (&json!("enabled"), &json!([]))
+    );
+}
