@@ -1,5 +1,5 @@
 # The entry points: `make run` and `make test`. Everything else is a building block.
-.PHONY: run test bench fuzz deps web build release openapi lint fmt testbed-start testbed-stop clean-data help
+.PHONY: run test bench fuzz deps web build release openapi lint fmt plugins testbed-start testbed-stop clean-data help
 
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= data
@@ -10,6 +10,7 @@ help:
 	@echo "make test     install what the tests need, start the testbed, run every test (what CI runs)"
 	@echo "make openapi  regenerate openapi/openapi.json and the web client from the code"
 	@echo "make lint     cargo fmt --check + clippy"
+	@echo "make plugins  build the example WASM plugins (wasm32-wasip2) into installable directories"
 	@echo "make bench    inventory sync benchmark (1,000 and 10,000 domains; BENCH_SIZES=… to change)"
 	@echo "make fuzz     fuzz the domain XML parser for FUZZ_SECONDS (default 60)"
 
@@ -30,6 +31,9 @@ run: deps web
 
 test:
 	bash scripts/test-all.sh
+
+plugins:
+	bash scripts/build-plugins.sh
 
 bench: deps
 	$(CARGO) bench --locked -p virtumancer --bench sync
