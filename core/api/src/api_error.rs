@@ -110,6 +110,11 @@ impl From<EngineError> for ApiError {
                 Self::new(ErrorCode::PortgroupInUse, msg)
                     .with_details(serde_json::json!({ "users": users }))
             }
+            EngineError::PolicyViolation(ref violations) => {
+                let violations = serde_json::to_value(violations).unwrap_or_default();
+                Self::new(ErrorCode::PolicyViolation, msg)
+                    .with_details(serde_json::json!({ "violations": violations }))
+            }
             EngineError::HostNotConnected(_) => Self::new(ErrorCode::HostNotConnected, msg),
             EngineError::InvalidRequest(_) => Self::new(ErrorCode::InvalidRequest, msg),
             EngineError::ActionNotAllowed(_) => Self::new(ErrorCode::ActionNotAllowed, msg),

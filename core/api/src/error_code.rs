@@ -49,6 +49,8 @@ pub enum ErrorCode {
     PluginExists,
     /// 422: the uploaded manifest or component is refused.
     InvalidPlugin,
+    /// 422: plugins' checks refuse the change (`details.violations`: plugin, field, message).
+    PolicyViolation,
     /// 422: the request is well-formed but cannot be carried out as asked (message says why).
     InvalidRequest,
     /// 409: another host has that name.
@@ -96,7 +98,9 @@ impl ErrorCode {
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             InvalidName | InvalidUri | UnsupportedUriScheme | InvalidKeyFile | NoDriverForUri
             | HostKeyUnverified | HostKeyMismatch | AuthenticationFailed | HostUnreachable
-            | ConnectionFailed | InvalidRequest | InvalidPlugin => StatusCode::UNPROCESSABLE_ENTITY,
+            | ConnectionFailed | InvalidRequest | InvalidPlugin | PolicyViolation => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             HostNotFound | VmNotFound | NetworkNotFound | NicNotFound | PortgroupNotFound
             | PluginNotFound | TaskNotFound | NotFound => StatusCode::NOT_FOUND,
             HostNameTaken | HostUriTaken | HostNotConnected | ActionNotAllowed

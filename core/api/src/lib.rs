@@ -87,6 +87,8 @@ impl AppState {
 
     /// The same state with a catalog of WASM plugins.
     pub fn with_plugins(mut self, plugins: Arc<virtumancer_plugin_host::PluginCatalog>) -> Self {
+        let hooks = virtumancer_plugin_host::CatalogHooks(Arc::clone(&plugins));
+        self.nics = self.nics.with_hooks(Arc::new(hooks));
         self.plugins = Some(plugins);
         self
     }

@@ -19,6 +19,7 @@ mod registry;
 mod stats_reader;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod vm_change_hooks;
 
 pub use compute_driver::{ComputeCapabilities, ComputeDriver};
 pub use connect_error::ConnectError;
@@ -29,6 +30,7 @@ pub use network_driver::NetworkDriver;
 pub use nic_driver::NicDriver;
 pub use registry::{DriverRegistration, PluginInfo, ProvidedTrait, Registry, RegistryError};
 pub use stats_reader::{HostCounters, StatsReader, StatsSample, VmCounters};
+pub use vm_change_hooks::{HookViolation, VmChangeHooks};
 
 #[doc(hidden)]
 pub use inventory;

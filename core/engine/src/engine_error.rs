@@ -80,6 +80,9 @@ pub enum EngineError {
         /// Names of the VMs whose NICs use it, one per NIC.
         users: Vec<String>,
     },
+    /// Plugins' checks refuse the change.
+    #[error("refused by policy: {}", .0.iter().map(|v| format!("{} ({})", v.message, v.plugin)).collect::<Vec<_>>().join("; "))]
+    PolicyViolation(Vec<virtumancer_drivers::HookViolation>),
     /// No task with this id.
     #[error("task {0} does not exist")]
     TaskNotFound(virtumancer_model::TaskId),

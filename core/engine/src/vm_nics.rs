@@ -3,7 +3,7 @@
 
 use crate::{EngineError, HostFleet, NetworkCatalog, NewTask, Outcome, TaskTracker};
 use std::sync::Arc;
-use virtumancer_drivers::{DriverError, HostConnection};
+use virtumancer_drivers::{DriverError, HostConnection, VmChangeHooks};
 use virtumancer_model::{Network, NicSpec, NicUpdate, Task, VmDetail, VmId, normalize_mac};
 
 /// What one NIC task does on the host.
@@ -29,6 +29,7 @@ pub struct VmNics {
     fleet: Arc<HostFleet>,
     networks: NetworkCatalog,
     tasks: TaskTracker,
+    hooks: Option<Arc<dyn VmChangeHooks>>,
 }
 
 impl std::fmt::Debug for VmNics {
@@ -46,6 +47,7 @@ impl VmNics {
             fleet,
             networks,
             tasks,
+            hooks: None,
         }
     }
 
@@ -72,10 +74,19 @@ impl VmNics {
             }
             spec.mac = Some(mac);
         }
+        let mut network = None;
         if let Some(net) = &spec.network {
-            let network = self.networks.get(vm.vm.host_id, net).await?;
-            check_portgroup(&network, spec.portgroup.as_deref())?;
+            let found = self.networks.get(vm.vm.host_id, net).await?;
+            check_portgroup(&found, spec.portgroup.as_deref())?;
+            network = Some(found);
         }
+        self.check_hooks(
+            "nic.attach",
+            &vm,
+            serde_json::to_value(&spec),
+            network.as_ref(),
+        )
+        .await?;
         self.run(vm, Op::Attach(spec), who).await
     }
 
@@ -103,6 +114,7 @@ impl VmNics {
             .iter()
             .find(|n| n.mac.as_deref() == Some(mac.as_str()))
             .expect("known_mac found it");
+        let mut network = None;
         if change.network.is_some() || change.portgroup.is_some() {
             let Some(current) = nic.network.clone() else {
                 return Err(EngineError::InvalidRequest(format!(
@@ -110,11 +122,12 @@ impl VmNics {
                 )));
             };
             let target = change.network.clone().unwrap_or(current);
-            let network = self.networks.get(vm.vm.host_id, &target).await?;
+            let found = self.networks.get(vm.vm.host_id, &target).await?;
             check_portgroup(
-                &network,
+                &found,
                 change.portgroup.as_deref().filter(|p| !p.is_empty()),
             )?;
+            network = Some(found);
         }
         let on_ovs_bridge = nic.network.is_none()
             && nic.bridge.is_some()
@@ -124,7 +137,52 @@ impl VmNics {
                 "NIC {mac} is not on an Open vSwitch bridge; a network NIC takes its VLANs from a portgroup"
             )));
         }
+        // The NIC as it would be after the change, for the checks.
+        let mut after = serde_json::to_value(nic).unwrap_or_default();
+        if let Some(obj) = after.as_object_mut() {
+            if let Some(net) = &change.network {
+                obj.insert("network".into(), net.clone().into());
+                obj.insert("portgroup".into(), serde_json::Value::Null);
+            }
+            if let Some(pg) = &change.portgroup {
+                let pg = (!pg.is_empty()).then(|| pg.clone());
+                obj.insert("portgroup".into(), pg.into());
+            }
+        }
+        self.check_hooks("nic.update", &vm, Ok(after), network.as_ref())
+            .await?;
         self.run(vm, Op::Update(mac, change), who).await
+    }
+
+    /// Asks the VM change hooks (plugins) about a change; any violation refuses it.
+    async fn check_hooks(
+        &self,
+        kind: &str,
+        vm: &VmDetail,
+        nic: Result<serde_json::Value, serde_json::Error>,
+        network: Option<&Network>,
+    ) -> Result<(), EngineError> {
+        let Some(hooks) = &self.hooks else {
+            return Ok(());
+        };
+        let change = serde_json::json!({
+            "kind": kind,
+            "vm": vm,
+            "nic": nic.unwrap_or_default(),
+            "network": network,
+        });
+        let violations = hooks.check(&change).await?;
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::PolicyViolation(violations))
+        }
+    }
+
+    /// The same use cases, with changes checked by `hooks` first.
+    pub fn with_hooks(mut self, hooks: Arc<dyn VmChangeHooks>) -> Self {
+        self.hooks = Some(hooks);
+        self
     }
 
     async fn managed_vm(&self, id: VmId) -> Result<VmDetail, EngineError> {

@@ -8,6 +8,7 @@
 //! into its registries and provides the key-value and inventory backends.
 
 mod call_error;
+mod catalog_hooks;
 mod file_kv;
 mod host_state;
 mod load_error;
@@ -28,6 +29,7 @@ pub mod bindings {
 }
 
 pub use call_error::{CallError, Refusal};
+pub use catalog_hooks::CatalogHooks;
 pub use file_kv::FileKv;
 pub use host_state::{
     HostState, InventoryBackend, KV_MAX_KEY, KV_MAX_KEYS, KV_MAX_VALUE, KvBackend, check_kv,

@@ -54,6 +54,8 @@ struct Status {
     stats: PluginStats,
     enabled: bool,
     grants: BTreeSet<Capability>,
+    /// The accepted configuration, passed to every fresh instance before its call.
+    config: Option<String>,
 }
 
 /// A loaded plugin.
@@ -122,6 +124,7 @@ impl WasmPlugin {
                 stats: PluginStats::default(),
                 enabled: true,
                 grants,
+                config: None,
             }),
         };
         let described = plugin
@@ -208,11 +211,20 @@ impl WasmPlugin {
         Ok(())
     }
 
-    /// Passes the administrator's configuration (JSON) to the plugin.
+    /// Checks the administrator's configuration (JSON) with the plugin and, when it accepts,
+    /// keeps it: every later call's fresh instance is configured with it first (instances do
+    /// not outlive a call).
     pub fn configure(&self, config: &str) -> Result<(), CallError> {
-        self.refusable("configure", |b, s| {
+        // The check runs on an instance without the old configuration; a refused one keeps it.
+        let previous = self.status.lock().config.take();
+        let checked = self.refusable("configure", |b, s| {
             b.virtumancer_plugin_plugin().call_configure(s, config)
-        })
+        });
+        self.status.lock().config = match checked {
+            Ok(()) => Some(config.to_owned()),
+            Err(_) => previous,
+        };
+        checked
     }
 
     /// The NIC kinds of a network-driver plugin.
@@ -281,7 +293,10 @@ impl WasmPlugin {
     ) -> Result<T, CallError> {
         self.callable()?;
         let limits = &self.manifest.limits;
-        let grants = self.status.lock().grants.clone();
+        let (grants, config) = {
+            let st = self.status.lock();
+            (st.grants.clone(), st.config.clone())
+        };
         let state = HostState::new(
             &self.manifest.id,
             limits.memory_mib,
@@ -299,7 +314,21 @@ impl WasmPlugin {
             .and_then(|()| {
                 VirtumancerPlugin::instantiate(&mut store, &self.component, self.engine.linker())
             })
-            .and_then(|b| f(&b, &mut store))
+            .and_then(|b| {
+                if let Some(config) = &config {
+                    // Accepted before; a refusal now is the plugin changing its mind.
+                    let accepted = b
+                        .virtumancer_plugin_plugin()
+                        .call_configure(&mut store, config)?;
+                    if let Err(e) = accepted {
+                        wasmtime::bail!(
+                            "the plugin refused its saved configuration: {}",
+                            Refusal::from(e)
+                        );
+                    }
+                }
+                f(&b, &mut store)
+            })
             .map_err(|e| self.classify(&e, store.data().cap.hit));
         self.record(what, started.elapsed(), result.as_ref().err());
         result

@@ -309,3 +309,37 @@ fn a_component_that_disagrees_with_its_manifest_or_is_not_a_component_is_refused
         Err(LoadError::Io { .. })
     ));
 }
+
+#[test]
+fn the_policy_plugin_objects_to_nics_on_protected_networks_as_configured() {
+    let e = engine();
+    let p = load(&e, &built().join("policy"), &[]).unwrap();
+    let change = |net: &str, pg: Option<&str>| {
+        serde_json::json!({"kind": "nic.attach", "vm": {"name": "web1"},
+            "nic": {"network": net, "portgroup": pg}, "network": null})
+        .to_string()
+    };
+    let v = p.validate_vm(&change("prod-a", None)).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].field, "nic.portgroup");
+    assert!(v[0].message.contains("'prod-a'"), "{}", v[0].message);
+    assert!(
+        p.validate_vm(&change("prod-a", Some("vlan10")))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(p.validate_vm(&change("lab", None)).unwrap().is_empty());
+    // Configured once, every later call's fresh instance follows the new prefix.
+    p.configure(r#"{"networkPrefix": "lab"}"#).unwrap();
+    assert_eq!(p.validate_vm(&change("lab", None)).unwrap().len(), 1);
+    assert!(p.validate_vm(&change("prod-a", None)).unwrap().is_empty());
+    // A refused configuration keeps the one before.
+    assert!(matches!(
+        p.configure(r#"{"networkPrefix": ""}"#),
+        Err(CallError::Refused(_))
+    ));
+    assert_eq!(p.validate_vm(&change("lab", None)).unwrap().len(), 1);
+    let schema: serde_json::Value =
+        serde_json::from_str(p.description().config_schema.as_deref().unwrap()).unwrap();
+    assert_eq!(schema["properties"]["networkPrefix"]["default"], "prod");
+}

@@ -340,3 +340,66 @@ async fn bad_uploads_and_requests_are_precise_4xx_and_change_nothing() {
         (&json!("enabled"), &json!([]))
     );
 }
+
+#[tokio::test]
+async fn a_policy_plugin_refuses_a_nic_change_with_its_violation_until_disabled() {
+    let a = api().await;
+    let host = a.synced_host("plain", "test:///default").await;
+    let (_, found) = a
+        .get(&format!("/api/v1/discovered-vms?hostId={host}"))
+        .await;
+    let vm = found["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, _) = a.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
+    assert_eq!(s, StatusCode::OK);
+
+    let (manifest, wasm) = parts("policy");
+    let (s, _) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = "org.virtumancer.example.policy";
+    let (s, p) = a
+        .call(
+            Method::PUT,
+            &format!("/api/v1/plugins/{id}/config"),
+            Some(json!({"networkPrefix": "def"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(
+        p["wasm"]["configSchema"]["properties"]["networkPrefix"]["default"],
+        "prod"
+    );
+
+    let nics = format!("/api/v1/vms/{vm}/nics");
+    let (s, e) = a.post(&nics, json!({"network": "default"})).await;
+    assert_eq!(
+        error_code(s, &e, StatusCode::UNPROCESSABLE_ENTITY),
+        "policy_violation"
+    );
+    assert_eq!(
+        e["details"]["violations"],
+        json!([{"plugin": id, "field": "nic.portgroup",
+            "message": "NICs on the protected network 'default' must name a VLAN portgroup"}])
+    );
+    let (_, tasks) = a.get("/api/v1/tasks").await;
+    assert_eq!(tasks["total"], 0, "a refused change makes no task");
+
+    let (s, _) = a
+        .call(
+            Method::POST,
+            &format!("/api/v1/plugins/{id}/actions/disable"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, task) = a.post(&nics, json!({"network": "default"})).await;
+    assert_eq!(
+        (s, &task["kind"]),
+        (StatusCode::ACCEPTED, &json!("vm.nic.attach")),
+        "{task}"
+    );
+}
