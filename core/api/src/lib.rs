@@ -88,7 +88,14 @@ impl AppState {
     /// The same state with a catalog of WASM plugins.
     pub fn with_plugins(mut self, plugins: Arc<virtumancer_plugin_host::PluginCatalog>) -> Self {
         let hooks = virtumancer_plugin_host::CatalogHooks(Arc::clone(&plugins));
-        self.nics = self.nics.with_hooks(Arc::new(hooks));
+        let kinds = Arc::new(virtumancer_plugin_host::CatalogNicKinds(Arc::clone(
+            &plugins,
+        )));
+        self.nics = self
+            .nics
+            .with_hooks(Arc::new(hooks))
+            .with_nic_kinds(Arc::clone(&kinds) as Arc<dyn virtumancer_drivers::NicKinds>);
+        self.vms = self.vms.with_nic_kinds(kinds);
         self.plugins = Some(plugins);
         self
     }
@@ -164,6 +171,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(ports::list_ports))
             .routes(routes!(topology::get_topology))
             .routes(routes!(nics::attach_nic))
+            .routes(routes!(nics::list_nic_kinds))
             .routes(routes!(nics::update_nic, nics::detach_nic))
             .routes(routes!(tasks::list_tasks))
             .routes(routes!(tasks::get_task))

@@ -105,3 +105,21 @@ pub async fn detach_nic(
         Json(s.nics.detach(id, &mac, &who).await?),
     ))
 }
+
+/// NIC kinds plugins add.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NicKindList {
+    /// By name.
+    pub items: Vec<virtumancer_drivers::NicKindInfo>,
+}
+
+/// The NIC kinds enabled network-driver plugins add, with the JSON Schema of each kind's
+/// `params`; `POST /vms/{id}/nics` takes `kind` and `params` for them.
+#[utoipa::path(get, path = "/nic-kinds", tag = "networks", operation_id = "listNicKinds",
+    responses((status = 200, description = "The NIC kinds", body = NicKindList)))]
+pub async fn list_nic_kinds(State(s): State<AppState>) -> Json<NicKindList> {
+    Json(NicKindList {
+        items: s.nics.kinds().await,
+    })
+}

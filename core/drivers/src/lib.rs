@@ -15,6 +15,7 @@ mod host_connection;
 mod inventory_reader;
 mod network_driver;
 mod nic_driver;
+mod nic_kinds;
 mod registry;
 mod stats_reader;
 #[cfg(feature = "testkit")]
@@ -28,6 +29,7 @@ pub use host_connection::{CloseReason, ConnectSpec, HostConnection, HostConnecto
 pub use inventory_reader::{InventoryEvent, InventoryPart, InventoryReader, InventoryStream};
 pub use network_driver::NetworkDriver;
 pub use nic_driver::NicDriver;
+pub use nic_kinds::{NicKindInfo, NicKinds, RecognizedKind};
 pub use registry::{DriverRegistration, PluginInfo, ProvidedTrait, Registry, RegistryError};
 pub use stats_reader::{HostCounters, StatsReader, StatsSample, VmCounters};
 pub use vm_change_hooks::{HookViolation, VmChangeHooks};

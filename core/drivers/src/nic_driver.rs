@@ -13,6 +13,10 @@ pub trait NicDriver: Send + Sync {
     /// host's reason, `Unsupported` (hot-plug not possible), `Unavailable`.
     async fn attach_nic(&self, uuid: &str, nic: &NicSpec) -> Result<(), DriverError>;
 
+    /// Adds a NIC from an `<interface>` element an extension rendered for a validated spec.
+    /// Errors as [`NicDriver::attach_nic`]; `InvalidSpec` when it is not one `<interface>`.
+    async fn attach_interface(&self, uuid: &str, interface_xml: &str) -> Result<(), DriverError>;
+
     /// Removes the NIC with this MAC. Errors: `NotFound` (VM or NIC), `Unavailable`.
     async fn detach_nic(&self, uuid: &str, mac: &str) -> Result<(), DriverError>;
 

@@ -98,6 +98,7 @@ mod tests {
                 interface_id: None,
                 target_dev: Some("vnet0".into()),
                 link_state: None,
+                plugin_kind: None,
             }],
             graphics: vec![GraphicsInventory {
                 kind: "vnc".into(),

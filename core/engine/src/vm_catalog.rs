@@ -23,6 +23,7 @@ pub struct BulkOutcome {
 pub struct VmCatalog {
     store: Arc<dyn Store>,
     bus: EventBus,
+    kinds: Option<Arc<dyn virtumancer_drivers::NicKinds>>,
 }
 
 impl std::fmt::Debug for VmCatalog {
@@ -34,7 +35,11 @@ impl std::fmt::Debug for VmCatalog {
 impl VmCatalog {
     /// A catalog over `store`, announcing changes on `bus`.
     pub fn new(store: Arc<dyn Store>, bus: EventBus) -> Self {
-        Self { store, bus }
+        Self {
+            store,
+            bus,
+            kinds: None,
+        }
     }
 
     /// A page of VMs.
@@ -44,10 +49,28 @@ impl VmCatalog {
 
     /// One VM with its hardware.
     pub async fn get(&self, id: VmId) -> Result<VmDetail, EngineError> {
-        self.store
+        let mut vm = self
+            .store
             .get_vm(id)
             .await?
-            .ok_or(EngineError::VmNotFound(id))
+            .ok_or(EngineError::VmNotFound(id))?;
+        if let Some(kinds) = &self.kinds {
+            let found = kinds.recognize(&vm.nics).await;
+            for (nic, kind) in vm.nics.iter_mut().zip(found) {
+                nic.plugin_kind = kind.map(|k| virtumancer_model::PluginKind {
+                    kind: k.kind,
+                    plugin: k.plugin,
+                    params: k.params,
+                });
+            }
+        }
+        Ok(vm)
+    }
+
+    /// The same catalog, with NICs of plugins' kinds recognized when a VM is read.
+    pub fn with_nic_kinds(mut self, kinds: Arc<dyn virtumancer_drivers::NicKinds>) -> Self {
+        self.kinds = Some(kinds);
+        self
     }
 
     /// Imports VMs (marks them managed).

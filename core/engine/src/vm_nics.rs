@@ -3,12 +3,14 @@
 
 use crate::{EngineError, HostFleet, NetworkCatalog, NewTask, Outcome, TaskTracker};
 use std::sync::Arc;
-use virtumancer_drivers::{DriverError, HostConnection, VmChangeHooks};
+use virtumancer_drivers::{DriverError, HostConnection, NicKinds, VmChangeHooks};
 use virtumancer_model::{Network, NicSpec, NicUpdate, Task, VmDetail, VmId, normalize_mac};
 
 /// What one NIC task does on the host.
 enum Op {
     Attach(NicSpec),
+    /// A NIC of a plugin's kind, as the plugin rendered it.
+    AttachInterface(String),
     Detach(String),
     Update(String, NicUpdate),
 }
@@ -16,7 +18,7 @@ enum Op {
 impl Op {
     fn kind(&self) -> &'static str {
         match self {
-            Self::Attach(_) => "vm.nic.attach",
+            Self::Attach(_) | Self::AttachInterface(_) => "vm.nic.attach",
             Self::Detach(_) => "vm.nic.detach",
             Self::Update(..) => "vm.nic.update",
         }
@@ -30,6 +32,7 @@ pub struct VmNics {
     networks: NetworkCatalog,
     tasks: TaskTracker,
     hooks: Option<Arc<dyn VmChangeHooks>>,
+    kinds: Option<Arc<dyn NicKinds>>,
 }
 
 impl std::fmt::Debug for VmNics {
@@ -48,6 +51,7 @@ impl VmNics {
             networks,
             tasks,
             hooks: None,
+            kinds: None,
         }
     }
 
@@ -74,6 +78,9 @@ impl VmNics {
             }
             spec.mac = Some(mac);
         }
+        if spec.kind.is_some() {
+            return self.attach_kind(vm, spec, who).await;
+        }
         let mut network = None;
         if let Some(net) = &spec.network {
             let found = self.networks.get(vm.vm.host_id, net).await?;
@@ -88,6 +95,45 @@ impl VmNics {
         )
         .await?;
         self.run(vm, Op::Attach(spec), who).await
+    }
+
+    /// A NIC of a plugin's kind: the plugin checks and renders it before a task exists.
+    async fn attach_kind(
+        &self,
+        vm: VmDetail,
+        spec: NicSpec,
+        who: &str,
+    ) -> Result<Task, EngineError> {
+        let kind = spec.kind.clone().unwrap_or_default();
+        let Some(kinds) = &self.kinds else {
+            return Err(EngineError::InvalidRequest(format!(
+                "no plugin adds NIC kind '{kind}' on this server"
+            )));
+        };
+        self.check_hooks("nic.attach", &vm, serde_json::to_value(&spec), None)
+            .await?;
+        let xml = kinds.render(&spec).await.map_err(|e| match e {
+            DriverError::NotFound { what } => EngineError::InvalidRequest(format!("no {what}")),
+            DriverError::InvalidSpec(why) => {
+                EngineError::InvalidRequest(format!("NIC kind '{kind}': {why}"))
+            }
+            other => other.into(),
+        })?;
+        self.run(vm, Op::AttachInterface(xml), who).await
+    }
+
+    /// The NIC kinds plugins add, by name.
+    pub async fn kinds(&self) -> Vec<virtumancer_drivers::NicKindInfo> {
+        match &self.kinds {
+            Some(k) => k.kinds().await,
+            None => Vec::new(),
+        }
+    }
+
+    /// The same use cases, with plugins' NIC kinds.
+    pub fn with_nic_kinds(mut self, kinds: Arc<dyn NicKinds>) -> Self {
+        self.kinds = Some(kinds);
+        self
     }
 
     /// Removes the NIC with `mac`.
@@ -244,6 +290,7 @@ async fn perform(conn: &dyn HostConnection, uuid: &str, op: &Op) -> Result<(), D
     let nics = conn.nics();
     match op {
         Op::Attach(spec) => nics.attach_nic(uuid, spec).await,
+        Op::AttachInterface(xml) => nics.attach_interface(uuid, xml).await,
         Op::Detach(mac) => nics.detach_nic(uuid, mac).await,
         Op::Update(mac, change) => nics.update_nic(uuid, mac, change).await,
     }

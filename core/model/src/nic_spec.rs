@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 /// NIC models Virtumancer offers (libvirt's QEMU names).
 pub const NIC_MODELS: [&str; 5] = ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"];
 
-/// A NIC to add: on a libvirt network (optionally a portgroup of it), or on a host bridge
-/// (optionally Open vSwitch with its own VLANs).
+/// A NIC to add: on a libvirt network (optionally a portgroup of it), on a host bridge
+/// (optionally Open vSwitch with its own VLANs), or of a kind a plugin adds (`kind` with its
+/// `params`, e.g. `macvtap` with `dev` and `mode`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NicSpec {
@@ -39,6 +40,12 @@ pub struct NicSpec {
     /// MAC address (unicast); libvirt picks one when absent.
     #[serde(default)]
     pub mac: Option<String>,
+    /// A NIC kind a plugin adds (see `GET /api/v1/nic-kinds`), instead of a network or bridge.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// The kind's settings, as its `paramsSchema` describes them.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 /// A change to an existing NIC: move it to another network or portgroup, set the VLANs of a NIC
@@ -101,10 +108,23 @@ pub fn normalize_mac(mac: &str) -> Result<String, String> {
 impl NicSpec {
     /// Checks every rule that does not need the host.
     pub fn validate(&self) -> Result<(), String> {
-        match (&self.network, &self.bridge) {
-            (Some(_), Some(_)) => return Err("give a network or a bridge, not both".into()),
-            (None, None) => return Err("give the network or the bridge to join".into()),
-            _ => {}
+        let targets = [
+            self.network.is_some(),
+            self.bridge.is_some(),
+            self.kind.is_some(),
+        ];
+        match targets.iter().filter(|t| **t).count() {
+            0 => return Err("give the network or the bridge to join, or a NIC kind".into()),
+            1 => {}
+            _ => return Err("give one of network, bridge or kind".into()),
+        }
+        if !self.params.is_empty() && self.kind.is_none() {
+            return Err("params belong to a NIC kind".into());
+        }
+        if let Some(k) = &self.kind
+            && (k.is_empty() || k.len() > 64)
+        {
+            return Err("kind must be 1–64 characters".into());
         }
         if self.portgroup.is_some() && self.network.is_none() {
             return Err("a portgroup belongs to a network".into());

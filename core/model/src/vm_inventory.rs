@@ -125,6 +125,22 @@ pub struct NicInventory {
     pub target_dev: Option<String>,
     /// `up` or `down`.
     pub link_state: Option<String>,
+    /// The kind a plugin recognized this NIC as (e.g. `macvtap`, with the plugin's id);
+    /// not stored: filled in when a VM is read, while the plugin is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_kind: Option<PluginKind>,
+}
+
+/// A NIC kind a plugin recognized.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PluginKind {
+    /// The kind, e.g. `macvtap`.
+    pub kind: String,
+    /// The plugin's id.
+    pub plugin: String,
+    /// The kind's settings as the plugin read them.
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 /// One graphical console.

@@ -9,6 +9,7 @@
 
 mod call_error;
 mod catalog_hooks;
+mod catalog_nic_kinds;
 mod file_kv;
 mod host_state;
 mod load_error;
@@ -30,6 +31,7 @@ pub mod bindings {
 
 pub use call_error::{CallError, Refusal};
 pub use catalog_hooks::CatalogHooks;
+pub use catalog_nic_kinds::CatalogNicKinds;
 pub use file_kv::FileKv;
 pub use host_state::{
     HostState, InventoryBackend, KV_MAX_KEY, KV_MAX_KEYS, KV_MAX_VALUE, KvBackend, check_kv,

@@ -114,6 +114,7 @@ pub(crate) fn nic_from_row(r: &SqliteRow) -> Result<NicInventory, StoreError> {
         interface_id: r.try_get("interface_id")?,
         target_dev: r.try_get("target_dev")?,
         link_state: r.try_get("link_state")?,
+        plugin_kind: None,
     })
 }
 

@@ -349,6 +349,18 @@ impl NicDriver for LibvirtConnection {
         .await
     }
 
+    async fn attach_interface(&self, uuid: &str, xml: &str) -> Result<(), DriverError> {
+        let (live, uuid, xml) = (Arc::clone(&self.live), uuid.to_owned(), xml.to_owned());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "adding a NIC",
+            move || nics::attach_interface(&Self::handle(&live)?.0, &uuid, &xml),
+        )
+        .await
+    }
+
     async fn detach_nic(&self, uuid: &str, mac: &str) -> Result<(), DriverError> {
         let (live, uuid, mac) = (Arc::clone(&self.live), uuid.to_owned(), mac.to_owned());
         blocking::run(

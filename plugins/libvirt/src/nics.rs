@@ -80,10 +80,34 @@ pub fn interface(nic: &NicSpec) -> Interface {
 
 /// Adds a NIC.
 pub fn attach(conn: &Connect, uuid: &str, nic: &NicSpec) -> Result<(), DriverError> {
+    if let Some(kind) = &nic.kind {
+        return Err(DriverError::InvalidSpec(format!(
+            "NIC kind '{kind}' belongs to a plugin, which renders it"
+        )));
+    }
+    let xml = interface(nic).to_xml().map_err(xml_error)?;
+    attach_xml(conn, uuid, &xml)
+}
+
+/// Adds a NIC from an `<interface>` element rendered elsewhere (by a plugin): it must be one
+/// well-formed `<interface>` and is written again from the tree, so nothing but that element
+/// reaches libvirt.
+pub fn attach_interface(conn: &Connect, uuid: &str, xml: &str) -> Result<(), DriverError> {
+    let tree = Element::parse(xml)
+        .map_err(|e| DriverError::InvalidSpec(format!("the plugin's interface is not XML: {e}")))?;
+    if tree.name != "interface" {
+        return Err(DriverError::InvalidSpec(format!(
+            "the plugin rendered <{}>, not <interface>",
+            tree.name
+        )));
+    }
+    attach_xml(conn, uuid, &tree.to_xml())
+}
+
+fn attach_xml(conn: &Connect, uuid: &str, xml: &str) -> Result<(), DriverError> {
     let dom = lookup(conn, uuid)?;
     let flags = impact(&dom)?;
-    let xml = interface(nic).to_xml().map_err(xml_error)?;
-    dom.attach_device_flags(&xml, flags)
+    dom.attach_device_flags(xml, flags)
         .map(drop)
         .map_err(|err| refused_spec(&err))
 }

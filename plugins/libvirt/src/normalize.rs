@@ -185,6 +185,7 @@ fn nic(i: &Interface) -> NicInventory {
             .and_then(|p| p.interface_id.clone()),
         target_dev: i.target.as_ref().map(|t| t.dev.clone()),
         link_state: i.link.as_ref().map(|l| l.state.clone()),
+        plugin_kind: None,
     }
 }
 

@@ -403,3 +403,127 @@ async fn a_policy_plugin_refuses_a_nic_change_with_its_violation_until_disabled(
         "{task}"
     );
 }
+
+#[tokio::test]
+async fn a_plugins_nic_kind_is_offered_checked_rendered_and_recognized_in_the_inventory() {
+    let a = api().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = crate::networks::node_host(&a, dir.path(), 60).await;
+    let (_, kinds) = a.get("/api/v1/nic-kinds").await;
+    assert_eq!(kinds["items"], json!([]), "no plugin, no kinds");
+
+    // A VM of the generated node with a macvtap NIC: shown raw before the plugin is there.
+    let (_, ports) = a
+        .get(&format!("/api/v1/ports?hostId={host}&perPage=500"))
+        .await;
+    let direct = ports["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "direct" && p["sourceDev"] == "eth0")
+        .expect("the node has a direct NIC")
+        .clone();
+    let vm = direct["vmId"].as_str().unwrap();
+    let nic_of = |detail: &Value| {
+        detail["nics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["mac"] == direct["mac"])
+            .cloned()
+            .unwrap()
+    };
+    let (_, before) = a.get(&format!("/api/v1/vms/{vm}")).await;
+    assert!(
+        nic_of(&before).get("pluginKind").is_none(),
+        "{}",
+        nic_of(&before)
+    );
+
+    let (manifest, wasm) = parts("macvtap");
+    let (s, _) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = "org.virtumancer.example.macvtap";
+    let (_, kinds) = a.get("/api/v1/nic-kinds").await;
+    let k = &kinds["items"][0];
+    assert_eq!((&k["name"], &k["plugin"]), (&json!("macvtap"), &json!(id)));
+    assert_eq!(k["paramsSchema"]["required"], json!(["dev"]));
+    let (_, after) = a.get(&format!("/api/v1/vms/{vm}")).await;
+    assert_eq!(
+        nic_of(&after)["pluginKind"],
+        json!({"kind": "macvtap", "plugin": id, "params": {"dev": "eth0", "mode": "bridge"}})
+    );
+
+    // Adding one: the plugin checks the params before a task exists; a good one becomes a
+    // task whose host is handed the plugin's <interface> (the test driver cannot hot-plug,
+    // so the task fails with libvirt's reason).
+    let (s, _) = a.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
+    assert_eq!(s, StatusCode::OK);
+    let nics = format!("/api/v1/vms/{vm}/nics");
+    for (body, why) in [
+        (
+            json!({"kind": "macvtap", "params": {"dev": "eth0'/><x"}}),
+            "not a host interface name",
+        ),
+        (
+            json!({"kind": "macvtap", "params": {"dev": "eth0", "mode": "loud"}}),
+            "mode: 'loud'",
+        ),
+        (
+            json!({"kind": "macvtap"}),
+            "dev: the host device is required",
+        ),
+        (json!({"kind": "veth", "params": {}}), "no NIC kind 'veth'"),
+        (
+            json!({"kind": "macvtap", "network": "default"}),
+            "one of network, bridge or kind",
+        ),
+        (
+            json!({"network": "default", "params": {"dev": "x"}}),
+            "params belong to a NIC kind",
+        ),
+    ] {
+        let (s, e) = a.post(&nics, body.clone()).await;
+        assert_eq!(
+            error_code(s, &e, StatusCode::UNPROCESSABLE_ENTITY),
+            "invalid_request",
+            "{body}"
+        );
+        assert!(
+            e["message"].as_str().unwrap().contains(why),
+            "{why:?} in {e}"
+        );
+    }
+    let (_, tasks) = a.get("/api/v1/tasks").await;
+    assert_eq!(tasks["total"], 0, "refused requests made no task");
+    let (s, task) = a
+        .post(
+            &nics,
+            json!({"kind": "macvtap", "params": {"dev": "eth1", "mode": "vepa"}}),
+        )
+        .await;
+    assert_eq!(
+        (s, &task["kind"]),
+        (StatusCode::ACCEPTED, &json!("vm.nic.attach")),
+        "{task}"
+    );
+
+    // Disabled, the kind is gone and the NIC shows raw again.
+    let (s, _) = a
+        .call(
+            Method::POST,
+            &format!("/api/v1/plugins/{id}/actions/disable"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, kinds) = a.get("/api/v1/nic-kinds").await;
+    assert_eq!(kinds["items"], json!([]));
+    let (_, later) = a.get(&format!("/api/v1/vms/{vm}")).await;
+    assert!(nic_of(&later).get("pluginKind").is_none());
+}

@@ -4,6 +4,7 @@
 
 mod nshost;
 mod ovs;
+mod plugins;
 mod power;
 
 use crate::{Server, bin};
@@ -55,8 +56,13 @@ fn script(tb: &Testbed, name: &str, args: &[&str], env: &[(&str, &str)]) {
 
 pub(crate) async fn server() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start(dir.path(), &["--demo-host", "false"]).await;
+    let s = server_in(dir.path()).await;
     (dir, s)
+}
+
+/// A server without the demo host on the data directory `data`.
+pub(crate) async fn server_in(data: &Path) -> Server {
+    Server::start(data, &["--demo-host", "false"]).await
 }
 
 #[tokio::test]

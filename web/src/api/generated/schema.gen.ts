@@ -305,6 +305,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nic-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The NIC kinds enabled network-driver plugins add, with the JSON Schema of each kind's
+         *     `params`; `POST /vms/{id}/nics` takes `kind` and `params` for them.
+         */
+        get: operations["listNicKinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plugins": {
         parameters: {
             query?: never;
@@ -1202,6 +1222,7 @@ export interface components {
             nativeVlan?: number | null;
             /** @description libvirt network name. */
             network?: string | null;
+            pluginKind?: components["schemas"]["PluginKind"] | null;
             /** @description Portgroup of `network`. */
             portgroup?: string | null;
             /** @description Host device (direct/macvtap) or socket path (vhostuser). */
@@ -1217,13 +1238,32 @@ export interface components {
             /** @description VLAN tags in document order. */
             vlanTags: number[];
         };
+        /** @description A NIC kind an extension adds. */
+        NicKindInfo: {
+            /** @description One line for the UI. */
+            description: string;
+            /** @description The kind's name, e.g. `macvtap`. */
+            name: string;
+            /** @description JSON Schema of the kind's `params`. */
+            paramsSchema: Record<string, never>;
+            /** @description The plugin that adds it. */
+            plugin: string;
+        };
+        /** @description NIC kinds plugins add. */
+        NicKindList: {
+            /** @description By name. */
+            items: components["schemas"]["NicKindInfo"][];
+        };
         /**
-         * @description A NIC to add: on a libvirt network (optionally a portgroup of it), or on a host bridge
-         *     (optionally Open vSwitch with its own VLANs).
+         * @description A NIC to add: on a libvirt network (optionally a portgroup of it), on a host bridge
+         *     (optionally Open vSwitch with its own VLANs), or of a kind a plugin adds (`kind` with its
+         *     `params`, e.g. `macvtap` with `dev` and `mode`).
          */
         NicSpec: {
             /** @description A host bridge to join instead of a network. */
             bridge?: string | null;
+            /** @description A NIC kind a plugin adds (see `GET /api/v1/nic-kinds`), instead of a network or bridge. */
+            kind?: string | null;
             /** @description MAC address (unicast); libvirt picks one when absent. */
             mac?: string | null;
             /** @description Model, default `virtio`. */
@@ -1237,6 +1277,10 @@ export interface components {
             network?: string | null;
             /** @description The bridge is Open vSwitch (needed for VLANs on a bridge). */
             openvswitch?: boolean;
+            /** @description The kind's settings, as its `paramsSchema` describes them. */
+            params?: {
+                [key: string]: string;
+            };
             /** @description A portgroup of that network. */
             portgroup?: string | null;
             /** @description A trunk. */
@@ -1298,6 +1342,17 @@ export interface components {
              *     for; the others are revoked.
              */
             capabilities: string[];
+        };
+        /** @description A NIC kind a plugin recognized. */
+        PluginKind: {
+            /** @description The kind, e.g. `macvtap`. */
+            kind: string;
+            /** @description The kind's settings as the plugin read them. */
+            params: {
+                [key: string]: string;
+            };
+            /** @description The plugin's id. */
+            plugin: string;
         };
         /** @description One NIC of a VM (not gone), with its VM and host. */
         Port: components["schemas"]["NicInventory"] & {
@@ -2826,6 +2881,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    listNicKinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The NIC kinds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NicKindList"];
                 };
             };
         };
