@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the Rust example plugins and the hostile test fixtures (examples/plugins, target
-# wasm32-wasip2, installed here if missing) and lays each out as an installable plugin
-# directory $OUT/<name>/{plugin.toml,<name>.wasm}. Prints $OUT. Quick when nothing changed.
+# Builds the example plugins and the hostile test fixtures (examples/plugins) and lays each out
+# as an installable plugin directory $OUT/<name>/{plugin.toml,<name>.wasm}. Prints $OUT. Quick
+# when nothing changed.
+#   *-rs  Rust crates of one cargo workspace, target wasm32-wasip2 (installed here if missing)
+#   *-c   C plugins: bindings from sdk/wit (xtask c-bindings), clang for wasm32-wasi (Debian's
+#         clang-14, lld-14, wasi-libc, libclang-rt-14-dev-wasm32), then xtask componentize
 #   VM_PLUGIN_TARGET  cargo target dir of the guests (default: $CARGO_TARGET_DIR/guest or target/guest)
 #   VM_PLUGIN_OUT     where the plugin directories go (default: $VM_PLUGIN_TARGET/plugins)
 set -euo pipefail
@@ -18,5 +21,20 @@ for crate in "$ROOT"/examples/plugins/*-rs; do
   mkdir -p "$OUT/$name"
   cp "$crate/plugin.toml" "$OUT/$name/plugin.toml"
   cp "$GUEST_TARGET/wasm32-wasip2/release/$name.wasm" "$OUT/$name/$name.wasm"
+done
+# C plugins. The xtask tools get a target dir of their own (tests call this script while cargo
+# may hold the main one).
+XTASK="$GUEST_TARGET/host-tools/debug/xtask"
+(cd "$ROOT" && CARGO_TARGET_DIR=$GUEST_TARGET/host-tools cargo build -q --locked -p xtask --features wasm-c >&2)
+for plugin in "$ROOT"/examples/plugins/*-c; do
+  name=$(basename "$plugin" -c)
+  work="$GUEST_TARGET/c/$name"
+  mkdir -p "$work" "$OUT/$name"
+  "$XTASK" c-bindings --wit "$ROOT/sdk/wit" --world virtumancer-plugin --out "$work" >&2
+  clang-14 --target=wasm32-wasi -mexec-model=reactor -O2 -Wall -Wextra -Werror -I"$work" \
+    "$plugin"/*.c "$work/virtumancer_plugin.c" "$work/virtumancer_plugin_component_type.o" \
+    -o "$work/core.wasm" >&2
+  "$XTASK" componentize --core "$work/core.wasm" --out "$OUT/$name/$name.wasm" >&2
+  cp "$plugin/plugin.toml" "$OUT/$name/plugin.toml"
 done
 echo "$OUT"

@@ -11,7 +11,7 @@ RUN_PKGS=(pkg-config libvirt-dev libvirt0 ca-certificates)
 # test scripts start libvirtd themselves (docs/testing.md).
 TEST_PKGS=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
            openssh-server openssh-client netcat-openbsd openssl chromium openvswitch-switch
-           dnsmasq-base iptables iproute2)
+           dnsmasq-base iptables iproute2 clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
 
 want=("${RUN_PKGS[@]}")
 [ "${1:-run}" = test ] && want+=("${TEST_PKGS[@]}")

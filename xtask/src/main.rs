@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 use xtask::{NodeSpec, generate};
 
+#[cfg(feature = "wasm-c")]
+mod wasm_c;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "xtask",
@@ -20,6 +23,29 @@ struct Cli {
 enum Task {
     /// Write a libvirt test-driver node file (open it as `test:///ABSOLUTE/PATH`).
     GenNode(GenNodeArgs),
+    /// Write the C bindings of a WIT world (for C plugins).
+    #[cfg(feature = "wasm-c")]
+    CBindings {
+        /// The WIT package directory.
+        #[arg(long)]
+        wit: PathBuf,
+        /// The world.
+        #[arg(long)]
+        world: String,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Turn a wasm32-wasi reactor core module into a component.
+    #[cfg(feature = "wasm-c")]
+    Componentize {
+        /// The core module.
+        #[arg(long)]
+        core: PathBuf,
+        /// The component to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +79,10 @@ struct GenNodeArgs {
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
         Task::GenNode(a) => gen_node(a),
+        #[cfg(feature = "wasm-c")]
+        Task::CBindings { wit, world, out } => wasm_c::c_bindings(&wit, &world, &out),
+        #[cfg(feature = "wasm-c")]
+        Task::Componentize { core, out } => wasm_c::componentize(&core, &out),
     }
 }
 

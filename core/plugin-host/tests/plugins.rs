@@ -343,3 +343,47 @@ fn the_policy_plugin_objects_to_nics_on_protected_networks_as_configured() {
         serde_json::from_str(p.description().config_schema.as_deref().unwrap()).unwrap();
     assert_eq!(schema["properties"]["networkPrefix"]["default"], "prod");
 }
+
+#[test]
+fn the_c_plugin_checks_nic_models_as_configured() {
+    let e = engine();
+    let p = load(&e, &built().join("nic-models"), &[]).unwrap();
+    assert_eq!(p.description().name, "Allowed NIC models (C)");
+    assert!(matches!(
+        p.description().extension_points.as_slice(),
+        [ExtensionPoint::HostHooks]
+    ));
+    let change = |model: Option<&str>| {
+        serde_json::json!({"kind": "nic.attach", "vm": {"name": "db1"},
+            "nic": {"network": "default", "model": model}})
+        .to_string()
+    };
+    let v = p.validate_vm(&change(Some("e1000"))).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        (v[0].field.as_str(), v[0].message.as_str()),
+        (
+            "nic.model",
+            "NIC model 'e1000' is not allowed here; use one of: virtio"
+        )
+    );
+    assert!(p.validate_vm(&change(Some("virtio"))).unwrap().is_empty());
+    assert!(
+        p.validate_vm(&change(None)).unwrap().is_empty(),
+        "no model is virtio"
+    );
+    p.configure(r#"{"allowedModels":"virtio,e1000"}"#).unwrap();
+    assert!(p.validate_vm(&change(Some("e1000"))).unwrap().is_empty());
+    assert_eq!(p.validate_vm(&change(Some("rtl8139"))).unwrap().len(), 1);
+    match p.configure(r#"{"other":1}"#) {
+        Err(CallError::Refused(r)) => assert_eq!(r.kind, "invalid-spec"),
+        other => panic!("{other:?}"),
+    }
+    // It adds no NIC kinds, and says so.
+    assert!(p.nic_kinds().unwrap().is_empty());
+    match p.render_interface(&nic("x", &[])) {
+        Err(CallError::Refused(r)) => assert_eq!(r.kind, "unsupported"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(p.stats().faults, 0);
+}
