@@ -1,0 +1,6 @@
+export * as configurePlugin from './configure'
+export * as grantPlugin from './grants'
+export * as installPlugin from './install'
+export * as pluginLifecycle from './lifecycle'
+export * as removePlugin from './remove'
+export { BROKEN_REASON, BUILTIN_REASON, BUSY_REASON, type CanRun, type PluginActionContext } from './types'
