@@ -117,6 +117,10 @@ impl VmNics {
             DriverError::InvalidSpec(why) => {
                 EngineError::InvalidRequest(format!("NIC kind '{kind}': {why}"))
             }
+            // A plugin that traps, loops or runs out of memory fails this request only.
+            DriverError::Backend(why) => EngineError::InvalidRequest(format!(
+                "the plugin of NIC kind '{kind}' failed: {why}"
+            )),
             other => other.into(),
         })?;
         self.run(vm, Op::AttachInterface(xml), who).await

@@ -41,4 +41,4 @@ pub use manifest::{API_VERSION, Capability, Limits, Manifest, ManifestError};
 pub use memory_kv::MemoryKv;
 pub use plugin_catalog::{CatalogError, Installed, PluginCatalog, PluginState};
 pub use plugin_engine::{CompileSource, PluginEngine, TICK};
-pub use wasm_plugin::{PluginStats, UNHEALTHY_AFTER, WasmPlugin};
+pub use wasm_plugin::{FAULT_WINDOW, PluginStats, UNHEALTHY_AFTER, WasmPlugin};

@@ -1,7 +1,8 @@
 //! One loaded plugin: its manifest, compiled component and grants. Every call gets a fresh
 //! `Store` (so a trap never poisons the next call) with the manifest's fuel, epoch deadline and
-//! memory cap; faults are counted, and a plugin that faults [`UNHEALTHY_AFTER`] times in a
-//! row is not called again until it is enabled or reloaded.
+//! memory cap; faults are counted, and a plugin that faults [`UNHEALTHY_AFTER`] times within
+//! [`FAULT_WINDOW`] is not called again until it is enabled or reloaded (good calls in between
+//! do not hide a plugin that keeps crashing on some inputs).
 
 use crate::bindings::VirtumancerPlugin;
 use crate::bindings::exports::virtumancer::plugin::host_hooks::Violation;
@@ -21,8 +22,11 @@ use std::time::{Duration, Instant};
 use wasmtime::Store;
 use wasmtime::component::Component;
 
-/// Consecutive faults after which a plugin is no longer called.
+/// Faults within [`FAULT_WINDOW`] after which a plugin is no longer called.
 pub const UNHEALTHY_AFTER: u32 = 3;
+
+/// How long a fault counts against a plugin's health.
+pub const FAULT_WINDOW: Duration = Duration::from_secs(600);
 
 /// Call counters of a plugin since it was loaded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,8 +35,8 @@ pub struct PluginStats {
     pub calls: u64,
     /// Calls that faulted.
     pub faults: u64,
-    /// Faults since the last good call.
-    pub consecutive_faults: u32,
+    /// Faults within [`FAULT_WINDOW`] (since it was last enabled).
+    pub recent_faults: u32,
     /// Time spent in calls (instantiation included).
     pub busy: Duration,
     /// The last fault, for the operator.
@@ -52,10 +56,25 @@ impl PluginStats {
 
 struct Status {
     stats: PluginStats,
+    /// When the recent faults happened, oldest first.
+    fault_times: std::collections::VecDeque<Instant>,
     enabled: bool,
     grants: BTreeSet<Capability>,
     /// The accepted configuration, passed to every fresh instance before its call.
     config: Option<String>,
+}
+
+impl Status {
+    fn forget_old_faults(&mut self) {
+        while self
+            .fault_times
+            .front()
+            .is_some_and(|t| t.elapsed() > FAULT_WINDOW)
+        {
+            self.fault_times.pop_front();
+        }
+        self.stats.recent_faults = u32::try_from(self.fault_times.len()).unwrap_or(u32::MAX);
+    }
 }
 
 /// A loaded plugin.
@@ -122,6 +141,7 @@ impl WasmPlugin {
             inventory,
             status: Mutex::new(Status {
                 stats: PluginStats::default(),
+                fault_times: std::collections::VecDeque::new(),
                 enabled: true,
                 grants,
                 config: None,
@@ -160,15 +180,18 @@ impl WasmPlugin {
 
     /// Counters since load.
     pub fn stats(&self) -> PluginStats {
-        self.status.lock().stats.clone()
+        let mut st = self.status.lock();
+        st.forget_old_faults();
+        st.stats.clone()
     }
 
     /// Enabled, and not unhealthy.
     pub fn callable(&self) -> Result<(), CallError> {
-        let st = self.status.lock();
+        let mut st = self.status.lock();
+        st.forget_old_faults();
         let state = if !st.enabled {
             "disabled"
-        } else if st.stats.consecutive_faults >= UNHEALTHY_AFTER {
+        } else if st.stats.recent_faults >= UNHEALTHY_AFTER {
             "unhealthy"
         } else {
             return Ok(());
@@ -184,7 +207,8 @@ impl WasmPlugin {
         let mut st = self.status.lock();
         st.enabled = enabled;
         if enabled {
-            st.stats.consecutive_faults = 0;
+            st.fault_times.clear();
+            st.stats.recent_faults = 0;
         }
     }
 
@@ -371,11 +395,12 @@ impl WasmPlugin {
         match error {
             Some(e) if e.is_fault() => {
                 stats.faults += 1;
-                stats.consecutive_faults += 1;
                 stats.last_fault = Some(format!("{what}: {e}"));
+                st.fault_times.push_back(Instant::now());
+                st.forget_old_faults();
                 tracing::warn!(plugin = %self.manifest.id, call = what, error = %e, "plugin fault");
             }
-            _ => stats.consecutive_faults = 0,
+            _ => {}
         }
     }
 }

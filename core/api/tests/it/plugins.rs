@@ -527,3 +527,87 @@ async fn a_plugins_nic_kind_is_offered_checked_rendered_and_recognized_in_the_in
     let (_, later) = a.get(&format!("/api/v1/vms/{vm}")).await;
     assert!(nic_of(&later).get("pluginKind").is_none());
 }
+
+#[tokio::test]
+async fn a_hostile_plugin_fails_only_its_own_requests_and_is_then_left_alone() {
+    let a = api().await;
+    let host = a.synced_host("plain", "test:///default").await;
+    let (_, found) = a
+        .get(&format!("/api/v1/discovered-vms?hostId={host}"))
+        .await;
+    let vm = found["items"][0]["id"].as_str().unwrap().to_owned();
+    a.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
+    let (manifest, wasm) = parts("hostile");
+    let (s, _) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let nics = format!("/api/v1/vms/{vm}/nics");
+    let hostile = |what: &str| json!({"kind": "hostile", "params": {"do": what}});
+
+    // While an endless loop runs to its 500 ms deadline, other requests are answered.
+    let looping = a.post(&nics, hostile("loop"));
+    let others = async {
+        let mut answered = 0;
+        for _ in 0..20 {
+            let (s, _) = a.get("/api/v1/health").await;
+            assert_eq!(s, StatusCode::OK);
+            let (s, _) = a.get(&format!("/api/v1/vms/{vm}")).await;
+            assert_eq!(s, StatusCode::OK);
+            answered += 1;
+        }
+        answered
+    };
+    let ((s, e), answered) = tokio::join!(looping, others);
+    assert_eq!(
+        error_code(s, &e, StatusCode::UNPROCESSABLE_ENTITY),
+        "invalid_request"
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("stopped after 500 ms"),
+        "{e}"
+    );
+    assert_eq!(answered, 20);
+
+    for (what, why) in [("alloc", "more than its 32 MiB"), ("trap", "crashed")] {
+        let (s, e) = a.post(&nics, hostile(what)).await;
+        assert_eq!(
+            error_code(s, &e, StatusCode::UNPROCESSABLE_ENTITY),
+            "invalid_request"
+        );
+        assert!(
+            e["message"].as_str().unwrap().contains(why),
+            "{why:?} in {e}"
+        );
+    }
+    // Three faults in a row: unhealthy, not called, its kind gone.
+    let (_, list) = a.get("/api/v1/plugins").await;
+    let w = &find(&list, "org.virtumancer.test.hostile")["wasm"];
+    assert_eq!(
+        (&w["state"], &w["faults"]),
+        (&json!("unhealthy"), &json!(3)),
+        "{w}"
+    );
+    let (_, kinds) = a.get("/api/v1/nic-kinds").await;
+    assert_eq!(kinds["items"], json!([]));
+    let (s, e) = a.post(&nics, hostile("nothing")).await;
+    assert_eq!(
+        error_code(s, &e, StatusCode::UNPROCESSABLE_ENTITY),
+        "invalid_request"
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("no NIC kind 'hostile'"),
+        "{e}"
+    );
+    let (_, tasks) = a.get("/api/v1/tasks").await;
+    assert_eq!(tasks["total"], 0, "nothing reached the host");
+}
