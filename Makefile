@@ -11,7 +11,7 @@ help:
 	@echo "make openapi  regenerate openapi/openapi.json and the web client from the code"
 	@echo "make lint     cargo fmt --check + clippy"
 	@echo "make plugins  build the example WASM plugins (wasm32-wasip2) into installable directories"
-	@echo "make bench    inventory sync benchmark (1,000 and 10,000 domains; BENCH_SIZES=… to change)"
+	@echo "make bench    benchmarks: inventory sync, live stats, WASM plugin calls and compiles"
 	@echo "make fuzz     fuzz the domain XML parser for FUZZ_SECONDS (default 60)"
 
 deps:
@@ -38,6 +38,7 @@ plugins:
 bench: deps
 	$(CARGO) bench --locked -p virtumancer --bench sync
 	$(CARGO) bench --locked -p virtumancer --bench stats
+	$(CARGO) bench --locked -p virtumancer-plugin-host --bench plugins
 
 fuzz:
 	$(CARGO) install --locked cargo-fuzz
