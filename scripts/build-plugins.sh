@@ -37,4 +37,13 @@ for plugin in "$ROOT"/examples/plugins/*-c; do
   "$XTASK" componentize --core "$work/core.wasm" --out "$OUT/$name/$name.wasm" >&2
   cp "$plugin/plugin.toml" "$OUT/$name/plugin.toml"
 done
+# A second version of the C example (0.2.0, e1000 allowed by default), for the reload test.
+v2="$OUT/nic-models-0.2.0"
+mkdir -p "$v2"
+clang-14 --target=wasm32-wasi -mexec-model=reactor -O2 -Wall -Wextra -Werror \
+  -DPLUGIN_VERSION='"0.2.0"' -DDEFAULT_MODELS='"virtio,e1000"' -I"$GUEST_TARGET/c/nic-models" \
+  "$ROOT/examples/plugins/nic-models-c/plugin.c" "$GUEST_TARGET/c/nic-models/virtumancer_plugin.c" \
+  "$GUEST_TARGET/c/nic-models/virtumancer_plugin_component_type.o" -o "$GUEST_TARGET/c/nic-models/core-0.2.0.wasm" >&2
+"$XTASK" componentize --core "$GUEST_TARGET/c/nic-models/core-0.2.0.wasm" --out "$v2/nic-models.wasm" >&2
+sed 's/^version = "0.1.0"/version = "0.2.0"/' "$ROOT/examples/plugins/nic-models-c/plugin.toml" > "$v2/plugin.toml"
 echo "$OUT"

@@ -43,7 +43,7 @@ fn an_uploaded_plugin_is_installed_kept_and_found_again_by_the_next_server() {
     let id = "org.virtumancer.test.hostile";
     c.set_grants(id, &BTreeSet::from([Capability::Kv])).unwrap();
     assert!(matches!(
-        c.set_grants(id, &BTreeSet::from([Capability::Clock])),
+        c.set_grants(id, &BTreeSet::from([Capability::InventoryRead])),
         Err(CatalogError::Refused(_))
     ));
     c.set_enabled(id, false).unwrap();
@@ -135,4 +135,36 @@ fn directories_dropped_in_load_and_a_broken_one_is_listed_with_its_reason() {
     assert!(matches!(c.reload(id).unwrap(), Installed::Loaded(_)));
     assert_eq!(c.get(id).unwrap().manifest().limits.memory_mib, 16);
     assert!(matches!(c.reload("../etc"), Err(CatalogError::NotFound(_))));
+}
+
+#[test]
+fn a_new_version_dropped_over_the_old_one_takes_effect_on_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let (manifest, wasm) = files("nic-models");
+    let id = "org.virtumancer.example.nic-models";
+    c.install(&manifest, &wasm).unwrap();
+    let e1000 = r#"{"kind":"nic.attach","vm":{},"nic":{"network":"n","model":"e1000"}}"#;
+    assert_eq!(c.get(id).unwrap().validate_vm(e1000).unwrap().len(), 1);
+
+    let v2 = built().join("nic-models-0.2.0");
+    let installed = dir.path().join("plugins").join(id);
+    for f in ["plugin.toml", "nic-models.wasm"] {
+        std::fs::copy(v2.join(f), installed.join(f)).unwrap();
+    }
+    // Until reloaded, the loaded version keeps answering.
+    assert_eq!(c.get(id).unwrap().manifest().version, "0.1.0");
+    assert!(matches!(c.reload(id).unwrap(), Installed::Loaded(_)));
+    let p = c.get(id).unwrap();
+    assert_eq!(
+        (
+            p.manifest().version.as_str(),
+            p.description().version.as_str()
+        ),
+        ("0.2.0", "0.2.0")
+    );
+    assert!(
+        p.validate_vm(e1000).unwrap().is_empty(),
+        "0.2.0 allows e1000"
+    );
 }

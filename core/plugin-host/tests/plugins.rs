@@ -391,3 +391,26 @@ fn the_c_plugin_checks_nic_models_as_configured() {
     }
     assert_eq!(p.stats().faults, 0);
 }
+
+#[test]
+fn the_sandbox_gives_no_files_no_environment_and_stopped_clocks_unless_granted() {
+    let e = engine();
+    let p = load(&e, &built().join("hostile"), &[]).unwrap();
+    let act = |what: &str| p.render_interface(&nic("hostile", &[("do", what)]));
+    assert_eq!(
+        act("clock").unwrap(),
+        "0",
+        "the clock is stopped at the epoch"
+    );
+    assert_eq!(act("env").unwrap(), "0", "no environment variables");
+    match act("file") {
+        Err(CallError::Refused(r)) => {
+            assert!(r.message.contains("cannot read /etc/hostname"), "{r}")
+        }
+        other => panic!("{other:?}"),
+    }
+    p.set_grant(Capability::Clock, true).unwrap();
+    let now: u64 = act("clock").unwrap().parse().unwrap();
+    assert!(now > 1_700_000_000, "the real clock once granted: {now}");
+    assert_eq!(p.stats().faults, 0);
+}

@@ -7,7 +7,16 @@
 
 #include "virtumancer_plugin.h"
 
-static char allowed[256] = "virtio";
+// The build may set another version and default (the server's tests build a second version to
+// reload).
+#ifndef PLUGIN_VERSION
+#define PLUGIN_VERSION "0.1.0"
+#endif
+#ifndef DEFAULT_MODELS
+#define DEFAULT_MODELS "virtio"
+#endif
+
+static char allowed[256] = DEFAULT_MODELS;
 
 static void set(virtumancer_plugin_string_t *out, const char *text) {
   virtumancer_plugin_string_dup(out, text);
@@ -52,7 +61,7 @@ static bool is_allowed(const char *model) {
 
 void exports_virtumancer_plugin_plugin_describe(exports_virtumancer_plugin_plugin_description_t *ret) {
   set(&ret->id, "org.virtumancer.example.nic-models");
-  set(&ret->version, "0.1.0");
+  set(&ret->version, PLUGIN_VERSION);
   set(&ret->name, "Allowed NIC models (C)");
   ret->extension_points.len = 1;
   ret->extension_points.ptr = malloc(sizeof(virtumancer_plugin_types_extension_point_t));
@@ -63,7 +72,7 @@ void exports_virtumancer_plugin_plugin_describe(exports_virtumancer_plugin_plugi
   set(&ret->config_schema.val,
       "{\"type\":\"object\",\"properties\":{\"allowedModels\":{\"type\":\"string\","
       "\"title\":\"Allowed NIC models\",\"description\":\"Comma-separated, e.g. virtio,e1000\","
-      "\"pattern\":\"^[a-z0-9]+(,[a-z0-9]+)*$\",\"default\":\"virtio\"}},"
+      "\"pattern\":\"^[a-z0-9]+(,[a-z0-9]+)*$\",\"default\":\"" DEFAULT_MODELS "\"}},"
       "\"additionalProperties\":false}");
 }
 

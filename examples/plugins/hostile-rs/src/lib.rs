@@ -5,6 +5,9 @@
 //! - `alloc`: touches 1 GiB of memory (stopped by the memory cap);
 //! - `trap`: panics, which traps;
 //! - `kv`: writes and reads its key-value store (fails unless `kv` was granted);
+//! - `clock`: answers the wall clock's seconds (0 unless `clock` was granted);
+//! - `file`: tries to read `/etc/hostname` (there is no file system to read);
+//! - `env`: answers how many environment variables it sees (none are given);
 //! - anything else: renders a harmless `<interface type='user'/>`.
 
 use std::hint::black_box;
@@ -58,6 +61,16 @@ impl NetworkDriver for Hostile {
                 let v = kv::get("visits").map_err(PluginError::Failed)?;
                 Ok(format!("<interface type='user'><!-- visits {v:?} --></interface>"))
             }
+            Some("clock") => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                Ok(now.to_string())
+            }
+            Some("file") => std::fs::read_to_string("/etc/hostname")
+                .map_err(|e| PluginError::Failed(format!("cannot read /etc/hostname: {e}"))),
+            Some("env") => Ok(std::env::vars().count().to_string()),
             _ => Ok("<interface type='user'/>".into()),
         }
     }
