@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
-import type { Host, NetworkList, Task, Topology, Vm, VmDetail, VmList } from '../src/api/types'
+import { expect, test } from '@playwright/test'
+import type { Host, NetworkList, Topology, VmDetail } from '../src/api/types'
 import {
   deleteHostsWithUri,
   defineTinyGuest,
@@ -10,6 +10,8 @@ import {
   testbedTcpUri,
   tinyGuestNamed,
   uniqueName,
+  discoveredVm,
+  expectDrawerTask,
 } from './testbed'
 
 // The networking acceptance test, on the real testbed's libvirtd (scripts/testbed/libvirtd.sh,
@@ -24,32 +26,6 @@ import {
 // and the host are removed at the end whatever happens.
 
 test.skip(!testbedRunning(), 'no libvirt testbed: `virsh -c qemu:///system version` failed')
-
-/** The discovered VM `name` of a host, once the host's first sync found it (shut off). */
-async function discoveredVm(request: APIRequestContext, hostId: string, name: string): Promise<Vm> {
-  let vm: Vm | undefined
-  await expect
-    .poll(
-      async () => {
-        const list = (await (await request.get(`/api/v1/discovered-vms?hostId=${hostId}`)).json()) as VmList
-        vm = list.items.find((v) => v.name === name)
-        return vm?.state
-      },
-      { timeout: 60_000 },
-    )
-    .toBe('shutoff')
-  return vm!
-}
-
-/** The drawer entry of our task of `kind` on `target` reaches `state` (succeeded ones hide after 5 s). */
-async function expectDrawerTask(page: Page, kind: string, target: string, state: Task['state'], timeout = 30_000) {
-  const item = page
-    .getByTestId('task-drawer')
-    .locator(`[data-testid="task-drawer-item"][data-kind="${kind}"]`)
-    .filter({ has: page.getByTestId('task-target').getByText(target, { exact: true }) })
-    .first()
-  await expect(item).toHaveAttribute('data-state', state, { timeout })
-}
 
 test('Open vSwitch: a network with two portgroups made in the UI, a VM NIC on vlan20, seen under vlan20 in the topology', async ({ page, request }) => {
   test.setTimeout(300_000)

@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
-import type { Host, Task, TaskList, Vm, VmList } from '../src/api/types'
-import { defineTinyGuest, readyCount, removeTinyGuest, testbedRunning, testbedTcpUri, tinyGuestNamed, uniqueName, deleteHostsWithUri } from './testbed'
+import { expect, test } from '@playwright/test'
+import type { Host, TaskList } from '../src/api/types'
+import { defineTinyGuest, readyCount, removeTinyGuest, testbedRunning, testbedTcpUri, tinyGuestNamed, uniqueName, deleteHostsWithUri, discoveredVm, expectDrawerTask } from './testbed'
 
 // A real QEMU guest on the testbed's libvirtd (scripts/testbed/libvirtd.sh, started by
 // scripts/test-all.sh; skipped without it). A tiny guest (scripts/testbed/tiny-guest.sh) is defined
@@ -11,32 +11,6 @@ import { defineTinyGuest, readyCount, removeTinyGuest, testbedRunning, testbedTc
 // removed at the end whatever happens.
 
 test.skip(!testbedRunning(), 'no libvirt testbed: `virsh -c qemu:///system version` failed')
-
-/** The discovered VM `name` of a host, once the host's first sync found it (shut off). */
-async function discoveredVm(request: APIRequestContext, hostId: string, name: string): Promise<Vm> {
-  let vm: Vm | undefined
-  await expect
-    .poll(
-      async () => {
-        const list = (await (await request.get(`/api/v1/discovered-vms?hostId=${hostId}`)).json()) as VmList
-        vm = list.items.find((v) => v.name === name)
-        return vm?.state
-      },
-      { timeout: 60_000 },
-    )
-    .toBe('shutoff')
-  return vm!
-}
-
-/** The drawer entry of our task of `kind` on `target` reaches `state` (succeeded ones hide after 5 s). */
-async function expectDrawerTask(page: Page, kind: string, target: string, state: Task['state'], timeout = 30_000) {
-  const item = page
-    .getByTestId('task-drawer')
-    .locator(`[data-testid="task-drawer-item"][data-kind="${kind}"]`)
-    .filter({ has: page.getByTestId('task-target').getByText(target, { exact: true }) })
-    .first()
-  await expect(item).toHaveAttribute('data-state', state, { timeout })
-}
 
 test('a real QEMU guest: start from the row menu, live state and CPU, shut down from the UI', async ({ page, request }) => {
   test.setTimeout(300_000)

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { expect, type APIRequestContext } from '@playwright/test'
-import type { Host } from '../src/api/types'
+import { expect, type APIRequestContext, type Page } from '@playwright/test'
+import type { Host, Task, Vm, VmList } from '../src/api/types'
 
 const run = promisify(execFile)
 const SYSTEM = 'qemu:///system'
@@ -101,3 +101,29 @@ export async function deleteHostsWithUri(request: APIRequestContext, uri: string
 
 /** Only one host may use test:///default at a time: delete any leftover one first. */
 export const deleteTestHosts = (request: APIRequestContext) => deleteHostsWithUri(request, 'test:///default')
+
+/** The discovered VM `name` of a host, once the host's first sync found it (shut off). */
+export async function discoveredVm(request: APIRequestContext, hostId: string, name: string): Promise<Vm> {
+  let vm: Vm | undefined
+  await expect
+    .poll(
+      async () => {
+        const list = (await (await request.get(`/api/v1/discovered-vms?hostId=${hostId}`)).json()) as VmList
+        vm = list.items.find((v) => v.name === name)
+        return vm?.state
+      },
+      { timeout: 60_000 },
+    )
+    .toBe('shutoff')
+  return vm!
+}
+
+/** The drawer entry of our task of `kind` on `target` reaches `state` (succeeded ones hide after 5 s). */
+export async function expectDrawerTask(page: Page, kind: string, target: string, state: Task['state'], timeout = 30_000) {
+  const item = page
+    .getByTestId('task-drawer')
+    .locator(`[data-testid="task-drawer-item"][data-kind="${kind}"]`)
+    .filter({ has: page.getByTestId('task-target').getByText(target, { exact: true }) })
+    .first()
+  await expect(item).toHaveAttribute('data-state', state, { timeout })
+}
