@@ -61,6 +61,18 @@ fn upload(parts: &[(&str, &[u8])]) -> Request<Body> {
         .unwrap()
 }
 
+/// Uploads the built example `name` and expects it installed.
+async fn install(a: &crate::Api, name: &str) {
+    let (manifest, wasm) = parts(name);
+    let (s, p) = a
+        .raw(upload(&[
+            ("manifest", manifest.as_bytes()),
+            ("component", &wasm),
+        ]))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+}
+
 fn find<'a>(list: &'a Value, kind: &str) -> &'a Value {
     list.as_array()
         .unwrap()
@@ -141,14 +153,7 @@ async fn a_plugin_is_uploaded_listed_managed_and_removed_without_a_restart() {
     );
 
     // The hostile fixture asks for `kv`: granted and revoked.
-    let (manifest, wasm) = parts("hostile");
-    let (s, _) = a
-        .raw(upload(&[
-            ("manifest", manifest.as_bytes()),
-            ("component", &wasm),
-        ]))
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
+    install(a, "hostile").await;
     let hostile = "org.virtumancer.test.hostile";
     let grants = format!("/api/v1/plugins/{hostile}/grants");
     let (s, p) = a
@@ -352,14 +357,7 @@ async fn a_policy_plugin_refuses_a_nic_change_with_its_violation_until_disabled(
     let (s, _) = a.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
     assert_eq!(s, StatusCode::OK);
 
-    let (manifest, wasm) = parts("policy");
-    let (s, _) = a
-        .raw(upload(&[
-            ("manifest", manifest.as_bytes()),
-            ("component", &wasm),
-        ]))
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
+    install(&a, "policy").await;
     let id = "org.virtumancer.example.policy";
     let (s, p) = a
         .call(
@@ -440,14 +438,7 @@ async fn a_plugins_nic_kind_is_offered_checked_rendered_and_recognized_in_the_in
         nic_of(&before)
     );
 
-    let (manifest, wasm) = parts("macvtap");
-    let (s, _) = a
-        .raw(upload(&[
-            ("manifest", manifest.as_bytes()),
-            ("component", &wasm),
-        ]))
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
+    install(&a, "macvtap").await;
     let id = "org.virtumancer.example.macvtap";
     let (_, kinds) = a.get("/api/v1/nic-kinds").await;
     let k = &kinds["items"][0];
@@ -537,14 +528,7 @@ async fn a_hostile_plugin_fails_only_its_own_requests_and_is_then_left_alone() {
         .await;
     let vm = found["items"][0]["id"].as_str().unwrap().to_owned();
     a.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
-    let (manifest, wasm) = parts("hostile");
-    let (s, _) = a
-        .raw(upload(&[
-            ("manifest", manifest.as_bytes()),
-            ("component", &wasm),
-        ]))
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
+    install(&a, "hostile").await;
     let nics = format!("/api/v1/vms/{vm}/nics");
     let hostile = |what: &str| json!({"kind": "hostile", "params": {"do": what}});
 
