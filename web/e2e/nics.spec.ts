@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
-import type { Host, TaskList, Vm, VmDetail, VmList } from '../src/api/types'
+import type { Host, NicKindList, PluginEntry, TaskList, Vm, VmDetail, VmList } from '../src/api/types'
 import { deleteTestHosts, uniqueName } from './testbed'
 
 // Runs against the same real server as the other specs (started with no hosts), serially. It adds
@@ -122,4 +125,114 @@ test('NICs of the test VM: add, change, link switch and remove end as failed tas
     const r = await request.delete(`/api/v1/hosts/${host.id}`)
     expect([204, 404]).toContain(r.status())
   }
+})
+
+// ---- a NIC kind a plugin adds ----------------------------------------------------------------------
+
+const MACVTAP = 'org.virtumancer.example.macvtap'
+const ROOT = resolve(import.meta.dirname, '../..')
+
+/** Removes the macvtap plugin (404 when it is not installed). */
+async function removeMacvtap(request: APIRequestContext) {
+  const r = await request.delete(`/api/v1/plugins/${MACVTAP}`)
+  expect([204, 404]).toContain(r.status())
+}
+
+test.describe('a NIC kind a plugin adds', () => {
+  let pluginsDir = ''
+
+  test.beforeAll(() => {
+    // The example plugins (scripts/build-plugins.sh: idempotent, quick when nothing changed; a
+    // first build of the wasm32-wasip2 guests may take minutes). It prints the directory holding
+    // macvtap/{plugin.toml,macvtap.wasm}.
+    test.setTimeout(15 * 60_000)
+    const out = execFileSync('bash', [join(ROOT, 'scripts/build-plugins.sh')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 15 * 60_000,
+    })
+    pluginsDir = out.trim().split('\n').pop()!.trim()
+    expect(pluginsDir).not.toBe('')
+  })
+
+  test('Add NIC → Plugin kind → macvtap: params checked as typed, then a vm.nic.attach task that the test driver fails', async ({ page, request }) => {
+    await deleteTestHosts(request)
+    await removeMacvtap(request)
+    const hostName = uniqueName('e2e-nic-kind')
+    const created = await request.post('/api/v1/hosts', { data: { name: hostName, uri: 'test:///default' } })
+    expect(created.status()).toBe(201)
+    const host = (await created.json()) as Host
+
+    try {
+      const vm = await discoveredTestVm(request, host.id)
+      const imported = await request.post('/api/v1/vms/import', { data: { vmIds: [vm.id] } })
+      expect(imported.ok()).toBe(true)
+
+      // Install macvtap through the API (multipart: manifest and component); it starts enabled.
+      const dir = join(pluginsDir, 'macvtap')
+      const installed = await request.post('/api/v1/plugins', {
+        headers: { 'X-Requested-By': 'web' },
+        multipart: {
+          manifest: { name: 'plugin.toml', mimeType: 'application/toml', buffer: readFileSync(join(dir, 'plugin.toml')) },
+          component: { name: 'macvtap.wasm', mimeType: 'application/wasm', buffer: readFileSync(join(dir, 'macvtap.wasm')) },
+        },
+      })
+      expect(installed.status(), await installed.text()).toBe(201)
+      expect(((await installed.json()) as PluginEntry).wasm?.state).toBe('enabled')
+      const kinds = (await (await request.get('/api/v1/nic-kinds')).json()) as NicKindList
+      expect(kinds.items.map((k) => [k.name, k.plugin])).toContainEqual(['macvtap', MACVTAP])
+
+      // The plugin checks params before any task exists.
+      const refused = await request.post(`/api/v1/vms/${vm.id}/nics`, { data: { kind: 'macvtap', params: { dev: 'bad dev' } } })
+      expect(refused.status()).toBe(422)
+      expect((await refused.json()) as { code: string; message: string }).toMatchObject({
+        code: 'invalid_request',
+        message: expect.stringContaining("dev: 'bad dev' is not a host interface name"),
+      })
+
+      await page.goto(`/vms/${vm.id}`)
+      await expect(page.getByTestId('event-status')).toHaveAttribute('data-status', 'open')
+      await expect(page.getByTestId('vm-managed-badge')).toHaveText('managed')
+      await page.getByTestId('vm-nic-add').click()
+      const modal = page.getByTestId('nic-add-modal')
+      await expect(modal).toBeVisible()
+      await page.getByTestId('nic-mode-kind').check()
+      await expect(page.getByTestId('nic-kind')).toHaveValue('macvtap')
+      await expect(page.getByTestId('nic-kind-plugin')).toHaveText(MACVTAP)
+      await expect(page.getByTestId('nic-kind-about')).toContainText('Direct attachment to a host device through macvtap')
+      await expect(page.getByTestId('nic-param-mode')).toHaveValue('bridge')
+      const submit = page.getByTestId('nic-add-submit')
+      await expect(submit).toBeDisabled()
+      await expect(submit).toHaveAttribute('title', 'Host device: Required')
+
+      // "bad dev" breaks the schema's pattern: said in the dialog, nothing can be sent.
+      await page.getByTestId('nic-param-dev').fill('bad dev')
+      await expect(page.getByTestId('nic-param-field-dev')).toContainText('Must match the pattern ^[A-Za-z0-9_.:-]{1,15}$')
+      await expect(submit).toBeDisabled()
+
+      // eth0 in vepa mode: accepted; the test driver cannot hot-plug, so its task fails with a reason.
+      await page.getByTestId('nic-param-dev').fill('eth0')
+      await page.getByTestId('nic-param-mode').selectOption('vepa')
+      await expect(submit).toBeEnabled()
+      await expectFailedTask(page, 'vm.nic.attach', 'virDomainAttachDeviceFlags', async () => {
+        await submit.click()
+        await expect(modal).toBeHidden()
+      })
+
+      // The server recorded it, failed with a reason, asked by the web UI; the VM kept its one NIC.
+      const tasks = (await (await request.get(`/api/v1/tasks?vmId=${vm.id}`)).json()) as TaskList
+      const attach = tasks.items.filter((t) => t.kind === 'vm.nic.attach')
+      expect(attach).toHaveLength(1)
+      expect(attach[0]!.state).toBe('failed')
+      expect(attach[0]!.error ?? '').not.toBe('')
+      expect(attach[0]!.requestedBy).toContain('web')
+      const detail = (await (await request.get(`/api/v1/vms/${vm.id}`)).json()) as VmDetail
+      expect(detail.nics.map((n) => n.mac)).toEqual([TEST_NIC])
+    } finally {
+      await removeMacvtap(request)
+      const r = await request.delete(`/api/v1/hosts/${host.id}`)
+      expect([204, 404]).toContain(r.status())
+    }
+  })
 })

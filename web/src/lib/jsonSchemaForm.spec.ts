@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   buildConfig,
+  enumChoices,
+  fieldHint,
+  fieldLabel,
   fieldOf,
   firstFormError,
   formFromSchema,
@@ -10,7 +13,7 @@ import {
   validateForm,
   type SchemaField,
   type SchemaForm,
-} from './configSchema'
+} from './jsonSchemaForm'
 
 /** The schema the tests mostly use: every supported kind of property. */
 const SCHEMA = {
@@ -179,5 +182,36 @@ describe('parseConfigJson', () => {
     const bad = parseConfigJson('{a')
     expect(bad.ok).toBe(false)
     expect(!bad.ok && bad.reason).toMatch(/^Not JSON: /)
+  })
+})
+
+describe('presentation', () => {
+  it('labels mark required fields; hints add the range of numbers', () => {
+    expect(fieldLabel(field('bridge'))).toBe('Bridge *')
+    expect(fieldLabel(field('mtu'))).toBe('mtu')
+    expect(fieldHint(field('bridge'))).toBe('Host interface the NICs attach to')
+    expect(fieldHint(field('note'))).toBeNull()
+    expect(fieldHint(field('mtu'))).toBe('Range 576–9000')
+    expect(fieldHint(field('weight'))).toBe('Range 0–1')
+    expect(fieldHint(fieldOf('a', { type: 'integer', minimum: 1, description: 'Queues' }, false)!)).toBe('Queues · Range ≥ 1')
+    expect(fieldHint(fieldOf('a', { type: 'number', maximum: 5 }, false)!)).toBe('Range ≤ 5')
+    expect(fieldHint(fieldOf('a', { type: 'number' }, false)!)).toBeNull()
+  })
+
+  it('enum choices: "Choose…" until a required one is chosen, "— not set —" always for an optional one', () => {
+    const mode = field('mode')
+    expect(enumChoices(mode, '')).toEqual([
+      { value: '', label: 'Choose…' },
+      { value: 'bridge', label: 'bridge' },
+      { value: 'vepa', label: 'vepa' },
+      { value: 'private', label: 'private' },
+    ])
+    expect(enumChoices(mode, 'vepa').map((o) => o.value)).toEqual(['bridge', 'vepa', 'private'])
+    const level = fieldOf('level', { enum: [1, 2] }, false)!
+    expect(enumChoices(level, '2')).toEqual([
+      { value: '', label: '— not set —' },
+      { value: '1', label: '1' },
+      { value: '2', label: '2' },
+    ])
   })
 })

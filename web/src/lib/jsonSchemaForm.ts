@@ -1,13 +1,15 @@
-// A form from a plugin's configuration JSON Schema (`configSchema`), all pure: the fields a schema
-// describes, the values a form starts with, their validation and the object sent to the server.
+// A form from a JSON Schema, all pure: the fields a schema describes, the values a form starts
+// with, their validation and the object sent to the server. Used for a WASM plugin's configuration
+// (`configSchema`) and for the params of a NIC kind a plugin adds (`paramsSchema`); the
+// `SchemaFields` component (`src/components/ui`) renders such a form.
 //
 // Supported: an object (`type: "object"` or just `properties`) whose properties are strings (an
 // `enum` becomes a select; `minLength`, `maxLength`, `pattern`), integers and numbers (`minimum`,
 // `maximum`, `exclusiveMinimum`, `exclusiveMaximum`) or booleans, with `required`, `title` (the
 // label), `description` (the help) and `default`. Other properties (arrays, nested objects…) are
 // listed as not editable here and keep their saved values. A schema that is not such an object
-// has no form (the dialog then edits the JSON). The plugin stays the authority: it may still
-// refuse what passes here.
+// has no form (the caller then edits JSON). The server (the plugin) stays the authority: it may
+// still refuse what passes here.
 
 export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'enum'
 
@@ -267,4 +269,27 @@ export function parseConfigJson(text: string): { ok: true; value: Record<string,
     return { ok: false, reason: `Not JSON: ${e instanceof Error ? e.message : String(e)}` }
   }
   return isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'The configuration must be a JSON object' }
+}
+
+// ---- presentation (what `SchemaFields` shows) ---------------------------------------------------
+
+/** Pure: a field's label, with ` *` when required. */
+export const fieldLabel = (f: Pick<SchemaField, 'label' | 'required'>): string => (f.required ? `${f.label} *` : f.label)
+
+/** Pure: the help under a field: its description, and for numbers their range ("Range 576–9000"). */
+export function fieldHint(f: SchemaField): string | null {
+  if (f.kind !== 'integer' && f.kind !== 'number') return f.help
+  const lo = f.minimum ?? f.exclusiveMinimum
+  const hi = f.maximum ?? f.exclusiveMaximum
+  const range = lo !== null && hi !== null ? `${lo}–${hi}` : lo !== null ? `≥ ${lo}` : hi !== null ? `≤ ${hi}` : ''
+  return [f.help, range && `Range ${range}`].filter(Boolean).join(' · ') || null
+}
+
+/**
+ * Pure: the choices of an `enum` field's select: an empty choice first ("Choose…" for a required
+ * field until one is chosen, "— not set —" for an optional one), then the options.
+ */
+export function enumChoices(f: SchemaField, value: string | boolean | undefined): { value: string; label: string }[] {
+  const empty = f.required && value !== '' && value !== undefined ? [] : [{ value: '', label: f.required ? 'Choose…' : '— not set —' }]
+  return [...empty, ...f.options.map((o) => ({ value: o.value, label: o.label }))]
 }

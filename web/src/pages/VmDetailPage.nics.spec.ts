@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { ApiError } from '@/api/client'
-import type { Host, Network, NicInventory, Vm } from '@/api/types'
+import type { Host, Network, NicInventory, NicKindInfo, Vm } from '@/api/types'
 import ConfirmDialog from '@/components/ui/ConfirmDialog.vue'
 import { hostsCache } from '@/modules/hosts/queries'
 import { makeHost } from '@/modules/hosts/testing'
@@ -12,11 +12,11 @@ import { makeNetwork, networkList, portgroup } from '@/modules/networks/testing'
 import TaskDrawer from '@/modules/tasks/components/TaskDrawer.vue'
 import { makeTask } from '@/modules/tasks/testing'
 import { INVENTORY_DEBOUNCE_MS } from '@/modules/vms/queries'
-import { fakeStream, inventoryChanged, makeDetail, makeNic, makeVm, ovsBridgeNic, POWER_RULES } from '@/modules/vms/testing'
+import { fakeStream, inventoryChanged, MACVTAP_KIND, macvtapNic, makeDetail, makeNic, makeNicKind, makeVm, ovsBridgeNic, POWER_RULES } from '@/modules/vms/testing'
 import { useToastStore } from '@/stores/toasts'
 import VmDetailPage from './VmDetailPage.vue'
 
-const vmsApi = vi.hoisted(() => ({ get: vi.fn(), powerRules: vi.fn(), attachNic: vi.fn(), updateNic: vi.fn(), detachNic: vi.fn() }))
+const vmsApi = vi.hoisted(() => ({ get: vi.fn(), powerRules: vi.fn(), attachNic: vi.fn(), updateNic: vi.fn(), detachNic: vi.fn(), nicKinds: vi.fn() }))
 vi.mock('@/modules/vms/api', () => ({ vmsApi }))
 const networksApi = vi.hoisted(() => ({ list: vi.fn() }))
 vi.mock('@/modules/networks/api', () => ({ networksApi }))
@@ -40,8 +40,9 @@ const ovsNet = makeNetwork({
 const natNet = makeNetwork({ hostId: 'host-a', name: 'default' })
 
 /** The VM page (with the app's ConfirmDialog and task drawer) for `vm` with `nics`; modals render in place. */
-async function mountPage(vm: Vm, nics: NicInventory[], o: { hosts?: Host[]; networks?: Network[] } = {}) {
+async function mountPage(vm: Vm, nics: NicInventory[], o: { hosts?: Host[]; networks?: Network[]; kinds?: NicKindInfo[] } = {}) {
   vmsApi.get.mockResolvedValue(makeDetail(vm, nics))
+  vmsApi.nicKinds.mockResolvedValue({ items: o.kinds ?? [] })
   hostsApi.list.mockResolvedValue(o.hosts ?? [alpha])
   networksApi.list.mockResolvedValue(networkList(o.networks ?? [ovsNet, natNet]))
   const router = createRouter({
@@ -177,6 +178,134 @@ describe('VM page: Add NIC', () => {
   })
 })
 
+describe('VM page: Add NIC of a kind a plugin adds', () => {
+  it('offers "Plugin kind" only when a plugin adds kinds, asking again each time the dialog opens', async () => {
+    const vm = makeVm({ managed: true, hostId: 'host-a' })
+    const w = (wrapper = await mountPage(vm, []))
+    expect(vmsApi.nicKinds).toHaveBeenCalledTimes(1)
+    await w.get(tid('vm-nic-add')).trigger('click')
+    await flushPromises()
+    expect(vmsApi.nicKinds).toHaveBeenCalledTimes(2)
+    expect(w.find(tid('nic-mode-network')).exists()).toBe(true)
+    expect(w.find(tid('nic-mode-kind')).exists()).toBe(false)
+    await w.get(tid('nic-add-cancel')).trigger('click')
+
+    // The macvtap plugin was enabled meanwhile.
+    vmsApi.nicKinds.mockResolvedValue({ items: [MACVTAP_KIND] })
+    await w.get(tid('vm-nic-add')).trigger('click')
+    await flushPromises()
+    expect(vmsApi.nicKinds).toHaveBeenCalledTimes(3)
+    expect(w.find(tid('nic-mode-kind')).exists()).toBe(true)
+    expect(w.get(tid('nic-add-modal')).text()).toContain('Plugin kind')
+  })
+
+  it('macvtap: the kind with its plugin, its params form checked as typed, the server’s refusal in the dialog; sends kind and params', async () => {
+    const vm = makeVm({ managed: true, hostId: 'host-a', name: 'web-1' })
+    const other = makeNicKind({ name: 'vdpa', description: 'vDPA device', plugin: 'org.x.vdpa', paramsSchema: { properties: { path: { type: 'string' } } } })
+    const w = (wrapper = await mountPage(vm, [makeNic()], { kinds: [MACVTAP_KIND, other] }))
+    await w.get(tid('vm-nic-add')).trigger('click')
+    await flushPromises()
+    await w.get(tid('nic-mode-kind')).setValue(true)
+    // The first kind is chosen; its description and plugin are shown, its params start at the defaults.
+    expect(optionTexts(w, 'nic-kind')).toEqual(['macvtap — Direct attachment to a host device through macvtap', 'vdpa — vDPA device'])
+    expect((w.get(tid('nic-kind')).element as HTMLSelectElement).value).toBe('macvtap')
+    expect(w.get(tid('nic-kind-about')).text()).toContain('Direct attachment to a host device through macvtap')
+    expect(w.get(tid('nic-kind-plugin')).text()).toBe('org.virtumancer.example.macvtap')
+    expect(w.find(tid('nic-network')).exists()).toBe(false)
+    expect(w.find(tid('nic-bridge')).exists()).toBe(false)
+    expect(w.get(tid('nic-param-field-dev')).text()).toContain('Host device *')
+    expect((w.get(tid('nic-param-dev')).element as HTMLInputElement).value).toBe('')
+    expect((w.get(tid('nic-param-mode')).element as HTMLSelectElement).value).toBe('bridge')
+    expect(optionTexts(w, 'nic-param-mode')).toEqual(['— not set —', 'bridge', 'vepa', 'private', 'passthrough'])
+    // Model and MAC stay.
+    expect(w.find(tid('nic-model')).exists()).toBe(true)
+    expect(w.find(tid('nic-mac')).exists()).toBe(true)
+    expect(disabled(w, tid('nic-add-submit'))).toBe(true)
+    expect(w.get(tid('nic-add-submit')).attributes('title')).toBe('Host device: Required')
+
+    await w.get(tid('nic-param-dev')).setValue('bad dev')
+    expect(w.get(tid('nic-param-field-dev')).text()).toContain('Must match the pattern ^[A-Za-z0-9_.:-]{1,15}$')
+    expect(disabled(w, tid('nic-add-submit'))).toBe(true)
+    await w.get(tid('nic-param-dev')).setValue('eth9')
+    await w.get(tid('nic-param-mode')).setValue('vepa')
+    await w.get(tid('nic-model')).setValue('e1000')
+    expect(disabled(w, tid('nic-add-submit'))).toBe(false)
+
+    // The plugin refuses before a task exists: the message in the dialog, the field marked, the input kept.
+    const refusal = "NIC kind 'macvtap': dev: 'eth9' is not a host interface name (1–15 letters, digits, '_', '.', ':', '-')"
+    vmsApi.attachNic.mockRejectedValueOnce(new ApiError(422, { code: 'invalid_request', message: refusal }))
+    await w.get(tid('nic-add-submit')).trigger('click')
+    await flushPromises()
+    expect(vmsApi.attachNic).toHaveBeenCalledExactlyOnceWith(vm.id, { kind: 'macvtap', params: { dev: 'eth9', mode: 'vepa' }, model: 'e1000' })
+    expect(w.get(tid('nic-add-error')).text()).toBe(refusal)
+    expect(w.get(tid('nic-add-error')).attributes('data-code')).toBe('invalid_request')
+    expect(w.get(tid('nic-param-dev')).attributes('aria-invalid')).toBe('true')
+    expect((w.get(tid('nic-param-dev')).element as HTMLInputElement).value).toBe('eth9')
+    expect(drawerKinds(w)).toEqual([])
+    expect(useToastStore().toasts).toEqual([])
+
+    // Editing clears the message; accepted, the dialog closes and the task goes to the drawer.
+    await w.get(tid('nic-param-dev')).setValue('eth0')
+    expect(w.find(tid('nic-add-error')).exists()).toBe(false)
+    expect(w.get(tid('nic-param-dev')).attributes('aria-invalid')).toBeUndefined()
+    await w.get(tid('nic-mac')).setValue('52:54:00:AA:00:01')
+    vmsApi.attachNic.mockResolvedValueOnce(makeTask({ kind: 'vm.nic.attach', vmId: vm.id, targetName: 'web-1' }))
+    await w.get(tid('nic-add-submit')).trigger('click')
+    await flushPromises()
+    expect(vmsApi.attachNic).toHaveBeenLastCalledWith(vm.id, {
+      kind: 'macvtap',
+      params: { dev: 'eth0', mode: 'vepa' },
+      model: 'e1000',
+      mac: '52:54:00:aa:00:01',
+    })
+    expect(w.find(tid('nic-add-modal')).exists()).toBe(false)
+    expect(drawerKinds(w)).toEqual(['vm.nic.attach:queued'])
+  })
+
+  it('choosing another kind starts its own params; a schema the form cannot show takes JSON', async () => {
+    const vm = makeVm({ managed: true, hostId: 'host-a' })
+    const raw = makeNicKind({ name: 'raw', description: 'Raw', plugin: 'org.x.raw', paramsSchema: { type: 'array' } })
+    const w = (wrapper = await mountPage(vm, [], { kinds: [MACVTAP_KIND, raw] }))
+    await w.get(tid('vm-nic-add')).trigger('click')
+    await flushPromises()
+    await w.get(tid('nic-mode-kind')).setValue(true)
+    await w.get(tid('nic-param-dev')).setValue('eth0')
+    await w.get(tid('nic-kind')).setValue('raw')
+    expect(w.find(tid('nic-param-dev')).exists()).toBe(false)
+    expect(w.get(tid('nic-kind-plugin')).text()).toBe('org.x.raw')
+    const json = w.get(tid('nic-params-json'))
+    await json.setValue('{"a": 1}')
+    expect(w.get(tid('nic-params-error')).text()).toBe("Parameters: 'a' must be a string")
+    expect(disabled(w, tid('nic-add-submit'))).toBe(true)
+    await json.setValue('{"a": "1"}')
+    vmsApi.attachNic.mockResolvedValueOnce(makeTask({ kind: 'vm.nic.attach' }))
+    await w.get(tid('nic-add-submit')).trigger('click')
+    await flushPromises()
+    expect(vmsApi.attachNic).toHaveBeenCalledExactlyOnceWith(vm.id, { kind: 'raw', params: { a: '1' }, model: 'virtio' })
+
+    // Back to macvtap: its params start again from the defaults.
+    await w.get(tid('vm-nic-add')).trigger('click')
+    await flushPromises()
+    await w.get(tid('nic-mode-kind')).setValue(true)
+    expect((w.get(tid('nic-param-dev')).element as HTMLInputElement).value).toBe('')
+  })
+
+  it('the NIC list shows a NIC a plugin recognizes as its kind, with the plugin and params', async () => {
+    const vm = makeVm({ managed: true, hostId: 'host-a' })
+    const w = (wrapper = await mountPage(vm, [makeNic(), macvtapNic()]))
+    const row = nicRow(w, '52:54:00:00:00:03')
+    const badge = row.get(tid('vm-nic-plugin-kind'))
+    expect(badge.text()).toBe('macvtap')
+    expect(badge.attributes('title')).toBe('org.virtumancer.example.macvtap')
+    expect(row.get(tid('vm-nic-plugin-params')).text()).toBe('eth0 · bridge')
+    expect(row.get(tid('vm-nic-kind')).text()).toContain('direct')
+    expect(row.get(tid('vm-nic-source')).text()).toBe('eth0 (bridge)')
+    const plain = nicRow(w, '52:54:00:00:00:01')
+    expect(plain.find(tid('vm-nic-plugin-kind')).exists()).toBe(false)
+    expect(plain.get(tid('vm-nic-kind')).text()).toBe('network')
+  })
+})
+
 describe('VM page: per-NIC actions', () => {
   it('Change moves a NIC to another network’s portgroup and sets its link down; a 404 stays in the dialog', async () => {
     const vm = makeVm({ managed: true, hostId: 'host-a' })
@@ -266,6 +395,7 @@ describe('VM page: per-NIC actions', () => {
     expect(w.find(tid('vm-nic-add')).exists()).toBe(false)
     expect(w.find(tid('vm-nic-change')).exists()).toBe(false)
     expect(networksApi.list).not.toHaveBeenCalled()
+    expect(vmsApi.nicKinds).not.toHaveBeenCalled()
     w.unmount()
 
     hostsCache.state.hosts = []

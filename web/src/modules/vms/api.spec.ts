@@ -72,6 +72,19 @@ describe('NIC requests', () => {
     expect(decodeURIComponent(new URL(req.url).pathname)).toBe('/api/v1/vms/vm-1/nics/52:54:00:aa:bb:cc')
   })
 
+  it('NIC kinds: GET /nic-kinds; a kind NIC posts its kind and params, no network or bridge', async () => {
+    const list = { items: [{ name: 'macvtap', description: 'macvtap', plugin: 'org.virtumancer.example.macvtap', paramsSchema: {} }] }
+    let { vmsApi, request } = await apiWithFetch(200, list)
+    await expect(vmsApi.nicKinds()).resolves.toEqual(list)
+    let req = request()
+    expect(req.method).toBe('GET')
+    expect(new URL(req.url).pathname).toBe('/api/v1/nic-kinds')
+    ;({ vmsApi, request } = await apiWithFetch(202, makeTask({ kind: 'vm.nic.attach' })))
+    await vmsApi.attachNic('vm-1', { kind: 'macvtap', params: { dev: 'eth0', mode: 'vepa' }, model: 'virtio' })
+    req = request()
+    expect(await req.json()).toEqual({ kind: 'macvtap', params: { dev: 'eth0', mode: 'vepa' }, model: 'virtio' })
+  })
+
   it('a 422 becomes an ApiError with the server’s message', async () => {
     const { vmsApi } = await apiWithFetch(422, { code: 'invalid_request', message: "network 'default' has no portgroup 'x'" })
     await expect(vmsApi.attachNic('vm-1', { network: 'default', portgroup: 'x' })).rejects.toMatchObject({

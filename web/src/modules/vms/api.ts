@@ -6,6 +6,7 @@ import type {
   BulkResult,
   DiscoveredVmListQuery,
   Host,
+  NicKindList,
   NicSpec,
   NicUpdate,
   PowerAction,
@@ -53,11 +54,13 @@ export const vmsApi = {
     ),
   /**
    * Queues adding a NIC (202 + its task). Refusals: 422 `invalid_request` (the message names the
-   * broken rule), 404 `vm_not_found` / `network_not_found`, 409 (VM not managed or gone, MAC
+   * broken rule; for a plugin's kind, the plugin's refusal of its params), 404 `vm_not_found` / `network_not_found`, 409 (VM not managed or gone, MAC
    * already on the VM, host not connected).
    */
   attachNic: (id: string, spec: NicSpec): Promise<Task> =>
     unwrap(api.POST('/api/v1/vms/{id}/nics', { params: { path: { id } }, body: spec, headers: WEB_REQUEST_HEADERS })),
+  /** The NIC kinds enabled network-driver plugins add, by name, each with its params' JSON Schema. */
+  nicKinds: (): Promise<NicKindList> => unwrap(api.GET('/api/v1/nic-kinds')),
   /** Queues a change of the NIC with `mac`: network, portgroup, VLANs or link (202 + its task). */
   updateNic: (id: string, mac: string, change: NicUpdate): Promise<Task> =>
     unwrap(api.PATCH('/api/v1/vms/{id}/nics/{mac}', { params: { path: { id, mac } }, body: change, headers: WEB_REQUEST_HEADERS })),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DiskInventory, NicInventory } from '@/api/types'
-import { formatBytes, formatCurrentMax, formatDiskSource, formatNicSource, formatVcpus, formatVlan, powerStateLabel } from './format'
+import { formatBytes, formatCurrentMax, formatDiskSource, formatNicSource, formatPluginParams, formatVcpus, formatVlan, powerStateLabel } from './format'
 
 const disk = (over: Partial<DiskInventory> = {}): DiskInventory => ({
   device: 'disk',
@@ -70,5 +70,13 @@ describe('formatNicSource / labels', () => {
     expect(formatNicSource(nic({ kind: 'direct', sourceDev: 'eth0', sourceMode: 'vepa' }))).toBe('eth0 (vepa)')
     expect(formatNicSource(nic({ kind: 'user' }))).toBe('—')
     expect(powerStateLabel('shuttingDown')).toBe('shutting down')
+  })
+})
+
+describe('formatPluginParams', () => {
+  it('the values in the plugin’s order, empty ones left out', () => {
+    expect(formatPluginParams({ params: { dev: 'eth0', mode: 'bridge' } })).toBe('eth0 · bridge')
+    expect(formatPluginParams({ params: { dev: 'eth0', mode: '' } })).toBe('eth0')
+    expect(formatPluginParams({ params: {} })).toBe('')
   })
 })

@@ -1,6 +1,6 @@
 // Display helpers for VMs and their hardware. Pure functions; every output is plain text
 // (rendered with Vue's escaping interpolation, never as HTML).
-import type { DiskInventory, NicInventory, PowerAction, PowerState } from '@/api/types'
+import type { DiskInventory, NicInventory, PluginNicKind, PowerAction, PowerState } from '@/api/types'
 import { formatBytes } from '@/lib/format'
 
 export { formatBytes } from '@/lib/format'
@@ -45,6 +45,13 @@ export function formatNicSource(n: NicInventory): string {
   if (n.bridge) return n.bridge
   if (n.sourceDev) return n.sourceMode ? `${n.sourceDev} (${n.sourceMode})` : n.sourceDev
   return '—'
+}
+
+/** A plugin-recognized NIC's params for people, in the plugin's order: "eth0 · bridge" ('' for none). */
+export function formatPluginParams(pk: Pick<PluginNicKind, 'params'>): string {
+  return Object.values(pk.params)
+    .filter((v) => v !== '')
+    .join(' · ')
 }
 
 export function powerStateLabel(s: PowerState): string {

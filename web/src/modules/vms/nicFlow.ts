@@ -4,7 +4,7 @@
 // (409/404/422 messages) as error toasts. Tasks then show in the task drawer; the NIC list
 // follows from the VM's `inventoryChanged` events once the host has done it.
 import { reactive } from 'vue'
-import type { Host, Network, NicInventory, Vm } from '@/api/types'
+import type { Host, Network, NicInventory, NicKindInfo, Vm } from '@/api/types'
 import { errorMessage } from '@/api/client'
 import { useConfirm } from '@/composables/useConfirm'
 import { useToastStore } from '@/stores/toasts'
@@ -16,6 +16,13 @@ export type NicHost = Pick<Host, 'state'>
 /** The networks of the VM's host, as the page's query holds them (the dialogs offer them). */
 export interface NicNetworks {
   items: readonly Network[]
+  loading: boolean
+  error: string | null
+}
+
+/** The NIC kinds enabled plugins add, as the NIC section's query holds them (the Add dialog offers them). */
+export interface NicKinds {
+  items: readonly NicKindInfo[]
   loading: boolean
   error: string | null
 }

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { makeNetwork, portgroup } from '@/modules/networks/testing'
 import {
   buildNicSpec,
+  chooseKind,
   defaultNicAddForm,
   firstError,
+  kindOptionLabel,
+  kindParams,
+  kindParamsForm,
+  refusedParams,
   macError,
   networkOptionLabel,
   portgroupOptions,
@@ -11,7 +16,7 @@ import {
   validateNicAddForm,
   type NicAddForm,
 } from './nicSpec'
-import { makeNic } from './testing'
+import { MACVTAP_KIND, makeNic, makeNicKind } from './testing'
 
 const ovsNet = makeNetwork({
   name: 'ovs-net',
@@ -109,5 +114,81 @@ describe('the Add NIC form', () => {
     expect(errors.model).toBe("Model 'ne2k' is not one of virtio, e1000, e1000e, rtl8139, vmxnet3")
     expect(firstError(errors)).toBe(errors.model)
     expect(firstError({})).toBeNull()
+  })
+})
+
+describe('the Add NIC form: a kind a plugin adds', () => {
+  const kinds = [MACVTAP_KIND, makeNicKind({ name: 'raw', plugin: 'org.x.raw', description: '', paramsSchema: { type: 'array' } })]
+  const kctx = { ...ctx, kinds }
+  const kindForm = (over: Partial<NicAddForm> = {}) => form({ mode: 'kind', ...chooseKind(kinds, 'macvtap'), ...over })
+
+  it('choosing a kind starts its params at the schema’s defaults; the options name the description', () => {
+    expect(defaultNicAddForm()).toMatchObject({ kind: '', params: {}, paramsJson: '{}' })
+    expect(chooseKind(kinds, 'macvtap')).toEqual({ kind: 'macvtap', params: { dev: '', mode: 'bridge' }, paramsJson: '{}' })
+    expect(chooseKind(kinds, 'raw')).toEqual({ kind: 'raw', params: {}, paramsJson: '{}' })
+    expect(kindParamsForm(MACVTAP_KIND)?.fields.map((f) => [f.key, f.kind, f.required])).toEqual([
+      ['dev', 'text', true],
+      ['mode', 'enum', false],
+    ])
+    expect(kindParamsForm(kinds[1])).toBeNull()
+    expect(kindOptionLabel(MACVTAP_KIND)).toBe('macvtap — Direct attachment to a host device through macvtap')
+    expect(kindOptionLabel(kinds[1]!)).toBe('raw')
+  })
+
+  it('builds a kind NIC: the kind, its params as strings, the model and MAC; never network or bridge fields', () => {
+    expect(buildNicSpec(kindForm({ params: { dev: 'eth0', mode: 'vepa' }, network: 'default', bridge: 'br0' }), kinds)).toEqual({
+      kind: 'macvtap',
+      params: { dev: 'eth0', mode: 'vepa' },
+      model: 'virtio',
+    })
+    expect(buildNicSpec(kindForm({ params: { dev: 'eth0', mode: 'bridge' }, model: 'e1000', mac: '52:54:00:AA:00:01' }), kinds)).toEqual({
+      kind: 'macvtap',
+      params: { dev: 'eth0', mode: 'bridge' },
+      model: 'e1000',
+      mac: '52:54:00:aa:00:01',
+    })
+    // An optional choice left unset is left out.
+    expect(buildNicSpec(kindForm({ params: { dev: 'eth0', mode: '' } }), kinds).params).toEqual({ dev: 'eth0' })
+  })
+
+  it('params of numbers and switches go out as their text; a schema without a form takes a JSON object of strings', () => {
+    const tuned = makeNicKind({
+      name: 'tuned',
+      paramsSchema: { properties: { queues: { type: 'integer' }, trust: { type: 'boolean' }, level: { enum: [1, 2] } } },
+    })
+    expect(kindParams({ kind: 'tuned', params: { queues: '4', trust: true, level: '2' }, paramsJson: '' }, [tuned])).toEqual({
+      ok: true,
+      params: { queues: '4', trust: 'true', level: '2' },
+    })
+    expect(kindParams({ kind: 'raw', params: {}, paramsJson: '{"a": "1"}' }, kinds)).toEqual({ ok: true, params: { a: '1' } })
+    expect(kindParams({ kind: 'raw', params: {}, paramsJson: '{"a": 1}' }, kinds)).toEqual({ ok: false, reason: "Parameters: 'a' must be a string" })
+    expect(kindParams({ kind: 'raw', params: {}, paramsJson: '[]' }, kinds)).toEqual({ ok: false, reason: 'Parameters: must be a JSON object' })
+    const bad = kindParams({ kind: 'raw', params: {}, paramsJson: '{' }, kinds)
+    expect(!bad.ok && bad.reason).toMatch(/^Parameters: not JSON: /)
+    expect(buildNicSpec(form({ mode: 'kind', kind: 'raw', paramsJson: '{"x": "y"}' }), kinds)).toEqual({ kind: 'raw', params: { x: 'y' }, model: 'virtio' })
+  })
+
+  it('validates a kind NIC: an offered kind, then its params by the schema', () => {
+    expect(validateNicAddForm(kindForm({ params: { dev: 'eth0', mode: 'bridge' } }), kctx)).toEqual({})
+    expect(validateNicAddForm(kindForm(), kctx)).toEqual({ params: 'Host device: Required' })
+    expect(validateNicAddForm(kindForm({ params: { dev: 'bad dev', mode: 'bridge' } }), kctx)).toEqual({
+      params: 'Host device: Must match the pattern ^[A-Za-z0-9_.:-]{1,15}$',
+    })
+    expect(validateNicAddForm(kindForm({ params: { dev: 'eth0', mode: 'hairpin' } }), kctx)).toEqual({ params: 'Mode: Pick one of the choices' })
+    expect(validateNicAddForm(form({ mode: 'kind' }), kctx)).toEqual({ kind: 'Choose a NIC kind' })
+    expect(validateNicAddForm(form({ mode: 'kind', kind: 'gone' }), kctx)).toEqual({ kind: "No enabled plugin adds the NIC kind 'gone'" })
+    expect(validateNicAddForm(kindForm({ params: { dev: 'eth0' } }), ctx)).toEqual({ kind: 'No enabled plugin adds NIC kinds' })
+    // The MAC rules hold for every mode.
+    expect(validateNicAddForm(kindForm({ params: { dev: 'eth0' }, mac: '52:54:00:00:00:01' }), kctx)).toEqual({
+      mac: 'The VM already has a NIC with MAC 52:54:00:00:00:01',
+    })
+  })
+
+  it('finds the params a plugin’s refusal names', () => {
+    const keys = ['dev', 'mode']
+    expect(refusedParams("NIC kind 'macvtap': dev: 'x y' is not a host interface name (1–15 letters, digits, '_', '.', ':', '-')", keys)).toEqual(['dev'])
+    expect(refusedParams("mode: 'x' is not one of bridge, vepa", keys)).toEqual(['mode'])
+    expect(refusedParams('host alpha is not connected', keys)).toEqual([])
+    expect(refusedParams("NIC kind 'macvtap': unknown setting 'devmode'", keys)).toEqual([])
   })
 })

@@ -1,9 +1,11 @@
 // The "Add NIC" form: its state, the request body (`NicSpec`) built from it, and the rules the
 // server checks, mirrored and keyed by field so the dialog can show each message next to its
 // field. Pure functions. The server stays the authority (it also checks that the network,
-// portgroup and bridge exist, and the host may still refuse the hot-plug: the task then fails).
-import type { Network, NicInventory, NicSpec, PortgroupInventory } from '@/api/types'
+// portgroup and bridge exist, a plugin checks the params of its NIC kind, and the host may still
+// refuse the hot-plug: the task then fails).
+import type { Network, NicInventory, NicKindInfo, NicSpec, PortgroupInventory } from '@/api/types'
 import { bridgeNameError } from '@/lib/interfaceName'
+import { buildConfig, firstFormError, formFromSchema, initialValues, validateForm, type FormValues, type SchemaForm } from '@/lib/jsonSchemaForm'
 import { parseVlanTags, vlanErrors, vlanText } from '@/lib/vlan'
 
 /** NIC models the server offers (libvirt's QEMU names); the first is its default. */
@@ -17,10 +19,13 @@ export interface NicVlanForm {
   nativeVlan: string
 }
 
-export type NicMode = 'network' | 'bridge'
+export type NicMode = 'network' | 'bridge' | 'kind'
+
+/** A NIC kind a plugin adds, as `GET /api/v1/nic-kinds` lists it. */
+export type NicKindChoice = Pick<NicKindInfo, 'name' | 'description' | 'plugin' | 'paramsSchema'>
 
 export interface NicAddForm extends NicVlanForm {
-  /** On a network of the host, or on a host bridge. */
+  /** On a network of the host, on a host bridge, or of a kind a plugin adds. */
   mode: NicMode
   network: string
   /** '' for none (the network's default portgroup applies, if it has one). */
@@ -28,12 +33,29 @@ export interface NicAddForm extends NicVlanForm {
   bridge: string
   /** The bridge is Open vSwitch: only then may the NIC carry VLANs. */
   openvswitch: boolean
+  /** The plugin's NIC kind ('' before one is chosen). */
+  kind: string
+  /** The kind's params as its form holds them (a schema the form can render). */
+  params: FormValues
+  /** The kind's params as a JSON object of strings (a schema the form cannot render). */
+  paramsJson: string
   model: string
   /** '' to let libvirt pick one. */
   mac: string
 }
 
-export type NicField = 'network' | 'portgroup' | 'bridge' | 'vlanTags' | 'trunk' | 'nativeVlan' | 'model' | 'mac' | 'change'
+export type NicField =
+  | 'network'
+  | 'portgroup'
+  | 'bridge'
+  | 'vlanTags'
+  | 'trunk'
+  | 'nativeVlan'
+  | 'kind'
+  | 'params'
+  | 'model'
+  | 'mac'
+  | 'change'
 /** Messages by field; empty when everything is valid. */
 export type NicFieldErrors = Partial<Record<NicField, string>>
 
@@ -63,9 +85,79 @@ export function defaultNicAddForm(networks: readonly Pick<Network, 'name' | 'act
     vlanTags: '',
     trunk: false,
     nativeVlan: '',
+    kind: '',
+    params: {},
+    paramsJson: '{}',
     model: DEFAULT_NIC_MODEL,
     mac: '',
   }
+}
+
+// ---- NIC kinds plugins add ----------------------------------------------------------------------
+
+/** The form of a kind's params (`null` when its schema is not one the form can render). */
+export const kindParamsForm = (kind: Pick<NicKindInfo, 'paramsSchema'> | null | undefined): SchemaForm | null =>
+  kind ? formFromSchema(kind.paramsSchema) : null
+
+/** "macvtap — Direct attachment to a host device through macvtap". */
+export function kindOptionLabel(k: Pick<NicKindInfo, 'name' | 'description'>): string {
+  const d = k.description.trim()
+  return d ? `${k.name} — ${d}` : k.name
+}
+
+/** The kind fields of a form for choosing `name` of `kinds`: its params start at the schema's defaults. */
+export function chooseKind(kinds: readonly NicKindChoice[], name: string): Pick<NicAddForm, 'kind' | 'params' | 'paramsJson'> {
+  const form = kindParamsForm(kinds.find((k) => k.name === name))
+  return { kind: name, params: form ? initialValues(form, null) : {}, paramsJson: '{}' }
+}
+
+/**
+ * The params a plugin's refusal names: it says "NIC kind 'macvtap': dev: 'x y' is not …", each
+ * problem led by its key and a colon.
+ */
+export function refusedParams(message: string, keys: readonly string[]): string[] {
+  return keys.filter((k) => message.startsWith(`${k}:`) || message.includes(`: ${k}:`) || message.includes(`; ${k}:`))
+}
+
+type ParamsResult = { ok: true; params: Record<string, string> } | { ok: false; reason: string }
+
+/** A JSON value as a param (the server takes strings); `null` for what is not a scalar. */
+function paramText(v: unknown): string | null {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return null
+}
+
+/**
+ * The params the form sends for its kind: the form's values (empty optional ones left out, numbers
+ * and switches as their text), or the typed JSON object of strings; else why not.
+ */
+export function kindParams(form: Pick<NicAddForm, 'kind' | 'params' | 'paramsJson'>, kinds: readonly NicKindChoice[]): ParamsResult {
+  const kind = kinds.find((k) => k.name === form.kind)
+  if (!kind) return { ok: false, reason: form.kind === '' ? 'Choose a NIC kind' : `No enabled plugin adds the NIC kind '${form.kind}'` }
+  const schemaForm = kindParamsForm(kind)
+  const params: Record<string, string> = {}
+  if (schemaForm) {
+    const message = firstFormError(schemaForm, validateForm(schemaForm, form.params))
+    if (message) return { ok: false, reason: message }
+    for (const [key, v] of Object.entries(buildConfig(schemaForm, form.params))) {
+      const text = paramText(v)
+      if (text !== null) params[key] = text
+    }
+    return { ok: true, params }
+  }
+  let v: unknown
+  try {
+    v = JSON.parse(form.paramsJson)
+  } catch (e) {
+    return { ok: false, reason: `Parameters: not JSON: ${e instanceof Error ? e.message : String(e)}` }
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, reason: 'Parameters: must be a JSON object' }
+  for (const [key, value] of Object.entries(v)) {
+    if (typeof value !== 'string') return { ok: false, reason: `Parameters: '${key}' must be a string` }
+    params[key] = value
+  }
+  return { ok: true, params }
 }
 
 // ---- MAC addresses ------------------------------------------------------------------------------
@@ -127,13 +219,18 @@ export function validateVlans(form: NicVlanForm, errors: NicFieldErrors) {
 
 /**
  * The request body for the form: the network (and portgroup when chosen), or the bridge (with
- * the Open vSwitch flag and, on Open vSwitch, its VLANs); the model; the MAC when typed.
+ * the Open vSwitch flag and, on Open vSwitch, its VLANs), or the plugin's kind with its params
+ * (as strings; `kinds` gives their schema); the model; the MAC when typed.
  */
-export function buildNicSpec(form: NicAddForm): NicSpec {
+export function buildNicSpec(form: NicAddForm, kinds: readonly NicKindChoice[] = []): NicSpec {
   const spec: NicSpec = {}
   if (form.mode === 'network') {
     spec.network = form.network
     if (form.portgroup !== '') spec.portgroup = form.portgroup
+  } else if (form.mode === 'kind') {
+    spec.kind = form.kind
+    const p = kindParams(form, kinds)
+    spec.params = p.ok ? p.params : {}
   } else {
     spec.bridge = form.bridge.trim()
     if (form.openvswitch) {
@@ -155,6 +252,8 @@ export interface NicAddContext {
   networks: readonly Pick<Network, 'name' | 'portgroups'>[]
   /** The VM's NICs (a new MAC must differ from theirs). */
   nics: readonly Pick<NicInventory, 'mac'>[]
+  /** The NIC kinds plugins add (none when absent). */
+  kinds?: readonly NicKindChoice[]
 }
 
 /** Every rule the server checks on the body that the browser can know, by field. */
@@ -166,6 +265,14 @@ export function validateNicAddForm(form: NicAddForm, ctx: NicAddContext): NicFie
     else if (!net) put(errors, 'network', 'Choose a network of the VM’s host')
     else if (form.portgroup !== '' && !net.portgroups.some((p) => p.name === form.portgroup)) {
       put(errors, 'portgroup', `Network '${net.name}' has no portgroup '${form.portgroup}'`)
+    }
+  } else if (form.mode === 'kind') {
+    const kinds = ctx.kinds ?? []
+    if (kinds.length === 0) put(errors, 'kind', 'No enabled plugin adds NIC kinds')
+    else if (!kinds.some((k) => k.name === form.kind)) put(errors, 'kind', form.kind === '' ? 'Choose a NIC kind' : `No enabled plugin adds the NIC kind '${form.kind}'`)
+    else {
+      const p = kindParams(form, kinds)
+      if (!p.ok) put(errors, 'params', p.reason)
     }
   } else {
     const bridge = form.bridge.trim()

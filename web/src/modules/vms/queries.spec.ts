@@ -7,6 +7,7 @@ import {
   createVmStateCountsQuery,
   listAllPages,
   SUMMARY_DEBOUNCE_MS,
+  createNicKindsQuery,
   createVmDetailQuery,
   createVmListQuery,
   eventConcernsList,
@@ -15,7 +16,7 @@ import {
   toListQuery,
   defaultFilter,
 } from './queries'
-import { fakeStream, inventoryChanged, makeVm, page } from './testing'
+import { fakeStream, inventoryChanged, MACVTAP_KIND, makeVm, page } from './testing'
 
 function deferred<T>() {
   let resolve!: (v: T) => void
@@ -273,5 +274,43 @@ describe('dashboard summaries', () => {
     expect(listManaged).toHaveBeenCalledWith({ page: 1, perPage: 500 })
     expect(q.state.perHost.get('a')).toMatchObject({ vms: 2, activeVms: 1, vcpus: 2, definedVcpus: 3 })
     q.dispose()
+  })
+})
+
+describe('createNicKindsQuery', () => {
+  it('lists the kinds; keeps the last list on an error; a reconnect refetches only while enabled', async () => {
+    const stream = fakeStream()
+    const nicKinds = vi.fn().mockResolvedValue({ items: [MACVTAP_KIND] })
+    let enabled = true
+    const q = createNicKindsQuery({ api: { nicKinds }, stream, enabled: () => enabled })
+    expect(q.state).toMatchObject({ items: [], loaded: false })
+    await q.refetch()
+    expect(q.state).toMatchObject({ items: [MACVTAP_KIND], loaded: true, loading: false, error: null })
+
+    nicKinds.mockRejectedValueOnce(new ApiError(500, { code: 'internal', message: 'boom' }))
+    await q.refetch()
+    expect(q.state).toMatchObject({ items: [MACVTAP_KIND], error: 'boom' })
+
+    nicKinds.mockResolvedValue({ items: [] })
+    stream.open()
+    await vi.waitFor(() => expect(q.state.items).toEqual([]))
+    expect(q.state.error).toBeNull()
+    expect(nicKinds).toHaveBeenCalledTimes(3)
+    enabled = false
+    stream.open()
+    expect(nicKinds).toHaveBeenCalledTimes(3)
+    q.dispose()
+    expect(stream.listeners()).toBe(0)
+  })
+
+  it('keeps only the newest answer when requests overlap', async () => {
+    const first = deferred<{ items: (typeof MACVTAP_KIND)[] }>()
+    const nicKinds = vi.fn().mockReturnValueOnce(first.promise).mockResolvedValueOnce({ items: [] })
+    const q = createNicKindsQuery({ api: { nicKinds } })
+    const a = q.refetch()
+    await q.refetch()
+    first.resolve({ items: [MACVTAP_KIND] })
+    await a
+    expect(q.state.items).toEqual([])
   })
 })

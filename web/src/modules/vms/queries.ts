@@ -4,7 +4,7 @@
 // removed, after every (re)connect of the event stream, and after our own bulk actions.
 import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
-import type { InventoryChangedEvent, PowerState, Vm, VmDetail, VmList, VmListQuery, VmSortKey } from '@/api/types'
+import type { InventoryChangedEvent, NicKindInfo, PowerState, Vm, VmDetail, VmList, VmListQuery, VmSortKey } from '@/api/types'
 import { errorMessage, isApiError } from '@/api/client'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
@@ -279,6 +279,86 @@ export function useVmDetail(id: () => string) {
     loading: computed(() => q.state.loading),
     error: computed(() => q.state.error),
     refetch: q.refetch,
+  }
+}
+
+// ---- NIC kinds plugins add (the Add NIC dialog's "Plugin kind") ---------------------------------
+
+export interface NicKindsState {
+  items: NicKindInfo[]
+  loaded: boolean
+  loading: boolean
+  error: string | null
+}
+
+export interface NicKindsQueryOptions {
+  api?: Pick<VmsApi, 'nicKinds'>
+  stream?: EventSourceLike | null
+  /** Whether the kinds are wanted now (a reconnect refetches only then). */
+  enabled?: () => boolean
+}
+
+/**
+ * The NIC kinds enabled network-driver plugins add. No event announces a plugin being enabled or
+ * disabled, so the query is refetched when it may matter (the VM page asks again each time the
+ * Add NIC dialog opens) and after every (re)connect of the event stream.
+ */
+export function createNicKindsQuery(opts: NicKindsQueryOptions = {}) {
+  const source = opts.api ?? vmsApi
+  const state = reactive<NicKindsState>({ items: [], loaded: false, loading: false, error: null })
+  let seq = 0
+  async function refetch(): Promise<void> {
+    const mine = ++seq
+    state.loading = true
+    try {
+      const list = await source.nicKinds()
+      if (mine !== seq) return
+      state.items = list.items
+      state.loaded = true
+      state.error = null
+    } catch (e) {
+      if (mine === seq) state.error = errorMessage(e)
+    } finally {
+      if (mine === seq) state.loading = false
+    }
+  }
+  const offs: (() => void)[] = []
+  if (opts.stream) {
+    offs.push(
+      opts.stream.onOpen(() => {
+        if (opts.enabled?.() ?? true) void refetch()
+      }),
+    )
+  }
+  return {
+    state,
+    refetch,
+    dispose() {
+      offs.forEach((off) => off())
+    },
+  }
+}
+
+/** The NIC kinds plugins add, fetched while `enabled` (e.g. NICs can be added to the VM). */
+export function useNicKinds(enabled: () => boolean = () => true) {
+  const q = createNicKindsQuery({ stream: getEventStream(), enabled })
+  watch(
+    enabled,
+    (on) => {
+      if (on) void q.refetch()
+    },
+    { immediate: true },
+  )
+  if (getCurrentScope()) onScopeDispose(q.dispose)
+  return {
+    items: computed(() => q.state.items),
+    loaded: computed(() => q.state.loaded),
+    loading: computed(() => q.state.loading),
+    error: computed(() => q.state.error),
+    /** Asks again (only while enabled). */
+    refetch: async () => {
+      if (enabled()) await q.refetch()
+    },
   }
 }
 

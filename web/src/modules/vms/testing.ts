@@ -1,5 +1,5 @@
 // Test fixtures for the vms module (imported by *.spec.ts only).
-import type { InventoryChangedEvent, NicInventory, PowerActionRule, ServerEvent, Vm, VmDetail, VmList } from '@/api/types'
+import type { InventoryChangedEvent, NicInventory, NicKindInfo, PowerActionRule, ServerEvent, Vm, VmDetail, VmList } from '@/api/types'
 import type { EventSourceLike } from './queries'
 
 let n = 0
@@ -106,3 +106,43 @@ export const ovsBridgeNic = (over: Partial<NicInventory> = {}): NicInventory =>
 export function makeDetail(vm: Vm, nics: NicInventory[] = [makeNic()]): VmDetail {
   return { vm, bootDevices: ['hd'], disks: [], nics, graphics: [] }
 }
+
+/** A NIC kind a plugin adds, as `GET /api/v1/nic-kinds` lists it. */
+export function makeNicKind(over: Partial<Omit<NicKindInfo, 'paramsSchema'>> & { paramsSchema?: unknown } = {}): NicKindInfo {
+  const { paramsSchema, ...rest } = over
+  return {
+    name: 'kind',
+    description: 'A NIC kind',
+    plugin: 'org.example.plugin',
+    paramsSchema: (paramsSchema ?? { type: 'object', properties: {} }) as NicKindInfo['paramsSchema'],
+    ...rest,
+  }
+}
+
+/** The example macvtap plugin's kind (examples/plugins/macvtap-rs). */
+export const MACVTAP_KIND = makeNicKind({
+  name: 'macvtap',
+  description: 'Direct attachment to a host device through macvtap',
+  plugin: 'org.virtumancer.example.macvtap',
+  paramsSchema: {
+    type: 'object',
+    required: ['dev'],
+    properties: {
+      dev: { type: 'string', title: 'Host device', pattern: '^[A-Za-z0-9_.:-]{1,15}$' },
+      mode: { type: 'string', title: 'Mode', enum: ['bridge', 'vepa', 'private', 'passthrough'], default: 'bridge' },
+    },
+    additionalProperties: false,
+  },
+})
+
+/** A `direct` NIC the macvtap plugin recognizes (on eth0, mode bridge). */
+export const macvtapNic = (over: Partial<NicInventory> = {}): NicInventory =>
+  makeNic({
+    kind: 'direct',
+    mac: '52:54:00:00:00:03',
+    network: null,
+    sourceDev: 'eth0',
+    sourceMode: 'bridge',
+    pluginKind: { kind: 'macvtap', plugin: 'org.virtumancer.example.macvtap', params: { dev: 'eth0', mode: 'bridge' } },
+    ...over,
+  })

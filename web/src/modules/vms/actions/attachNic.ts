@@ -2,7 +2,7 @@
 import type { Task } from '@/api/types'
 import { useTaskStore } from '@/stores/tasks'
 import { vmsApi } from '../api'
-import { buildNicSpec, firstError, validateNicAddForm, type NicAddContext, type NicAddForm } from '../nicSpec'
+import { buildNicSpec, firstError, validateNicAddForm, type NicAddContext, type NicAddForm, type NicKindChoice } from '../nicSpec'
 import { nicVmCheck, type NicContext, type NicVm } from './nicCommon'
 import { no, yes, type CanRun } from './types'
 
@@ -20,9 +20,13 @@ export function canSubmit(vm: NicVm, form: NicAddForm, ctx: NicContext & NicAddC
   return message === null ? yes : no(message)
 }
 
-/** Queues adding the NIC the form describes and tracks its task (the drawer shows it). Throws ApiError. */
-export async function run(vmId: string, form: NicAddForm): Promise<Task> {
-  const task = await vmsApi.attachNic(vmId, buildNicSpec(form))
+/**
+ * Queues adding the NIC the form describes (`kinds`: the NIC kinds plugins add, for a kind's
+ * params) and tracks its task (the drawer shows it). Throws ApiError (a plugin's refusal of the
+ * params is a 422 before any task exists).
+ */
+export async function run(vmId: string, form: NicAddForm, kinds: readonly NicKindChoice[] = []): Promise<Task> {
+  const task = await vmsApi.attachNic(vmId, buildNicSpec(form, kinds))
   useTaskStore().track(task)
   return task
 }
