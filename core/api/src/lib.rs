@@ -19,17 +19,20 @@ mod networks;
 mod nics;
 mod path_ids;
 mod plugin_entry;
+mod plugin_events;
 mod plugins;
 mod portgroups;
 mod ports;
 mod requested_by;
 mod stats;
+mod store_inventory;
 mod tasks;
 mod topology;
 mod vms;
 
 pub use api_error::ApiError;
 pub use error_code::ErrorCode;
+pub use store_inventory::StoreInventory;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -96,6 +99,7 @@ impl AppState {
             .with_hooks(Arc::new(hooks))
             .with_nic_kinds(Arc::clone(&kinds) as Arc<dyn virtumancer_drivers::NicKinds>);
         self.vms = self.vms.with_nic_kinds(kinds);
+        plugin_events::forward(self.fleet.bus(), Arc::clone(&plugins));
         self.plugins = Some(plugins);
         self
     }

@@ -36,7 +36,16 @@ fn catalog(s: &AppState) -> Result<&Arc<PluginCatalog>, ApiError> {
     })
 }
 
-fn entry(c: &PluginCatalog, id: &str) -> Result<PluginEntry, ApiError> {
+/// The plugin as listed, read off the async threads (listing asks a network driver for its
+/// NIC kinds, which is a plugin call).
+async fn entry(c: &Arc<PluginCatalog>, id: &str) -> Result<PluginEntry, ApiError> {
+    let (c, id) = (Arc::clone(c), id.to_owned());
+    tokio::task::spawn_blocking(move || entry_now(&c, &id))
+        .await
+        .map_err(|e| ApiError::internal("reading a plugin", &e))?
+}
+
+fn entry_now(c: &PluginCatalog, id: &str) -> Result<PluginEntry, ApiError> {
     let installed = c
         .list()
         .into_iter()
@@ -153,7 +162,7 @@ pub async fn install_plugin(
     .await
     .map_err(|e| ApiError::internal("installing a plugin", &e))??;
     not_builtin(&s, &id)?;
-    Ok((StatusCode::CREATED, Json(entry(&c, &id)?)))
+    Ok((StatusCode::CREATED, Json(entry(&c, &id).await?)))
 }
 
 /// A change of a WASM plugin's state.
@@ -203,7 +212,7 @@ pub async fn plugin_action(
     })
     .await
     .map_err(|e| ApiError::internal("a plugin action", &e))??;
-    Ok(Json(entry(catalog(&s)?, &id)?))
+    Ok(Json(entry(catalog(&s)?, &id).await?))
 }
 
 /// The capabilities granted to a WASM plugin.
@@ -234,7 +243,7 @@ pub async fn set_plugin_grants(
     not_builtin(&s, &id)?;
     let c = catalog(&s)?;
     c.set_grants(&id, &body.capabilities)?;
-    Ok(Json(entry(c, &id)?))
+    Ok(Json(entry(c, &id).await?))
 }
 
 /// Passes a configuration (JSON, valid against the plugin's `configSchema`) to a WASM plugin
@@ -259,7 +268,7 @@ pub async fn set_plugin_config(
     tokio::task::spawn_blocking(move || c.configure(&cid, &config))
         .await
         .map_err(|e| ApiError::internal("configuring a plugin", &e))??;
-    Ok(Json(entry(catalog(&s)?, &id)?))
+    Ok(Json(entry(catalog(&s)?, &id).await?))
 }
 
 /// Removes a WASM plugin and its files.

@@ -42,10 +42,17 @@ fn an_uploaded_plugin_is_installed_kept_and_found_again_by_the_next_server() {
     ));
     let id = "org.virtumancer.test.hostile";
     c.set_grants(id, &BTreeSet::from([Capability::Kv])).unwrap();
+    // Only what a manifest asks for can be granted (macvtap asks for nothing).
+    let (manifest, wasm) = files("macvtap");
+    c.install(&manifest, &wasm).unwrap();
     assert!(matches!(
-        c.set_grants(id, &BTreeSet::from([Capability::InventoryRead])),
+        c.set_grants(
+            "org.virtumancer.example.macvtap",
+            &BTreeSet::from([Capability::Kv])
+        ),
         Err(CatalogError::Refused(_))
     ));
+    c.remove("org.virtumancer.example.macvtap").unwrap();
     c.set_enabled(id, false).unwrap();
     assert!(c.callable().is_empty());
 

@@ -264,9 +264,9 @@ fn granted_capabilities_work_and_revoking_takes_effect_on_the_next_call() {
         p.render_interface(&kv),
         Err(CallError::Refused(_))
     ));
-    // Only what the manifest asks for can be granted.
-    assert!(p.set_grant(Capability::InventoryRead, true).is_err());
+    // Only what the manifest asks for can be granted (macvtap asks for nothing).
     let macvtap = load(&e, &built().join("macvtap"), &[Capability::Kv]).unwrap();
+    assert!(macvtap.set_grant(Capability::Kv, true).is_err());
     assert!(
         macvtap.grants().is_empty(),
         "a grant the manifest does not ask for is dropped"
@@ -413,4 +413,46 @@ fn the_sandbox_gives_no_files_no_environment_and_stopped_clocks_unless_granted()
     let now: u64 = act("clock").unwrap().parse().unwrap();
     assert!(now > 1_700_000_000, "the real clock once granted: {now}");
     assert_eq!(p.stats().faults, 0);
+}
+
+/// An inventory that answers one host's networks.
+struct OneHost;
+
+impl virtumancer_plugin_host::InventoryBackend for OneHost {
+    fn list_networks(&self, host_id: &str) -> Result<String, String> {
+        match host_id {
+            "h1" => Ok(r#"{"items":[{"name":"default"}]}"#.into()),
+            other => Err(format!("no host {other}")),
+        }
+    }
+    fn get_vm(&self, vm_id: &str) -> Result<String, String> {
+        Err(format!("no VM {vm_id}"))
+    }
+}
+
+#[test]
+fn inventory_questions_are_answered_only_when_granted() {
+    let e = engine();
+    let p = WasmPlugin::load(
+        &e,
+        &built().join("hostile"),
+        BTreeSet::new(),
+        Arc::new(MemoryKv::default()),
+        Some(Arc::new(OneHost)),
+    )
+    .unwrap();
+    let ask =
+        |host: &str| p.render_interface(&nic("hostile", &[("do", "inventory"), ("host", host)]));
+    match ask("h1") {
+        Err(CallError::Refused(r)) => {
+            assert!(r.message.contains("'inventory-read' is not granted"), "{r}")
+        }
+        other => panic!("{other:?}"),
+    }
+    p.set_grant(Capability::InventoryRead, true).unwrap();
+    assert_eq!(ask("h1").unwrap(), r#"{"items":[{"name":"default"}]}"#);
+    match ask("h2") {
+        Err(CallError::Refused(r)) => assert_eq!(r.message, "no host h2"),
+        other => panic!("{other:?}"),
+    }
 }

@@ -29,12 +29,17 @@ fn init_logging(config: &ServeConfig) -> anyhow::Result<()> {
 
 /// The WASM plugins installed in `<data dir>/plugins`, loaded (compiled components are cached
 /// in `<data dir>/plugin-cache`, plugin key-value pairs kept in `<data dir>/plugin-kv`).
-async fn wasm_plugins(config: &ServeConfig) -> anyhow::Result<Arc<PluginCatalog>> {
+async fn wasm_plugins(
+    config: &ServeConfig,
+    store: Arc<dyn virtumancer_store::Store>,
+) -> anyhow::Result<Arc<PluginCatalog>> {
     let data = config.data_dir.clone();
+    let inventory: Arc<dyn virtumancer_plugin_host::InventoryBackend> =
+        Arc::new(virtumancer_api::StoreInventory::new(store));
     tokio::task::spawn_blocking(move || {
         let engine = Arc::new(PluginEngine::new(Some(data.join("plugin-cache")))?);
         let kv = Arc::new(FileKv::new(data.join("plugin-kv")));
-        let catalog = PluginCatalog::new(data.join("plugins"), engine, kv, None)?;
+        let catalog = PluginCatalog::new(data.join("plugins"), engine, kv, Some(inventory))?;
         let (loaded, broken) = catalog.load_all();
         tracing::info!(loaded, broken, dir = %data.join("plugins").display(), "WASM plugins");
         anyhow::Ok(Arc::new(catalog))
@@ -85,7 +90,8 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         store.set_meta(DEMO_SEEDED, "1").await?;
     }
 
-    let state = AppState::new(Arc::clone(&fleet)).with_plugins(wasm_plugins(&config).await?);
+    let state = AppState::new(Arc::clone(&fleet))
+        .with_plugins(wasm_plugins(&config, Arc::clone(&store)).await?);
     let app = virtumancer_api::router(state).fallback(web_assets::handler(config.web_dir.clone()));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

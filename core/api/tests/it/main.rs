@@ -63,6 +63,11 @@ pub async fn api() -> Api {
 }
 
 impl Api {
+    /// The directory holding this API's database, plugins and plugin key-value pairs.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub async fn call(
         &self,
         method: Method,

@@ -595,3 +595,63 @@ async fn a_hostile_plugin_fails_only_its_own_requests_and_is_then_left_alone() {
     let (_, tasks) = a.get("/api/v1/tasks").await;
     assert_eq!(tasks["total"], 0, "nothing reached the host");
 }
+
+#[tokio::test]
+async fn host_hooks_plugins_hear_server_events_and_may_read_the_inventory() {
+    let a = api().await;
+    install(&a, "hostile").await;
+    let id = "org.virtumancer.test.hostile";
+    let (s, _) = a
+        .call(
+            Method::PUT,
+            &format!("/api/v1/plugins/{id}/grants"),
+            Some(json!({"capabilities": ["kv"]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Adding a host makes host and inventory events; the plugin notes the last one it heard.
+    let host = a.synced_host("plain", "test:///default").await;
+    let kv = a.dir().join("kv").join(format!("{id}.json"));
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let heard = loop {
+        if let Ok(text) = std::fs::read_to_string(&kv) {
+            let pairs: Value = serde_json::from_str(&text).unwrap();
+            if let Some(kind) = pairs["last-event"].as_str() {
+                break kind.to_owned();
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no event reached the plugin"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(
+        ["hostUpserted", "hostState", "inventoryChanged"].contains(&heard.as_str()),
+        "{heard}"
+    );
+
+    // What `inventory-read` answers: the REST API's shapes, from the store.
+    let inv = virtumancer_api::StoreInventory::new(std::sync::Arc::clone(a.fleet.store()));
+    let vm = {
+        let (_, found) = a
+            .get(&format!("/api/v1/discovered-vms?hostId={host}"))
+            .await;
+        found["items"][0]["id"].as_str().unwrap().to_owned()
+    };
+    let (nets, one, bad) = tokio::task::spawn_blocking(move || {
+        use virtumancer_plugin_host::InventoryBackend as _;
+        (
+            inv.list_networks(&host),
+            inv.get_vm(&vm),
+            inv.get_vm("nope"),
+        )
+    })
+    .await
+    .unwrap();
+    let nets: Value = serde_json::from_str(&nets.unwrap()).unwrap();
+    assert_eq!(nets["items"][0]["name"], "default");
+    let one: Value = serde_json::from_str(&one.unwrap()).unwrap();
+    assert_eq!(one["vm"]["name"], "test");
+    assert_eq!(bad.unwrap_err(), "'nope' is not a VM id");
+}

@@ -1,5 +1,5 @@
-//! A hostile plugin for the plugin host's tests. Its one NIC kind, `hostile`, misbehaves as
-//! the spec's `do` param says:
+//! A hostile plugin for the plugin host's tests. It notes the last server event it sees in its
+//! key-value store. Its one NIC kind, `hostile`, misbehaves as the spec's `do` param says:
 //!
 //! - `loop`: spins forever (stopped by the epoch deadline or fuel);
 //! - `alloc`: touches 1 GiB of memory (stopped by the memory cap);
@@ -8,6 +8,8 @@
 //! - `clock`: answers the wall clock's seconds (0 unless `clock` was granted);
 //! - `file`: tries to read `/etc/hostname` (there is no file system to read);
 //! - `env`: answers how many environment variables it sees (none are given);
+//! - `inventory`: answers the networks of the `host` param (fails unless `inventory-read` was
+//!   granted);
 //! - anything else: renders a harmless `<interface type='user'/>`.
 
 use std::hint::black_box;
@@ -21,14 +23,25 @@ impl Plugin for Hostile {
             id: "org.virtumancer.test.hostile".into(),
             version: "0.1.0".into(),
             name: "Hostile fixture".into(),
-            extension_points: vec![ExtensionPoint::NetworkDriver],
-            capabilities: vec![Capability::Kv],
+            extension_points: vec![ExtensionPoint::NetworkDriver, ExtensionPoint::HostHooks],
+            capabilities: vec![Capability::Kv, Capability::Clock, Capability::InventoryRead],
             config_schema: None,
         }
     }
 }
 
-impl HostHooks for Hostile {}
+/// Remembers the type of the last event it was told about (in its key-value store, when
+/// granted), so tests can see events arrive.
+impl HostHooks for Hostile {
+    fn on_event(event: &str) -> Result<(), PluginError> {
+        let kind = event
+            .split("\"type\":\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or("?");
+        kv::set("last-event", kind).map_err(PluginError::Failed)
+    }
+}
 
 impl NetworkDriver for Hostile {
     fn nic_kinds() -> Vec<NicKind> {
@@ -71,6 +84,10 @@ impl NetworkDriver for Hostile {
             Some("file") => std::fs::read_to_string("/etc/hostname")
                 .map_err(|e| PluginError::Failed(format!("cannot read /etc/hostname: {e}"))),
             Some("env") => Ok(std::env::vars().count().to_string()),
+            Some("inventory") => {
+                let host = param(&spec.params, "host").unwrap_or_default();
+                inventory::list_networks(host).map_err(PluginError::Failed)
+            }
             _ => Ok("<interface type='user'/>".into()),
         }
     }
