@@ -99,6 +99,8 @@ impl AppState {
             .with_hooks(Arc::new(hooks))
             .with_nic_kinds(Arc::clone(&kinds) as Arc<dyn virtumancer_drivers::NicKinds>);
         self.vms = self.vms.with_nic_kinds(kinds);
+        let network_kinds = virtumancer_plugin_host::CatalogNetworkKinds(Arc::clone(&plugins));
+        self.networks = self.networks.with_network_kinds(Arc::new(network_kinds));
         plugin_events::forward(self.fleet.bus(), Arc::clone(&plugins));
         self.plugins = Some(plugins);
         self
@@ -164,6 +166,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::host_stats))
             .routes(routes!(stats::all_vm_stats))
             .routes(routes!(networks::list_networks))
+            .routes(routes!(networks::list_network_kinds))
             .routes(routes!(networks::create_network))
             .routes(routes!(networks::network_action))
             .routes(routes!(networks::delete_network))

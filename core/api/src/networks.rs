@@ -44,8 +44,26 @@ pub async fn list_networks(
     AppQuery(p): AppQuery<NetworkListParams>,
 ) -> Result<Json<NetworkList>, ApiError> {
     Ok(Json(NetworkList {
-        items: s.networks.list(p.host_id).await?,
+        items: s.networks.list_recognized(p.host_id).await?,
     }))
+}
+
+/// Network kinds plugins add.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkKindList {
+    /// By name.
+    pub items: Vec<virtumancer_drivers::NetworkKindInfo>,
+}
+
+/// The network kinds enabled network-driver plugins add, with the JSON Schema of each kind's
+/// `params`; `POST /hosts/{id}/networks` takes `kind: plugin` with `pluginKind` and `params`.
+#[utoipa::path(get, path = "/network-kinds", tag = "networks", operation_id = "listNetworkKinds",
+    responses((status = 200, description = "The network kinds", body = NetworkKindList)))]
+pub async fn list_network_kinds(State(s): State<AppState>) -> Json<NetworkKindList> {
+    Json(NetworkKindList {
+        items: s.networks.network_kinds().await,
+    })
 }
 
 /// `(host id, network name)` of `/hosts/{id}/networks/{name}…`, and the action when there is one.

@@ -16,6 +16,17 @@ pub trait NetworkDriver: Send + Sync {
     /// host's reason (a bridge that does not exist, a clashing subnet), `Unavailable`.
     async fn create_network(&self, spec: &NetworkSpec) -> Result<(), DriverError>;
 
+    /// Defines a network from a `<network>` document an extension rendered (it must be one
+    /// `<network>` named `name`), then sets autostart and starts it as asked; a failed step
+    /// leaves nothing behind. Errors as [`NetworkDriver::create_network`].
+    async fn define_network(
+        &self,
+        name: &str,
+        network_xml: &str,
+        autostart: bool,
+        start: bool,
+    ) -> Result<(), DriverError>;
+
     /// Performs one lifecycle action. Errors: `NotFound`, `Conflict` when the state does not
     /// allow it (starting an active network), `Unavailable`.
     async fn network_action(&self, name: &str, action: NetworkAction) -> Result<(), DriverError>;

@@ -69,6 +69,8 @@ pub async fn network_driver_suite(
         portgroups: Vec::new(),
         autostart: false,
         start: false,
+        plugin_kind: None,
+        params: Default::default(),
     };
     spec.validate().expect("the suite's spec is valid");
     assert_eq!(
@@ -140,6 +142,8 @@ pub async fn network_driver_suite(
         ],
         autostart: false,
         start: true,
+        plugin_kind: None,
+        params: Default::default(),
     };
     spec.validate().expect("the suite's OVS spec is valid");
     nets.create_network(&spec)

@@ -16,6 +16,7 @@ const ADDRESS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
 #[derive(Clone)]
 pub struct NetworkCatalog {
     fleet: Arc<HostFleet>,
+    kinds: Option<Arc<dyn virtumancer_drivers::NetworkKinds>>,
 }
 
 impl std::fmt::Debug for NetworkCatalog {
@@ -27,7 +28,38 @@ impl std::fmt::Debug for NetworkCatalog {
 impl NetworkCatalog {
     /// A catalog over the fleet's hosts and store.
     pub fn new(fleet: Arc<HostFleet>) -> Self {
-        Self { fleet }
+        Self { fleet, kinds: None }
+    }
+
+    /// The same catalog, with network kinds plugins add.
+    pub fn with_network_kinds(mut self, kinds: Arc<dyn virtumancer_drivers::NetworkKinds>) -> Self {
+        self.kinds = Some(kinds);
+        self
+    }
+
+    /// The network kinds plugins add, by name.
+    pub async fn network_kinds(&self) -> Vec<virtumancer_drivers::NetworkKindInfo> {
+        match &self.kinds {
+            Some(k) => k.kinds().await,
+            None => Vec::new(),
+        }
+    }
+
+    /// As [`NetworkCatalog::list`], with each network a plugin recognizes marked with its kind.
+    pub async fn list_recognized(&self, host: Option<HostId>) -> Result<Vec<Network>, EngineError> {
+        let mut networks = self.list(host).await?;
+        if let Some(kinds) = &self.kinds {
+            let inventories: Vec<_> = networks.iter().map(|n| n.inventory.clone()).collect();
+            let found = kinds.recognize(&inventories).await;
+            for (net, kind) in networks.iter_mut().zip(found) {
+                net.plugin_kind = kind.map(|k| virtumancer_model::PluginKind {
+                    kind: k.kind,
+                    plugin: k.plugin,
+                    params: k.params,
+                });
+            }
+        }
+        Ok(networks)
     }
 
     /// Every network, or those of one host (which must exist).
@@ -152,16 +184,36 @@ impl NetworkCatalog {
             return Err(taken(&spec.name));
         }
         let conn = self.fleet.connection(host).await?;
-        conn.networks()
-            .create_network(spec)
-            .await
-            .map_err(|e| match e {
-                DriverError::AlreadyExists { .. } => taken(&spec.name),
+        let created = if spec.kind == virtumancer_model::NetworkKind::Plugin {
+            let kind = spec.plugin_kind.clone().unwrap_or_default();
+            let Some(kinds) = &self.kinds else {
+                return Err(EngineError::InvalidRequest(format!(
+                    "no plugin adds network kind '{kind}' on this server"
+                )));
+            };
+            let xml = kinds.render(spec).await.map_err(|e| match e {
+                DriverError::NotFound { what } => EngineError::InvalidRequest(format!("no {what}")),
                 DriverError::InvalidSpec(why) => {
-                    EngineError::InvalidRequest(format!("the host refused the network: {why}"))
+                    EngineError::InvalidRequest(format!("network kind '{kind}': {why}"))
                 }
+                DriverError::Backend(why) => EngineError::InvalidRequest(format!(
+                    "the plugin of network kind '{kind}' failed: {why}"
+                )),
                 other => other.into(),
             })?;
+            conn.networks()
+                .define_network(&spec.name, &xml, spec.autostart, spec.start)
+                .await
+        } else {
+            conn.networks().create_network(spec).await
+        };
+        created.map_err(|e| match e {
+            DriverError::AlreadyExists { .. } => taken(&spec.name),
+            DriverError::InvalidSpec(why) => {
+                EngineError::InvalidRequest(format!("the host refused the network: {why}"))
+            }
+            other => other.into(),
+        })?;
         self.sync(host)
             .network(conn.as_ref(), &spec.name, None)
             .await?;

@@ -18,4 +18,8 @@ pub struct Network {
     pub inventory: NetworkInventory,
     /// NICs of the host's VMs (not gone) that name this network.
     pub used_by: u32,
+    /// The kind a plugin recognized this network as; not stored: filled in when networks are
+    /// listed, while the plugin is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_kind: Option<crate::PluginKind>,
 }

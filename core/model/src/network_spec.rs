@@ -20,12 +20,14 @@ pub enum NetworkKind {
     Bridge,
     /// NICs join an existing Open vSwitch bridge, with VLAN portgroups.
     Openvswitch,
+    /// A kind a plugin adds: `pluginKind` names it, `params` are its settings.
+    Plugin,
 }
 
 impl NetworkKind {
     /// Whether libvirt makes the bridge and an IP subnet (as opposed to joining one).
     pub fn is_managed(self) -> bool {
-        !matches!(self, Self::Bridge | Self::Openvswitch)
+        !matches!(self, Self::Bridge | Self::Openvswitch | Self::Plugin)
     }
 }
 
@@ -102,6 +104,12 @@ pub struct NetworkSpec {
     /// Start it now (default true).
     #[serde(default = "yes")]
     pub start: bool,
+    /// With kind `plugin`: the kind a plugin adds (see `GET /api/v1/network-kinds`).
+    #[serde(default)]
+    pub plugin_kind: Option<String>,
+    /// With kind `plugin`: the kind's settings.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 fn yes() -> bool {
@@ -138,6 +146,12 @@ impl NetworkSpec {
         if name.starts_with('.') {
             return Err("network name must not start with '.'".into());
         }
+        if self.kind == NetworkKind::Plugin {
+            return self.validate_plugin_kind();
+        }
+        if self.plugin_kind.is_some() || !self.params.is_empty() {
+            return Err("pluginKind and params belong to networks of kind plugin".into());
+        }
         match (&self.bridge, self.kind.is_managed()) {
             (None, false) => {
                 return Err(format!(
@@ -167,6 +181,22 @@ impl NetworkSpec {
         self.validate_portgroups()
     }
 
+    fn validate_plugin_kind(&self) -> Result<(), String> {
+        match &self.plugin_kind {
+            Some(k) if !k.is_empty() && k.len() <= 64 => {}
+            _ => {
+                return Err("a plugin network names its kind (pluginKind, 1–64 characters)".into());
+            }
+        }
+        if self.bridge.is_some() || self.ipv4.is_some() || !self.portgroups.is_empty() {
+            return Err(
+                "a plugin network takes its settings in params; leave out bridge, ipv4 and portgroups"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     fn validate_portgroups(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
         for p in &self.portgroups {
@@ -190,6 +220,7 @@ fn kind_name(k: NetworkKind) -> &'static str {
         NetworkKind::Open => "open",
         NetworkKind::Bridge => "bridge",
         NetworkKind::Openvswitch => "Open vSwitch",
+        NetworkKind::Plugin => "plugin",
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod call_error;
 mod catalog_hooks;
+mod catalog_network_kinds;
 mod catalog_nic_kinds;
 mod file_kv;
 mod host_state;
@@ -31,6 +32,7 @@ pub mod bindings {
 
 pub use call_error::{CallError, Refusal};
 pub use catalog_hooks::CatalogHooks;
+pub use catalog_network_kinds::CatalogNetworkKinds;
 pub use catalog_nic_kinds::CatalogNicKinds;
 pub use file_kv::FileKv;
 pub use host_state::{

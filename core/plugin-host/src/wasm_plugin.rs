@@ -7,7 +7,7 @@
 use crate::bindings::VirtumancerPlugin;
 use crate::bindings::exports::virtumancer::plugin::host_hooks::Violation;
 use crate::bindings::exports::virtumancer::plugin::network_driver::{
-    NicKind, NicSpec, RecognizedNic,
+    NetworkKind, NetworkSpec, NicKind, NicSpec, RecognizedNetwork, RecognizedNic,
 };
 use crate::bindings::virtumancer::plugin::types::{Description, PluginError};
 use crate::{
@@ -279,6 +279,29 @@ impl WasmPlugin {
         self.call("recognize-interface", |b, s| {
             b.virtumancer_plugin_network_driver()
                 .call_recognize_interface(s, xml)
+        })
+    }
+
+    /// The network kinds of a network-driver plugin.
+    pub fn network_kinds(&self) -> Result<Vec<NetworkKind>, CallError> {
+        self.call("network-kinds", |b, s| {
+            b.virtumancer_plugin_network_driver().call_network_kinds(s)
+        })
+    }
+
+    /// Renders a network spec as a libvirt `<network>` document.
+    pub fn render_network(&self, spec: &NetworkSpec) -> Result<String, CallError> {
+        self.refusable("render-network", |b, s| {
+            b.virtumancer_plugin_network_driver()
+                .call_render_network(s, spec)
+        })
+    }
+
+    /// Recognizes a host's network (a `<network>` summary) as one of the plugin's kinds.
+    pub fn recognize_network(&self, xml: &str) -> Result<Option<RecognizedNetwork>, CallError> {
+        self.call("recognize-network", |b, s| {
+            b.virtumancer_plugin_network_driver()
+                .call_recognize_network(s, xml)
         })
     }
 

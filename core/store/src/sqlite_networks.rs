@@ -196,6 +196,7 @@ impl NetworkRepository for SqliteStore {
                         )?,
                     },
                     used_by: u32::try_from(r.try_get::<i64, _>("used_by")?).unwrap_or(u32::MAX),
+                    plugin_kind: None,
                 })
             })
             .collect()

@@ -124,6 +124,28 @@ bool exports_virtumancer_plugin_network_driver_recognize_interface(virtumancer_p
   return false;
 }
 
+void exports_virtumancer_plugin_network_driver_network_kinds(exports_virtumancer_plugin_network_driver_list_network_kind_t *ret) {
+  ret->len = 0;
+  ret->ptr = NULL;
+}
+
+bool exports_virtumancer_plugin_network_driver_render_network(exports_virtumancer_plugin_network_driver_network_spec_t *spec,
+                                                              virtumancer_plugin_string_t *ret,
+                                                              exports_virtumancer_plugin_network_driver_plugin_error_t *err) {
+  (void)ret;
+  exports_virtumancer_plugin_network_driver_network_spec_free(spec);
+  err->tag = VIRTUMANCER_PLUGIN_TYPES_PLUGIN_ERROR_UNSUPPORTED;
+  set(&err->val.unsupported, "this plugin adds no network kinds");
+  return false;
+}
+
+bool exports_virtumancer_plugin_network_driver_recognize_network(virtumancer_plugin_string_t *xml,
+                                                                 exports_virtumancer_plugin_network_driver_recognized_network_t *ret) {
+  (void)ret;
+  virtumancer_plugin_string_free(xml);
+  return false;
+}
+
 void exports_virtumancer_plugin_host_hooks_validate_vm(virtumancer_plugin_string_t *spec,
                                                        exports_virtumancer_plugin_host_hooks_list_violation_t *ret) {
   ret->len = 0;

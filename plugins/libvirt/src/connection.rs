@@ -306,6 +306,24 @@ impl NetworkDriver for LibvirtConnection {
         .await
     }
 
+    async fn define_network(
+        &self,
+        name: &str,
+        xml: &str,
+        autostart: bool,
+        start: bool,
+    ) -> Result<(), DriverError> {
+        let (live, name, xml) = (Arc::clone(&self.live), name.to_owned(), xml.to_owned());
+        blocking::run(
+            &self.gate,
+            &self.calls,
+            CALL_DEADLINE,
+            "creating a network",
+            move || networks::define(&Self::handle(&live)?.0, &name, &xml, autostart, start),
+        )
+        .await
+    }
+
     async fn change_portgroup(
         &self,
         network: &str,

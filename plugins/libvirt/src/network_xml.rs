@@ -17,7 +17,8 @@ pub fn network(spec: &NetworkSpec) -> Network {
         NetworkKind::Nat => (forward("nat"), None),
         NetworkKind::Routed => (forward("route"), None),
         NetworkKind::Open => (forward("open"), None),
-        NetworkKind::Isolated => (None, None),
+        // A plugin's network is rendered by the plugin; `networks::create` refuses it.
+        NetworkKind::Isolated | NetworkKind::Plugin => (None, None),
         NetworkKind::Bridge => (forward("bridge"), None),
         NetworkKind::Openvswitch => (
             forward("bridge"),

@@ -24,6 +24,11 @@ pub fn network(conn: &Connect, name: &str) -> Result<Option<NetworkInventory>, D
 /// Defines the network, sets autostart and starts it as the spec asks; when a step fails the
 /// definition is removed again, so nothing is left half made.
 pub fn create(conn: &Connect, spec: &NetworkSpec) -> Result<(), DriverError> {
+    if spec.kind == virtumancer_model::NetworkKind::Plugin {
+        return Err(DriverError::InvalidSpec(
+            "a plugin network is rendered by its plugin".into(),
+        ));
+    }
     let xml = crate::network_xml::network(spec)
         .to_xml()
         .map_err(|e| DriverError::InvalidSpec(e.to_string()))?;
@@ -35,12 +40,48 @@ pub fn create(conn: &Connect, spec: &NetworkSpec) -> Result<(), DriverError> {
     if let (Some(bridge), false) = (&spec.bridge, spec.kind.is_managed()) {
         bridge_exists(conn, bridge)?;
     }
-    let n = Network::define_xml(conn, &xml).map_err(|e| driver_error(&e))?;
+    define_and_start(conn, &xml, spec.autostart, spec.start)
+}
+
+/// Defines a network from a `<network>` document a plugin rendered: it must be one well-formed
+/// `<network>` named `name`, and is written again from the tree, so nothing else reaches
+/// libvirt.
+pub fn define(
+    conn: &Connect,
+    name: &str,
+    xml: &str,
+    autostart: bool,
+    start: bool,
+) -> Result<(), DriverError> {
+    let tree = virtumancer_libvirt_xml::Element::parse(xml)
+        .map_err(|e| DriverError::InvalidSpec(format!("the plugin's network is not XML: {e}")))?;
+    let named = tree.child("name").map(|n| n.text());
+    if tree.name != "network" || named.as_deref() != Some(name) {
+        return Err(DriverError::InvalidSpec(format!(
+            "the plugin rendered something other than <network> '{name}'"
+        )));
+    }
+    if Network::lookup_by_name(conn, name).is_ok() {
+        return Err(DriverError::AlreadyExists {
+            what: format!("network '{name}'"),
+        });
+    }
+    define_and_start(conn, &tree.to_xml(), autostart, start)
+}
+
+/// Defines, sets autostart and starts as asked; a failed step removes the definition again.
+fn define_and_start(
+    conn: &Connect,
+    xml: &str,
+    autostart: bool,
+    start: bool,
+) -> Result<(), DriverError> {
+    let n = Network::define_xml(conn, xml).map_err(|e| refused_spec(&e))?;
     let finish = || -> Result<(), virt::error::Error> {
-        if spec.autostart {
+        if autostart {
             n.set_autostart(true)?;
         }
-        if spec.start {
+        if start {
             n.create()?;
         }
         Ok(())

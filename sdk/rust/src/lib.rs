@@ -70,7 +70,7 @@ pub mod bindings {
 
 pub use bindings::exports::virtumancer::plugin::host_hooks::Violation;
 pub use bindings::exports::virtumancer::plugin::network_driver::{
-    NicKind, NicSpec, RecognizedNic,
+    NetworkKind, NetworkSpec, NicKind, NicSpec, RecognizedNetwork, RecognizedNic,
 };
 pub use bindings::virtumancer::plugin::log::Level;
 pub use bindings::virtumancer::plugin::types::{
@@ -111,6 +111,25 @@ pub trait NetworkDriver {
 
     /// Recognizes an `<interface>` element as one of its kinds.
     fn recognize_interface(xml: &str) -> Option<RecognizedNic> {
+        let _ = xml;
+        None
+    }
+
+    /// The network kinds this plugin adds.
+    fn network_kinds() -> Vec<NetworkKind> {
+        Vec::new()
+    }
+
+    /// The libvirt `<network>` document for a spec of one of its kinds.
+    fn render_network(spec: &NetworkSpec) -> Result<String, PluginError> {
+        Err(PluginError::Unsupported(alloc::format!(
+            "this plugin has no network kind '{}'",
+            spec.kind
+        )))
+    }
+
+    /// Recognizes a host's network (a `<network>` summary) as one of its kinds.
+    fn recognize_network(xml: &str) -> Option<RecognizedNetwork> {
         let _ = xml;
         None
     }
@@ -217,6 +236,19 @@ macro_rules! register {
                     xml: $crate::__String,
                 ) -> Option<$crate::RecognizedNic> {
                     <$plugin as $crate::NetworkDriver>::recognize_interface(&xml)
+                }
+                fn network_kinds() -> $crate::__Vec<$crate::NetworkKind> {
+                    <$plugin as $crate::NetworkDriver>::network_kinds()
+                }
+                fn render_network(
+                    spec: $crate::NetworkSpec,
+                ) -> Result<$crate::__String, $crate::PluginError> {
+                    <$plugin as $crate::NetworkDriver>::render_network(&spec)
+                }
+                fn recognize_network(
+                    xml: $crate::__String,
+                ) -> Option<$crate::RecognizedNetwork> {
+                    <$plugin as $crate::NetworkDriver>::recognize_network(&xml)
                 }
             }
             impl __ex::host_hooks::Guest for __Export {

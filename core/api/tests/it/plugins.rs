@@ -655,3 +655,87 @@ async fn host_hooks_plugins_hear_server_events_and_may_read_the_inventory() {
     assert_eq!(one["vm"]["name"], "test");
     assert_eq!(bad.unwrap_err(), "'nope' is not a VM id");
 }
+
+#[tokio::test]
+async fn a_plugins_network_kind_is_created_on_a_host_and_recognized_in_the_list() {
+    let a = api().await;
+    let host = a.synced_host("plain", "test:///default").await;
+    let nets = format!("/api/v1/hosts/{host}/networks");
+    let mvt = json!({"name": "mvt", "kind": "plugin", "pluginKind": "macvtap",
+        "params": {"dev": "eth1", "mode": "vepa"}, "autostart": false});
+    let (s, e) = a.post(&nets, mvt.clone()).await;
+    assert_eq!(
+        error_code(s, &e, StatusCode::UNPROCESSABLE_ENTITY),
+        "invalid_request"
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("no network kind 'macvtap'"),
+        "{e}"
+    );
+
+    install(&a, "macvtap").await;
+    let (_, kinds) = a.get("/api/v1/network-kinds").await;
+    assert_eq!(kinds["items"][0]["name"], "macvtap", "{kinds}");
+    for (body, why) in [
+        (
+            json!({"name": "m2", "kind": "plugin", "pluginKind": "macvtap", "params": {"dev": "a b"}}),
+            "not a host interface name",
+        ),
+        (
+            json!({"name": "m2", "kind": "plugin", "pluginKind": "macvtap", "params": {"dev": "eth1", "mode": "x"}}),
+            "mode: 'x'",
+        ),
+        (json!({"name": "m2", "kind": "plugin"}), "names its kind"),
+        (
+            json!({"name": "m2", "kind": "plugin", "pluginKind": "macvtap", "bridge": "br0"}),
+            "leave out bridge",
+        ),
+        (
+            json!({"name": "m2", "kind": "nat", "pluginKind": "macvtap"}),
+            "belong to networks of kind plugin",
+        ),
+        (
+            json!({"name": "a<b", "kind": "plugin", "pluginKind": "macvtap", "params": {"dev": "eth1"}}),
+            "network name",
+        ),
+    ] {
+        let (s, e) = a.post(&nets, body.clone()).await;
+        assert_eq!(
+            error_code(s, &e, StatusCode::UNPROCESSABLE_ENTITY),
+            "invalid_request",
+            "{body}"
+        );
+        assert!(
+            e["message"].as_str().unwrap().contains(why),
+            "{why:?} in {e}"
+        );
+    }
+    let (s, n) = a.post(&nets, mvt.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    assert_eq!(
+        (&n["forwardMode"], &n["active"]),
+        (&json!("vepa"), &json!(true)),
+        "{n}"
+    );
+    let (s, e) = a.post(&nets, mvt).await;
+    assert_eq!(
+        error_code(s, &e, StatusCode::CONFLICT),
+        "network_name_taken"
+    );
+
+    let (_, list) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
+    let items = list["items"].as_array().unwrap();
+    let mine = items.iter().find(|n| n["name"] == "mvt").unwrap();
+    assert_eq!(
+        mine["pluginKind"],
+        json!({"kind": "macvtap", "plugin": "org.virtumancer.example.macvtap", "params": {"mode": "vepa"}})
+    );
+    let default = items.iter().find(|n| n["name"] == "default").unwrap();
+    assert!(
+        default.get("pluginKind").is_none(),
+        "a NAT network is not macvtap: {default}"
+    );
+}

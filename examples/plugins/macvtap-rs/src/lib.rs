@@ -1,5 +1,7 @@
 //! A network-driver plugin for Virtumancer: NICs of kind `macvtap`, which libvirt writes as
-//! `<interface type='direct'>` on a host device (`dev`) in one of the macvtap modes.
+//! `<interface type='direct'>` on a host device (`dev`) in one of the macvtap modes, and
+//! networks of kind `macvtap` (`<forward mode='…'><interface dev='…'/></forward>`), which hand
+//! out macvtap ports on the device to the NICs that join them.
 
 use virtumancer_plugin_sdk::*;
 
@@ -59,6 +61,47 @@ impl NetworkDriver for Macvtap {
         Ok(xml)
     }
 
+    fn network_kinds() -> Vec<NetworkKind> {
+        vec![NetworkKind {
+            name: "macvtap".into(),
+            description: "A network of macvtap ports on a host device".into(),
+            params_schema: SCHEMA.into(),
+        }]
+    }
+
+    fn render_network(spec: &NetworkSpec) -> Result<String, PluginError> {
+        let (dev, mode) = checked(&spec.kind, &spec.params)?;
+        // The name was checked by the server (letters, digits, '-', '_', '.').
+        Ok(format!(
+            "<network><name>{}</name><forward mode='{mode}'><interface dev='{dev}'/></forward></network>",
+            spec.name
+        ))
+    }
+
+    fn recognize_network(xml: &str) -> Option<RecognizedNetwork> {
+        let forward = start_tag(xml, "forward")?;
+        let mode = attr(forward, "mode")?;
+        // A bridge-mode network that names a bridge is a Linux or Open vSwitch bridge network.
+        let bridged = start_tag(xml, "bridge").and_then(|b| attr(b, "name")).is_some();
+        if !MODES.contains(&mode) || (mode == "bridge" && bridged) {
+            return None;
+        }
+        let mut params = vec![Param {
+            key: "mode".into(),
+            value: mode.into(),
+        }];
+        if let Some(dev) = start_tag(xml, "interface").and_then(|i| attr(i, "dev")) {
+            params.push(Param {
+                key: "dev".into(),
+                value: dev.into(),
+            });
+        }
+        Some(RecognizedNetwork {
+            kind: "macvtap".into(),
+            params,
+        })
+    }
+
     fn recognize_interface(xml: &str) -> Option<RecognizedNic> {
         let open = start_tag(xml, "interface")?;
         if attr(open, "type")? != "direct" {
@@ -85,13 +128,18 @@ impl NetworkDriver for Macvtap {
 /// The spec's device and mode, checked; the only values written into XML, so nothing else
 /// needs escaping (the MAC and model are checked by the server).
 fn settings(spec: &NicSpec) -> Result<(&str, &str), PluginError> {
-    if spec.kind != "macvtap" {
-        return Err(PluginError::Unsupported(format!("no NIC kind '{}'", spec.kind)));
+    checked(&spec.kind, &spec.params)
+}
+
+/// The device and mode of a NIC or network spec of kind `macvtap`, checked.
+fn checked<'a>(kind: &str, params: &'a [Param]) -> Result<(&'a str, &'a str), PluginError> {
+    if kind != "macvtap" {
+        return Err(PluginError::Unsupported(format!("no kind '{kind}'")));
     }
-    if let Some(p) = spec.params.iter().find(|p| p.key != "dev" && p.key != "mode") {
+    if let Some(p) = params.iter().find(|p| p.key != "dev" && p.key != "mode") {
         return Err(PluginError::InvalidSpec(format!("unknown setting '{}'", p.key)));
     }
-    let dev = param(&spec.params, "dev")
+    let dev = param(params, "dev")
         .ok_or_else(|| PluginError::InvalidSpec("dev: the host device is required".into()))?;
     let ok_dev = !dev.is_empty()
         && dev.len() <= 15
@@ -103,7 +151,7 @@ fn settings(spec: &NicSpec) -> Result<(&str, &str), PluginError> {
             "dev: '{dev}' is not a host interface name (1–15 letters, digits, '_', '.', ':', '-')"
         )));
     }
-    let mode = param(&spec.params, "mode").unwrap_or("bridge");
+    let mode = param(params, "mode").unwrap_or("bridge");
     if !MODES.contains(&mode) {
         return Err(PluginError::InvalidSpec(format!(
             "mode: '{mode}' is not one of {}",

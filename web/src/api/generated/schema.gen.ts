@@ -285,6 +285,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/network-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The network kinds enabled network-driver plugins add, with the JSON Schema of each kind's
+         *     `params`; `POST /hosts/{id}/networks` takes `kind: plugin` with `pluginKind` and `params`.
+         */
+        get: operations["listNetworkKinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/networks": {
         parameters: {
             query?: never;
@@ -1137,6 +1157,7 @@ export interface components {
             hostId: components["schemas"]["HostId"];
             /** @description The host's name. */
             hostName: string;
+            pluginKind?: components["schemas"]["PluginKind"] | null;
             /**
              * Format: int32
              * @description NICs of the host's VMs (not gone) that name this network.
@@ -1173,7 +1194,23 @@ export interface components {
          * @description The kind of network to create.
          * @enum {string}
          */
-        NetworkKind: "nat" | "routed" | "isolated" | "open" | "bridge" | "openvswitch";
+        NetworkKind: "nat" | "routed" | "isolated" | "open" | "bridge" | "openvswitch" | "plugin";
+        /** @description A network kind an extension adds. */
+        NetworkKindInfo: {
+            /** @description One line for the UI. */
+            description: string;
+            /** @description The kind's name, e.g. `macvtap`. */
+            name: string;
+            /** @description JSON Schema of the kind's `params`. */
+            paramsSchema: Record<string, never>;
+            /** @description The plugin that adds it. */
+            plugin: string;
+        };
+        /** @description Network kinds plugins add. */
+        NetworkKindList: {
+            /** @description By name. */
+            items: components["schemas"]["NetworkKindInfo"][];
+        };
         /** @description Networks, by host name then network name. */
         NetworkList: {
             /** @description The networks. */
@@ -1196,6 +1233,12 @@ export interface components {
              *     file names of it).
              */
             name: string;
+            /** @description With kind `plugin`: the kind's settings. */
+            params?: {
+                [key: string]: string;
+            };
+            /** @description With kind `plugin`: the kind a plugin adds (see `GET /api/v1/network-kinds`). */
+            pluginKind?: string | null;
             /** @description Portgroups; VLAN tags only on `openvswitch`. */
             portgroups?: components["schemas"]["PortgroupSpec"][];
             /** @description Start it now (default true). */
@@ -2840,6 +2883,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    listNetworkKinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The network kinds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkKindList"];
                 };
             };
         };

@@ -36,6 +36,7 @@ const KIND_NAMES: Record<NetworkKind, string> = {
   open: 'open',
   bridge: 'bridge',
   openvswitch: 'Open vSwitch',
+  plugin: 'plugin',
 }
 
 /** "A bridge network", "An Open vSwitch network". */
