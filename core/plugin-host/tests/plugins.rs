@@ -393,7 +393,7 @@ fn the_c_plugin_checks_nic_models_as_configured() {
 }
 
 #[test]
-fn the_sandbox_gives_no_files_no_environment_and_stopped_clocks_unless_granted() {
+fn the_sandbox_gives_no_files_no_network_no_environment_and_stopped_clocks_unless_granted() {
     let e = engine();
     let p = load(&e, &built().join("hostile"), &[]).unwrap();
     let act = |what: &str| p.render_interface(&nic("hostile", &[("do", what)]));

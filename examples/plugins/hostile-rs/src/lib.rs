@@ -8,6 +8,7 @@
 //! - `clock`: answers the wall clock's seconds (0 unless `clock` was granted);
 //! - `file`: tries to read `/etc/hostname` (there is no file system to read);
 //! - `env`: answers how many environment variables it sees (none are given);
+//! - `net`: tries to open a TCP connection (there is no network);
 //! - `inventory`: answers the networks of the `host` param (fails unless `inventory-read` was
 //!   granted);
 //! - anything else: renders a harmless `<interface type='user'/>`.
@@ -84,6 +85,9 @@ impl NetworkDriver for Hostile {
             Some("file") => std::fs::read_to_string("/etc/hostname")
                 .map_err(|e| PluginError::Failed(format!("cannot read /etc/hostname: {e}"))),
             Some("env") => Ok(std::env::vars().count().to_string()),
+            Some("net") => std::net::TcpStream::connect("127.0.0.1:22")
+                .map(|_| "connected".to_owned())
+                .map_err(|e| PluginError::Failed(format!("cannot connect: {e}"))),
             Some("inventory") => {
                 let host = param(&spec.params, "host").unwrap_or_default();
                 inventory::list_networks(host).map_err(PluginError::Failed)
