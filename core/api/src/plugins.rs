@@ -152,6 +152,10 @@ pub async fn install_plugin(
     let (Some(manifest), Some(component)) = (manifest, component) else {
         return Err(bad("send both parts, `manifest` and `component`".into()));
     };
+    // A plugin may not take a built-in's name; checked before anything is written.
+    if let Ok(m) = virtumancer_plugin_host::Manifest::parse(&manifest) {
+        not_builtin(&s, &m.id)?;
+    }
     let id = tokio::task::spawn_blocking({
         let c = Arc::clone(&c);
         move || {
@@ -161,7 +165,6 @@ pub async fn install_plugin(
     })
     .await
     .map_err(|e| ApiError::internal("installing a plugin", &e))??;
-    not_builtin(&s, &id)?;
     Ok((StatusCode::CREATED, Json(entry(&c, &id).await?)))
 }
 

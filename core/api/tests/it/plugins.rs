@@ -236,6 +236,19 @@ async fn bad_uploads_and_requests_are_precise_4xx_and_change_nothing() {
             "invalid_plugin",
         ),
         (
+            upload(&[
+                (
+                    "manifest",
+                    manifest
+                        .replace("org.virtumancer.example.macvtap", "libvirt")
+                        .as_bytes(),
+                ),
+                ("component", &wasm),
+            ]),
+            StatusCode::CONFLICT,
+            "action_not_allowed",
+        ),
+        (
             Request::post("/api/v1/plugins")
                 .header("content-type", "application/json")
                 .body(Body::from("{}"))
