@@ -47,6 +47,10 @@ export type PortgroupInventory = Schemas['PortgroupInventory']
 export type NetworkAction = Schemas['NetworkAction']
 export type NetworkSpec = Schemas['NetworkSpec']
 export type NetworkKind = Schemas['NetworkKind']
+export type NetworkKindInfo = Schemas['NetworkKindInfo']
+export type NetworkKindList = Schemas['NetworkKindList']
+/** A kind a plugin recognized on a network (or NIC): kind, plugin id, params. */
+export type PluginKind = Schemas['PluginKind']
 export type Ipv4Spec = Schemas['Ipv4Spec']
 export type PortgroupSpec = Schemas['PortgroupSpec']
 /** Query parameters of `GET /api/v1/networks`. */

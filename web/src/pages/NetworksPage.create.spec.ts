@@ -11,7 +11,7 @@ import { makeNetwork, networkList, portgroup } from '@/modules/networks/testing'
 import { useToastStore } from '@/stores/toasts'
 import NetworksPage from './NetworksPage.vue'
 
-const networksApi = vi.hoisted(() => ({ list: vi.fn(), create: vi.fn(), action: vi.fn(), remove: vi.fn() }))
+const networksApi = vi.hoisted(() => ({ list: vi.fn(), create: vi.fn(), action: vi.fn(), remove: vi.fn(), kinds: vi.fn() }))
 vi.mock('@/modules/networks/api', () => ({ networksApi }))
 const hostsApi = vi.hoisted(() => ({ list: vi.fn() }))
 vi.mock('@/modules/hosts/api', () => ({ hostsApi }))
@@ -54,6 +54,7 @@ let wrapper: VueWrapper | null = null
 beforeEach(() => {
   setActivePinia(createPinia())
   Object.values(networksApi).forEach((f) => f.mockReset())
+  networksApi.kinds.mockResolvedValue({ items: [] })
   hostsApi.list.mockReset()
   hostsCache.state.hosts = []
   hostsCache.state.loaded = false

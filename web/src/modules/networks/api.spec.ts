@@ -61,6 +61,19 @@ describe('network action requests', () => {
     expect(await req.json()).toEqual(spec)
   })
 
+  it('kinds: gets the network kinds plugins add; create of kind plugin posts the kind and its params', async () => {
+    const list = { items: [{ name: 'macvtap', description: 'd', plugin: 'org.virtumancer.example.macvtap', paramsSchema: {} }] }
+    let { networksApi, request } = await apiWithFetch(200, list)
+    await expect(networksApi.kinds()).resolves.toEqual(list)
+    expect(request().method).toBe('GET')
+    expect(new URL(request().url).pathname).toBe('/api/v1/network-kinds')
+
+    const spec = { name: 'mv', kind: 'plugin' as const, pluginKind: 'macvtap', params: { dev: 'eth1', mode: 'vepa' }, autostart: true, start: true }
+    ;({ networksApi, request } = await apiWithFetch(201, makeNetwork({ name: 'mv' })))
+    await networksApi.create('host-1', spec)
+    expect(await request().json()).toEqual(spec)
+  })
+
   it('create: a 422 becomes an ApiError with the server’s message', async () => {
     const { networksApi } = await apiWithFetch(422, { code: 'invalid_request', message: "bridge 'br9' does not exist on the host" })
     await expect(networksApi.create('host-1', { name: 'b', kind: 'bridge', bridge: 'br9' })).rejects.toMatchObject({

@@ -1,13 +1,16 @@
 // The only place that talks HTTP for networks. Everything throws ApiError on non-2xx.
 import { api, unwrap, WEB_REQUEST_HEADERS } from '@/api/client'
-import type { Network, NetworkAction, NetworkList, NetworkListQuery, NetworkSpec, PortgroupSpec } from '@/api/types'
+import type { Network, NetworkAction, NetworkKindList, NetworkList, NetworkListQuery, NetworkSpec, PortgroupSpec } from '@/api/types'
 
 export const networksApi = {
   /** Networks of every host (or of `hostId`), by host name then network name. */
   list: (query: NetworkListQuery = {}): Promise<NetworkList> => unwrap(api.GET('/api/v1/networks', { params: { query } })),
+  /** The network kinds enabled network-driver plugins add, by name, each with its params' JSON Schema. */
+  kinds: (): Promise<NetworkKindList> => unwrap(api.GET('/api/v1/network-kinds')),
   /**
    * Creates a network on a connected host; answers with it as the host reports it. Refusals:
-   * 422 `invalid_request` (the message names the broken rule), 409 `network_name_taken` /
+   * 422 `invalid_request` (the message names the broken rule; for `kind: plugin`, the plugin's
+   * refusal of its params: "network kind 'macvtap': dev: …"), 409 `network_name_taken` /
    * `host_not_connected`, 404 `host_not_found`.
    */
   create: (hostId: string, spec: NetworkSpec): Promise<Network> =>

@@ -1,6 +1,6 @@
 // Display helpers for networks. Pure functions; every output is plain text (rendered with Vue's
 // escaping interpolation, never as HTML).
-import type { Network, PortgroupInventory } from '@/api/types'
+import type { Network, PluginKind, PortgroupInventory } from '@/api/types'
 import { vlanText } from '@/lib/vlan'
 
 export { isTrunk } from '@/lib/vlan'
@@ -20,6 +20,21 @@ export function networkKindLabel(n: Pick<Network, 'forwardMode' | 'virtualportTy
   const mode = n.forwardMode.trim()
   if (mode === '') return '—'
   return FORWARD_MODE_LABELS.get(mode.toLowerCase()) ?? mode
+}
+
+/** A recognized network's params for people, in the plugin's order: "eth1 · vepa" ('' for none). */
+export function pluginParamsSummary(pk: Pick<PluginKind, 'params'>): string {
+  return Object.values(pk.params)
+    .filter((v) => v !== '')
+    .join(' · ')
+}
+
+/** The badge's tooltip: "Network kind macvtap of the plugin org.virtumancer.example.macvtap (mode=vepa)". */
+export function pluginKindTitle(pk: PluginKind): string {
+  const params = Object.entries(pk.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')
+  return `Network kind ${pk.kind} of the plugin ${pk.plugin}${params ? ` (${params})` : ''}`
 }
 
 type VlanFields = Pick<PortgroupInventory, 'vlanTags' | 'trunk' | 'nativeVlan'>

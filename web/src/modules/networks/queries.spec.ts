@@ -4,6 +4,7 @@ import { fakeStream, inventoryChanged } from '@/modules/vms/testing'
 import { makeHost, wire } from '@/modules/hosts/testing'
 import {
   createHostNetworksQuery,
+  createNetworkKindsQuery,
   createNetworkListQuery,
   defaultNetworkFilter,
   hostsOf,
@@ -16,7 +17,7 @@ import {
   visibleNetworks,
 } from './queries'
 import { networkFilterFromQuery, queryFromNetworkFilter } from './routeQuery'
-import { makeNetwork, networkList } from './testing'
+import { MACVTAP_NETWORK_KIND, makeNetwork, networkList } from './testing'
 
 function deferred<T>() {
   let resolve!: (v: T) => void
@@ -212,5 +213,29 @@ describe('local changes from action answers', () => {
     q.remove('h1', 'lan')
     expect(q.state.items).toEqual([])
     expect(list).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('network kinds plugins add', () => {
+  it('fetched on demand; a reconnect refetches only while wanted; a failure keeps the last answer', async () => {
+    const kinds = vi.fn().mockResolvedValue({ items: [MACVTAP_NETWORK_KIND] })
+    const stream = fakeStream()
+    let wanted = false
+    const q = createNetworkKindsQuery({ api: { kinds }, stream, enabled: () => wanted })
+    expect(kinds).not.toHaveBeenCalled()
+    await q.refetch()
+    expect(q.state).toMatchObject({ items: [MACVTAP_NETWORK_KIND], loaded: true, loading: false, error: null })
+
+    stream.open()
+    expect(kinds).toHaveBeenCalledTimes(1)
+    wanted = true
+    stream.open()
+    expect(kinds).toHaveBeenCalledTimes(2)
+
+    kinds.mockRejectedValue(new Error('boom'))
+    await q.refetch()
+    expect(q.state).toMatchObject({ items: [MACVTAP_NETWORK_KIND], error: 'boom', loading: false })
+    q.dispose()
+    expect(stream.listeners()).toBe(0)
   })
 })

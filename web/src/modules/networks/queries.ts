@@ -3,10 +3,11 @@
 // `inventoryChanged` (networks changed, or the VM NICs counted in `usedBy`), `hostUpserted`
 // (a host renamed or reconnected) and `hostRemoved`, and after every (re)connect of the event
 // stream. The host and text filters and the sort apply in the browser. One host's networks (the VM
-// page's NIC dialogs) are a query of their own (`useHostNetworks`).
+// page's NIC dialogs) are a query of their own (`useHostNetworks`), and so are the network kinds
+// plugins add (`useNetworkKinds`, the "New network" dialog's "Plugin kind").
 import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
-import type { Network } from '@/api/types'
+import type { Network, NetworkKindInfo } from '@/api/types'
 import { errorMessage } from '@/api/client'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
@@ -257,5 +258,70 @@ export function useHostNetworks(hostId: () => string | null) {
     loading: computed(() => q.state.loading),
     error: computed(() => q.state.error),
     refetch: q.refetch,
+  }
+}
+
+// ---- network kinds plugins add (the "New network" dialog's "Plugin kind") ------------------------
+
+export interface NetworkKindsState {
+  items: NetworkKindInfo[]
+  loaded: boolean
+  loading: boolean
+  error: string | null
+}
+
+export interface NetworkKindsQueryOptions {
+  api?: Pick<NetworksApi, 'kinds'>
+  stream?: Pick<NetworkEventSource, 'onOpen'> | null
+  /** Whether the kinds are wanted now (a reconnect refetches only then). */
+  enabled?: () => boolean
+}
+
+/**
+ * The network kinds enabled network-driver plugins add. No event announces a plugin being enabled
+ * or disabled, so they are asked for each time the "New network" dialog opens, and after every
+ * (re)connect of the event stream while it is open.
+ */
+export function createNetworkKindsQuery(opts: NetworkKindsQueryOptions = {}) {
+  const source = opts.api ?? networksApi
+  const state = reactive<NetworkKindsState>({ items: [], loaded: false, loading: false, error: null })
+  let seq = 0
+  async function refetch(): Promise<void> {
+    const mine = ++seq
+    state.loading = true
+    try {
+      const list = await source.kinds()
+      if (mine !== seq) return
+      state.items = list.items
+      state.loaded = true
+      state.error = null
+    } catch (e) {
+      if (mine === seq) state.error = errorMessage(e)
+    } finally {
+      if (mine === seq) state.loading = false
+    }
+  }
+  const off = opts.stream?.onOpen(() => {
+    if (opts.enabled?.() ?? true) void refetch()
+  })
+  return { state, refetch, dispose: () => off?.() }
+}
+
+/** The network kinds plugins add, fetched whenever `enabled()` turns true (the dialog opens). */
+export function useNetworkKinds(enabled: () => boolean) {
+  const q = createNetworkKindsQuery({ stream: getEventStream(), enabled })
+  watch(
+    enabled,
+    (on) => {
+      if (on) void q.refetch()
+    },
+    { immediate: true },
+  )
+  if (getCurrentScope()) onScopeDispose(q.dispose)
+  return {
+    items: computed(() => q.state.items),
+    loaded: computed(() => q.state.loaded),
+    loading: computed(() => q.state.loading),
+    error: computed(() => q.state.error),
   }
 }

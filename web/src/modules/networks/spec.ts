@@ -1,8 +1,11 @@
 // The "New network" form: its state, the request body (`NetworkSpec`) built from it, and the rules
 // the server checks, mirrored and keyed by field so the dialog can show each message next to its
-// field. Pure functions. The server stays the authority (it also checks that a bridge exists).
+// field. Pure functions. The server stays the authority (it also checks that a bridge exists, and
+// a plugin checks the params of its kind). A kind a plugin adds: `pluginKind.ts`.
 import type { Ipv4Spec, Network, NetworkKind, NetworkSpec, PortgroupInventory, PortgroupSpec } from '@/api/types'
 import { bridgeNameError } from '@/lib/interfaceName'
+import type { PluginParamsForm } from '@/lib/pluginKind'
+import { buildPluginNetworkSpec, MAX_PLUGIN_KIND_BYTES, pluginKindFormErrors, type NetworkKindChoice } from './pluginKind'
 import { parseVlanTags, vlanErrors, vlanTagsText } from '@/lib/vlan'
 
 export { bridgeNameError, MAX_BRIDGE_NAME } from '@/lib/interfaceName'
@@ -29,6 +32,18 @@ export const NETWORK_KINDS: readonly NetworkKindInfo[] = [
   { value: 'openvswitch', label: 'Open vSwitch', description: 'VMs join an existing Open vSwitch bridge, with VLAN portgroups.' },
 ]
 
+/** The choice of a kind an enabled plugin adds (offered only when plugins add some). */
+export const PLUGIN_NETWORK_KIND: NetworkKindInfo = {
+  value: 'plugin',
+  label: 'Plugin kind',
+  description: 'A network kind an enabled plugin adds, e.g. macvtap.',
+}
+
+/** The kinds the dialog offers: the built-in ones, and "Plugin kind" when plugins add kinds (or it is chosen). */
+export function kindChoices(pluginKinds: number, current: NetworkKind): readonly NetworkKindInfo[] {
+  return pluginKinds > 0 || current === 'plugin' ? [...NETWORK_KINDS, PLUGIN_NETWORK_KIND] : NETWORK_KINDS
+}
+
 const KIND_NAMES: Record<NetworkKind, string> = {
   nat: 'NAT',
   routed: 'routed',
@@ -45,9 +60,9 @@ function aKind(kind: NetworkKind): string {
   return `${/^[aeiou]/i.test(name) ? 'An' : 'A'} ${name} network`
 }
 
-/** Whether libvirt creates the bridge and a subnet (as opposed to joining an existing bridge). */
+/** Whether libvirt creates the bridge and a subnet (as opposed to joining an existing bridge, or a plugin's kind). */
 export function isManagedKind(kind: NetworkKind): boolean {
-  return kind !== 'bridge' && kind !== 'openvswitch'
+  return kind !== 'bridge' && kind !== 'openvswitch' && kind !== 'plugin'
 }
 
 /** Whether the kind needs an IPv4 subnet, may have one, or has none of its own. */
@@ -67,7 +82,7 @@ export interface PortgroupForm {
   nativeVlan: string
 }
 
-export interface NetworkForm {
+export interface NetworkForm extends PluginParamsForm {
   hostId: string
   name: string
   kind: NetworkKind
@@ -81,6 +96,8 @@ export interface NetworkForm {
   dhcpEnd: string
   /** Sent for Open vSwitch networks only. */
   portgroups: PortgroupForm[]
+  /** With kind `plugin`: the kind a plugin adds ('' before one is chosen); its params are `params` / `paramsJson`. */
+  pluginKind: string
   autostart: boolean
   start: boolean
 }
@@ -88,7 +105,20 @@ export interface NetworkForm {
 export const DEFAULT_IPV4 = { address: '192.168.100.1', prefix: '24', dhcpStart: '192.168.100.100', dhcpEnd: '192.168.100.254' } as const
 
 export function defaultNetworkForm(hostId = ''): NetworkForm {
-  return { hostId, name: '', kind: 'nat', bridge: '', withIpv4: true, ...DEFAULT_IPV4, portgroups: [], autostart: true, start: true }
+  return {
+    hostId,
+    name: '',
+    kind: 'nat',
+    bridge: '',
+    withIpv4: true,
+    ...DEFAULT_IPV4,
+    portgroups: [],
+    pluginKind: '',
+    params: {},
+    paramsJson: '{}',
+    autostart: true,
+    start: true,
+  }
 }
 
 /** A new portgroup row: the first free name of pg1, pg2, …, no VLAN. */
@@ -148,9 +178,11 @@ function buildIpv4(form: NetworkForm): Ipv4Spec {
 
 /**
  * The request body for the form: only what applies to its kind (the bridge when given, the
- * subnet of managed kinds, the portgroups of Open vSwitch), and both start flags.
+ * subnet of managed kinds, the portgroups of Open vSwitch; a plugin's kind with its params as
+ * strings, `kinds` giving their schema), and both start flags.
  */
-export function buildNetworkSpec(form: NetworkForm): NetworkSpec {
+export function buildNetworkSpec(form: NetworkForm, kinds: readonly NetworkKindChoice[] = []): NetworkSpec {
+  if (form.kind === 'plugin') return buildPluginNetworkSpec(form, kinds)
   const spec: NetworkSpec = { name: form.name.trim(), kind: form.kind }
   const bridge = form.bridge.trim()
   if (bridge !== '') spec.bridge = bridge
@@ -175,6 +207,8 @@ export type NetworkField =
   | 'dhcpEnd'
   | 'dhcp'
   | 'portgroups'
+  | 'pluginKind'
+  | 'params'
   | `portgroups.${number}.${PortgroupField}`
 /** Messages by field; empty when everything is valid. */
 export type FieldErrors = Partial<Record<NetworkField, string>>
@@ -261,6 +295,13 @@ export function validateNetworkSpec(spec: NetworkSpec): FieldErrors {
   const kind = spec.kind
   const nameError = networkNameError(spec.name)
   if (nameError) put(errors, 'name', nameError)
+  if (kind === 'plugin') {
+    validatePluginSpec(spec, errors)
+    return errors
+  }
+  if ((spec.pluginKind ?? null) !== null || Object.keys(spec.params ?? {}).length) {
+    put(errors, 'pluginKind', 'A plugin kind and its params belong to networks of kind plugin')
+  }
 
   const bridge = spec.bridge ?? null
   if (bridge === null) {
@@ -291,17 +332,33 @@ export function validateNetworkSpec(spec: NetworkSpec): FieldErrors {
   return errors
 }
 
-/** The form's messages: a host must be chosen, VLAN lists must read as numbers, then every rule of the body. */
-export function validateNetworkForm(form: NetworkForm): FieldErrors {
+/** The rules of a plugin's kind the server checks (the plugin then checks its params). */
+function validatePluginSpec(spec: NetworkSpec, errors: FieldErrors) {
+  const pk = spec.pluginKind ?? ''
+  if (pk === '' || new TextEncoder().encode(pk).length > MAX_PLUGIN_KIND_BYTES) {
+    put(errors, 'pluginKind', `A plugin network names its kind (1–${MAX_PLUGIN_KIND_BYTES} characters)`)
+  }
+  const leaveOut = 'A plugin network takes its settings in params'
+  if ((spec.bridge ?? null) !== null) put(errors, 'bridge', `${leaveOut}, not a bridge`)
+  if ((spec.ipv4 ?? null) !== null) put(errors, 'ipv4', `${leaveOut}, not a subnet`)
+  if (spec.portgroups?.length) put(errors, 'portgroups', `${leaveOut}, not portgroups`)
+}
+
+/**
+ * The form's messages: a host must be chosen, VLAN lists must read as numbers, a plugin's kind
+ * must be offered (`kinds`) with params its schema accepts, then every rule of the body.
+ */
+export function validateNetworkForm(form: NetworkForm, kinds: readonly NetworkKindChoice[] = []): FieldErrors {
   const errors: FieldErrors = {}
   if (form.hostId === '') put(errors, 'hostId', 'Choose a connected host')
+  if (form.kind === 'plugin') Object.assign(errors, pluginKindFormErrors(form, kinds))
   if (form.kind === 'openvswitch') {
     form.portgroups.forEach((pg, i) => {
       const e = parseVlanTags(pg.vlanTags).error
       if (e) put(errors, portgroupField(i, 'vlanTags'), e)
     })
   }
-  const specErrors = validateNetworkSpec(buildNetworkSpec(form))
+  const specErrors = validateNetworkSpec(buildNetworkSpec(form, kinds))
   for (const [field, message] of Object.entries(specErrors) as [NetworkField, string][]) put(errors, field, message)
   return errors
 }

@@ -1,5 +1,5 @@
 // Test fixtures for the networks module (imported by *.spec.ts only).
-import type { Network, NetworkList, PortgroupInventory } from '@/api/types'
+import type { Network, NetworkKindInfo, NetworkList, PortgroupInventory } from '@/api/types'
 
 let n = 0
 export function makeNetwork(over: Partial<Network> = {}): Network {
@@ -60,3 +60,34 @@ export function ovsAndNat(): { ovs: Network; nat: Network } {
   })
   return { ovs, nat }
 }
+
+/** A network kind a plugin adds, as `GET /api/v1/network-kinds` lists it (any JSON as its params schema). */
+export function makeNetworkKind(over: Partial<Omit<NetworkKindInfo, 'paramsSchema'>> & { paramsSchema?: unknown } = {}): NetworkKindInfo {
+  const { paramsSchema, ...rest } = over
+  return {
+    name: 'kind',
+    description: 'A network kind',
+    plugin: 'org.example.plugin',
+    paramsSchema: (paramsSchema ?? { type: 'object', properties: {} }) as NetworkKindInfo['paramsSchema'],
+    ...rest,
+  }
+}
+
+/** The network kind the macvtap example plugin adds (its params schema as the plugin has it). */
+export const MACVTAP_NETWORK_KIND = makeNetworkKind({
+  name: 'macvtap',
+  description: 'A network of macvtap ports on a host device',
+  plugin: 'org.virtumancer.example.macvtap',
+  paramsSchema: {
+    type: 'object',
+    required: ['dev'],
+    properties: {
+      dev: { type: 'string', title: 'Host device', pattern: '^[A-Za-z0-9_.:-]{1,15}$' },
+      mode: { type: 'string', title: 'Mode', enum: ['bridge', 'vepa', 'private', 'passthrough'], default: 'bridge' },
+    },
+    additionalProperties: false,
+  },
+})
+
+/** A network kind whose params schema cannot be shown as a form (its params are typed as JSON). */
+export const RAW_NETWORK_KIND = makeNetworkKind({ name: 'raw', description: '', plugin: 'org.example.raw', paramsSchema: {} })

@@ -5,7 +5,8 @@
 // refuse the hot-plug: the task then fails).
 import type { Network, NicInventory, NicKindInfo, NicSpec, PortgroupInventory } from '@/api/types'
 import { bridgeNameError } from '@/lib/interfaceName'
-import { buildConfig, firstFormError, formFromSchema, initialValues, validateForm, type FormValues, type SchemaForm } from '@/lib/jsonSchemaForm'
+import type { FormValues } from '@/lib/jsonSchemaForm'
+import { initialKindParams, pluginParams, type ParamsResult } from '@/lib/pluginKind'
 import { parseVlanTags, vlanErrors, vlanText } from '@/lib/vlan'
 
 /** NIC models the server offers (libvirt's QEMU names); the first is its default. */
@@ -95,37 +96,11 @@ export function defaultNicAddForm(networks: readonly Pick<Network, 'name' | 'act
 
 // ---- NIC kinds plugins add ----------------------------------------------------------------------
 
-/** The form of a kind's params (`null` when its schema is not one the form can render). */
-export const kindParamsForm = (kind: Pick<NicKindInfo, 'paramsSchema'> | null | undefined): SchemaForm | null =>
-  kind ? formFromSchema(kind.paramsSchema) : null
-
-/** "macvtap — Direct attachment to a host device through macvtap". */
-export function kindOptionLabel(k: Pick<NicKindInfo, 'name' | 'description'>): string {
-  const d = k.description.trim()
-  return d ? `${k.name} — ${d}` : k.name
-}
+export { kindOptionLabel, kindParamsForm, refusedParams } from '@/lib/pluginKind'
 
 /** The kind fields of a form for choosing `name` of `kinds`: its params start at the schema's defaults. */
 export function chooseKind(kinds: readonly NicKindChoice[], name: string): Pick<NicAddForm, 'kind' | 'params' | 'paramsJson'> {
-  const form = kindParamsForm(kinds.find((k) => k.name === name))
-  return { kind: name, params: form ? initialValues(form, null) : {}, paramsJson: '{}' }
-}
-
-/**
- * The params a plugin's refusal names: it says "NIC kind 'macvtap': dev: 'x y' is not …", each
- * problem led by its key and a colon.
- */
-export function refusedParams(message: string, keys: readonly string[]): string[] {
-  return keys.filter((k) => message.startsWith(`${k}:`) || message.includes(`: ${k}:`) || message.includes(`; ${k}:`))
-}
-
-type ParamsResult = { ok: true; params: Record<string, string> } | { ok: false; reason: string }
-
-/** A JSON value as a param (the server takes strings); `null` for what is not a scalar. */
-function paramText(v: unknown): string | null {
-  if (typeof v === 'string') return v
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  return null
+  return { kind: name, ...initialKindParams(kinds.find((k) => k.name === name)) }
 }
 
 /**
@@ -135,29 +110,7 @@ function paramText(v: unknown): string | null {
 export function kindParams(form: Pick<NicAddForm, 'kind' | 'params' | 'paramsJson'>, kinds: readonly NicKindChoice[]): ParamsResult {
   const kind = kinds.find((k) => k.name === form.kind)
   if (!kind) return { ok: false, reason: form.kind === '' ? 'Choose a NIC kind' : `No enabled plugin adds the NIC kind '${form.kind}'` }
-  const schemaForm = kindParamsForm(kind)
-  const params: Record<string, string> = {}
-  if (schemaForm) {
-    const message = firstFormError(schemaForm, validateForm(schemaForm, form.params))
-    if (message) return { ok: false, reason: message }
-    for (const [key, v] of Object.entries(buildConfig(schemaForm, form.params))) {
-      const text = paramText(v)
-      if (text !== null) params[key] = text
-    }
-    return { ok: true, params }
-  }
-  let v: unknown
-  try {
-    v = JSON.parse(form.paramsJson)
-  } catch (e) {
-    return { ok: false, reason: `Parameters: not JSON: ${e instanceof Error ? e.message : String(e)}` }
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, reason: 'Parameters: must be a JSON object' }
-  for (const [key, value] of Object.entries(v)) {
-    if (typeof value !== 'string') return { ok: false, reason: `Parameters: '${key}' must be a string` }
-    params[key] = value
-  }
-  return { ok: true, params }
+  return pluginParams(kind, form)
 }
 
 // ---- MAC addresses ------------------------------------------------------------------------------
