@@ -221,7 +221,15 @@ impl PluginCatalog {
                 return Err(e.into());
             }
         };
-        std::fs::rename(&staging, self.dir.join(&id)).map_err(io)?;
+        if let Err(e) = std::fs::rename(&staging, self.dir.join(&id)) {
+            // Another install of the same id won the race, or the disk refused.
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(if self.dir.join(&id).exists() {
+                CatalogError::AlreadyInstalled(id)
+            } else {
+                io(e)
+            });
+        }
         let plugin = Arc::new(plugin);
         self.plugins
             .write()
