@@ -69,38 +69,50 @@ pub async fn list_network_kinds(State(s): State<AppState>) -> Json<NetworkKindLi
 /// `(host id, network name)` of `/hosts/{id}/networks/{name}…`, and the action when there is one.
 pub struct NetworkPath(pub HostId, pub String, pub Option<NetworkAction>);
 
-pub(crate) fn host_id(raw: &str) -> Result<HostId, ApiError> {
-    raw.parse().map_err(|_| {
+/// `(host id, network name, the segment after it if any)` of a `/hosts/{id}/networks/{name}…`
+/// route: an action or a portgroup name.
+pub(crate) async fn host_network_path<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<(HostId, String, Option<String>), ApiError> {
+    let Path(raw) = Path::<Vec<String>>::from_request_parts(parts, state)
+        .await
+        .map_err(|r| ApiError::new(ErrorCode::InvalidId, r.body_text()))?;
+    let (id, name, last) = match raw.as_slice() {
+        [id, name] => (id, name, None),
+        [id, name, last] => (id, name, Some(last.clone())),
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidId,
+                "malformed network path",
+            ));
+        }
+    };
+    let host = id.parse().map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidId,
-            format!("'{raw}' is not a host id (a UUID)"),
+            format!("'{id}' is not a host id (a UUID)"),
         )
-    })
+    })?;
+    Ok((host, name.clone(), last))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for NetworkPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<Vec<String>>::from_request_parts(parts, state)
-            .await
-            .map_err(|r| ApiError::new(ErrorCode::InvalidId, r.body_text()))?;
-        match raw.as_slice() {
-            [id, name] => Ok(Self(host_id(id)?, name.clone(), None)),
-            [id, name, act] => {
-                let action = NetworkAction::parse(act).ok_or_else(|| {
+        let (host, name, act) = host_network_path(parts, state).await?;
+        let action = act
+            .map(|act| {
+                NetworkAction::parse(&act).ok_or_else(|| {
                     ApiError::new(
                         ErrorCode::UnknownAction,
                         format!("'{act}' is not a network action (start, stop, autostartOn, autostartOff)"),
                     )
-                })?;
-                Ok(Self(host_id(id)?, name.clone(), Some(action)))
-            }
-            _ => Err(ApiError::new(
-                ErrorCode::InvalidId,
-                "malformed network path",
-            )),
-        }
+                })
+            })
+            .transpose()?;
+        Ok(Self(host, name, action))
     }
 }
 

@@ -31,12 +31,7 @@ pub fn forward(bus: &EventBus, catalog: Arc<PluginCatalog>) {
             };
             let catalog = Arc::clone(&catalog);
             let delivered = tokio::task::spawn_blocking(move || {
-                let hooks = catalog.callable().into_iter().filter(|p| {
-                    p.description()
-                        .extension_points
-                        .contains(&ExtensionPoint::HostHooks)
-                });
-                for p in hooks {
+                for p in catalog.implementing(ExtensionPoint::HostHooks) {
                     if let Err(e) = p.on_event(&json) {
                         tracing::debug!(plugin = %p.manifest().id, error = %e, "a plugin's event hook failed");
                     }

@@ -2,11 +2,11 @@
 
 use crate::app_json::AppJson;
 use crate::app_query::AppQuery;
-use crate::networks::host_id;
+use crate::networks::host_network_path;
 use crate::{ApiError, AppState, ErrorCode};
 use axum::Json;
+use axum::extract::FromRequestParts;
 use axum::extract::State;
-use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::Deserialize;
@@ -20,17 +20,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PortgroupPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<Vec<String>>::from_request_parts(parts, state)
-            .await
-            .map_err(|r| ApiError::new(ErrorCode::InvalidId, r.body_text()))?;
-        match raw.as_slice() {
-            [id, net] => Ok(Self(host_id(id)?, net.clone(), None)),
-            [id, net, pg] => Ok(Self(host_id(id)?, net.clone(), Some(pg.clone()))),
-            _ => Err(ApiError::new(
-                ErrorCode::InvalidId,
-                "malformed portgroup path",
-            )),
-        }
+        let (host, network, portgroup) = host_network_path(parts, state).await?;
+        Ok(Self(host, network, portgroup))
     }
 }
 

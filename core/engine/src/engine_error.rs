@@ -123,3 +123,21 @@ impl From<StoreError> for EngineError {
         Self::Store(e)
     }
 }
+
+impl EngineError {
+    /// A plugin's answer about a spec of its `what` (`NIC`, `network`) kind `kind`: no such
+    /// kind, the plugin's refusal, or its failure (a plugin that traps, loops or runs out of
+    /// memory fails this request only) are all the request's problem, said precisely.
+    pub(crate) fn plugin_kind(what: &str, kind: &str, e: DriverError) -> Self {
+        match e {
+            DriverError::NotFound { what } => Self::InvalidRequest(format!("no {what}")),
+            DriverError::InvalidSpec(why) => {
+                Self::InvalidRequest(format!("{what} kind '{kind}': {why}"))
+            }
+            DriverError::Backend(why) => {
+                Self::InvalidRequest(format!("the plugin of {what} kind '{kind}' failed: {why}"))
+            }
+            other => other.into(),
+        }
+    }
+}

@@ -191,16 +191,10 @@ impl NetworkCatalog {
                     "no plugin adds network kind '{kind}' on this server"
                 )));
             };
-            let xml = kinds.render(spec).await.map_err(|e| match e {
-                DriverError::NotFound { what } => EngineError::InvalidRequest(format!("no {what}")),
-                DriverError::InvalidSpec(why) => {
-                    EngineError::InvalidRequest(format!("network kind '{kind}': {why}"))
-                }
-                DriverError::Backend(why) => EngineError::InvalidRequest(format!(
-                    "the plugin of network kind '{kind}' failed: {why}"
-                )),
-                other => other.into(),
-            })?;
+            let xml = kinds
+                .render(spec)
+                .await
+                .map_err(|e| EngineError::plugin_kind("network", &kind, e))?;
             conn.networks()
                 .define_network(&spec.name, &xml, spec.autostart, spec.start)
                 .await

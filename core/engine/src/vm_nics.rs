@@ -112,17 +112,10 @@ impl VmNics {
         };
         self.check_hooks("nic.attach", &vm, serde_json::to_value(&spec), None)
             .await?;
-        let xml = kinds.render(&spec).await.map_err(|e| match e {
-            DriverError::NotFound { what } => EngineError::InvalidRequest(format!("no {what}")),
-            DriverError::InvalidSpec(why) => {
-                EngineError::InvalidRequest(format!("NIC kind '{kind}': {why}"))
-            }
-            // A plugin that traps, loops or runs out of memory fails this request only.
-            DriverError::Backend(why) => EngineError::InvalidRequest(format!(
-                "the plugin of NIC kind '{kind}' failed: {why}"
-            )),
-            other => other.into(),
-        })?;
+        let xml = kinds
+            .render(&spec)
+            .await
+            .map_err(|e| EngineError::plugin_kind("NIC", &kind, e))?;
         self.run(vm, Op::AttachInterface(xml), who).await
     }
 

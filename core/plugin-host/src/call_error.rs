@@ -81,3 +81,14 @@ impl From<PluginError> for Refusal {
         Self { kind, message }
     }
 }
+
+impl CallError {
+    /// The driver error the engine sees: a refusal is the plugin judging the spec
+    /// (`InvalidSpec`, its message for the user); anything else is a failure (`Backend`).
+    pub fn into_driver_error(self) -> virtumancer_drivers::DriverError {
+        match self {
+            Self::Refused(r) => virtumancer_drivers::DriverError::InvalidSpec(r.message),
+            other => virtumancer_drivers::DriverError::Backend(other.to_string()),
+        }
+    }
+}

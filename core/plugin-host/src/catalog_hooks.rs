@@ -18,12 +18,7 @@ impl VmChangeHooks for CatalogHooks {
         let change = change.to_string();
         tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
-            let hooks = catalog.callable().into_iter().filter(|p| {
-                p.description()
-                    .extension_points
-                    .contains(&ExtensionPoint::HostHooks)
-            });
-            for p in hooks {
+            for p in catalog.implementing(ExtensionPoint::HostHooks) {
                 let plugin = p.manifest().id.clone();
                 match p.validate_vm(&change) {
                     Ok(found) => out.extend(found.into_iter().map(|v| HookViolation {

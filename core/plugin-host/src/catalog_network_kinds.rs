@@ -2,7 +2,8 @@
 //! [`NetworkKinds`]. Every call runs off the async threads.
 
 use crate::bindings::exports::virtumancer::plugin::network_driver::NetworkSpec as WitNetworkSpec;
-use crate::bindings::virtumancer::plugin::types::{ExtensionPoint, Param};
+use crate::bindings::virtumancer::plugin::types::ExtensionPoint;
+use crate::kind_params;
 use crate::{CallError, PluginCatalog, WasmPlugin};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -16,12 +17,7 @@ pub struct CatalogNetworkKinds(pub Arc<PluginCatalog>);
 
 fn list(catalog: &PluginCatalog) -> Vec<(Arc<WasmPlugin>, NetworkKindInfo)> {
     let mut out = Vec::new();
-    let drivers = catalog.callable().into_iter().filter(|p| {
-        p.description()
-            .extension_points
-            .contains(&ExtensionPoint::NetworkDriver)
-    });
-    for p in drivers {
+    for p in catalog.implementing(ExtensionPoint::NetworkDriver) {
         let Ok(kinds) = p.network_kinds() else {
             continue;
         };
@@ -30,8 +26,7 @@ fn list(catalog: &PluginCatalog) -> Vec<(Arc<WasmPlugin>, NetworkKindInfo)> {
                 name: k.name,
                 description: k.description,
                 plugin: p.manifest().id.clone(),
-                params_schema: serde_json::from_str(&k.params_schema)
-                    .unwrap_or_else(|_| serde_json::json!({"type": "object"})),
+                params_schema: kind_params::schema(&k.params_schema),
             };
             out.push((Arc::clone(&p), info));
         }
@@ -78,19 +73,11 @@ impl NetworkKinds for CatalogNetworkKinds {
             let wit = WitNetworkSpec {
                 kind,
                 name: spec.name.clone(),
-                params: spec
-                    .params
-                    .iter()
-                    .map(|(k, v)| Param {
-                        key: k.clone(),
-                        value: v.clone(),
-                    })
-                    .collect(),
+                params: kind_params::to_wit(&spec.params),
             };
-            plugin.render_network(&wit).map_err(|e| match e {
-                CallError::Refused(r) => DriverError::InvalidSpec(r.message),
-                other => DriverError::Backend(other.to_string()),
-            })
+            plugin
+                .render_network(&wit)
+                .map_err(CallError::into_driver_error)
         })
         .await
         .map_err(|e| DriverError::Backend(format!("plugin network kinds: {e}")))?
@@ -117,7 +104,7 @@ impl NetworkKinds for CatalogNetworkKinds {
                         Some(RecognizedKind {
                             kind: found.kind,
                             plugin: p.manifest().id.clone(),
-                            params: found.params.into_iter().map(|p| (p.key, p.value)).collect(),
+                            params: kind_params::from_wit(found.params),
                         })
                     })
                 })

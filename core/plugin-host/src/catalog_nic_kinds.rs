@@ -2,7 +2,8 @@
 //! engine, API and UI use them like built-in kinds. Every call runs off the async threads.
 
 use crate::bindings::exports::virtumancer::plugin::network_driver::NicSpec as WitNicSpec;
-use crate::bindings::virtumancer::plugin::types::{ExtensionPoint, Param};
+use crate::bindings::virtumancer::plugin::types::ExtensionPoint;
+use crate::kind_params;
 use crate::{CallError, PluginCatalog, WasmPlugin};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -17,42 +18,22 @@ pub struct CatalogNicKinds(pub Arc<PluginCatalog>);
 /// NIC kinds Virtumancer handles itself; only others are offered to plugins to recognize.
 const OWN_KINDS: [&str; 2] = ["network", "bridge"];
 
-fn drivers(catalog: &PluginCatalog) -> Vec<Arc<WasmPlugin>> {
-    catalog
-        .callable()
-        .into_iter()
-        .filter(|p| {
-            p.description()
-                .extension_points
-                .contains(&ExtensionPoint::NetworkDriver)
-        })
-        .collect()
-}
-
 fn list(catalog: &PluginCatalog) -> Vec<(Arc<WasmPlugin>, NicKindInfo)> {
     let mut out = Vec::new();
-    for p in drivers(catalog) {
+    for p in catalog.implementing(ExtensionPoint::NetworkDriver) {
         let Ok(kinds) = p.nic_kinds() else { continue };
         for k in kinds {
             let info = NicKindInfo {
                 name: k.name,
                 description: k.description,
                 plugin: p.manifest().id.clone(),
-                params_schema: serde_json::from_str(&k.params_schema)
-                    .unwrap_or_else(|_| serde_json::json!({"type": "object"})),
+                params_schema: kind_params::schema(&k.params_schema),
             };
             out.push((Arc::clone(&p), info));
         }
     }
     out.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     out
-}
-
-fn refused(e: CallError) -> DriverError {
-    match e {
-        CallError::Refused(r) => DriverError::InvalidSpec(r.message),
-        other => DriverError::Backend(other.to_string()),
-    }
 }
 
 /// A stored NIC as the `<interface>` element a recognizer reads: the fields the inventory
@@ -97,17 +78,14 @@ impl NicKinds for CatalogNicKinds {
                 kind,
                 mac: spec.mac.clone(),
                 model: spec.model.clone(),
-                params: spec
-                    .params
-                    .iter()
-                    .map(|(k, v)| Param {
-                        key: k.clone(),
-                        value: v.clone(),
-                    })
-                    .collect(),
+                params: kind_params::to_wit(&spec.params),
             };
-            plugin.validate_nic(&wit).map_err(refused)?;
-            plugin.render_interface(&wit).map_err(refused)
+            plugin
+                .validate_nic(&wit)
+                .map_err(CallError::into_driver_error)?;
+            plugin
+                .render_interface(&wit)
+                .map_err(CallError::into_driver_error)
         })
         .await
         .map_err(|e| DriverError::Backend(format!("plugin NIC kinds: {e}")))?
@@ -118,7 +96,7 @@ impl NicKinds for CatalogNicKinds {
         let nics = nics.to_vec();
         let count = nics.len();
         tokio::task::spawn_blocking(move || {
-            let plugins = drivers(&c);
+            let plugins = c.implementing(ExtensionPoint::NetworkDriver);
             nics.iter()
                 .map(|nic| {
                     if OWN_KINDS.contains(&nic.kind.as_str()) || plugins.is_empty() {
@@ -130,7 +108,7 @@ impl NicKinds for CatalogNicKinds {
                         Some(RecognizedKind {
                             kind: found.kind,
                             plugin: p.manifest().id.clone(),
-                            params: found.params.into_iter().map(|p| (p.key, p.value)).collect(),
+                            params: kind_params::from_wit(found.params),
                         })
                     })
                 })

@@ -13,6 +13,7 @@ mod catalog_network_kinds;
 mod catalog_nic_kinds;
 mod file_kv;
 mod host_state;
+mod kind_params;
 mod load_error;
 mod manifest;
 mod memory_kv;

@@ -4,6 +4,7 @@
 //! dropping a directory in and reloading), enabled, disabled, granted, reloaded and removed
 //! while the server runs; a plugin that fails to load is listed with the reason.
 
+use crate::bindings::virtumancer::plugin::types::ExtensionPoint;
 use crate::{
     CallError, Capability, InventoryBackend, KvBackend, LoadError, Manifest, PluginEngine,
     WasmPlugin,
@@ -188,6 +189,14 @@ impl PluginCatalog {
                 Installed::Loaded(p) if p.callable().is_ok() => Some(Arc::clone(p)),
                 _ => None,
             })
+            .collect()
+    }
+
+    /// The callable plugins that say they implement `point`.
+    pub fn implementing(&self, point: ExtensionPoint) -> Vec<Arc<WasmPlugin>> {
+        self.callable()
+            .into_iter()
+            .filter(|p| p.description().extension_points.contains(&point))
             .collect()
     }
 
