@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { expect, test, type APIRequestContext } from '@playwright/test'
-import type { Host, NetworkKindList, NetworkList, PluginEntry } from '../src/api/types'
+import { expect, test } from '@playwright/test'
+import type { Host, NetworkKindList, NetworkList } from '../src/api/types'
 import { deleteTestHosts, uniqueName } from './testbed'
+import { buildExamplePlugins, installPlugin, removePlugin, MACVTAP } from './examplePlugins'
 
 // A network kind a plugin adds, against the same real server as the other specs (started with no
 // hosts), serially. The macvtap example plugin (built by scripts/build-plugins.sh, installed here
@@ -12,35 +10,18 @@ import { deleteTestHosts, uniqueName } from './testbed'
 // and removes the network, the plugin and the host at the end. Waits use expect() polling, never
 // fixed sleeps.
 
-const MACVTAP = 'org.virtumancer.example.macvtap'
-const ROOT = resolve(import.meta.dirname, '../..')
-
-/** Removes the macvtap plugin (404 when it is not installed). */
-async function removeMacvtap(request: APIRequestContext) {
-  const r = await request.delete(`/api/v1/plugins/${MACVTAP}`)
-  expect([204, 404]).toContain(r.status())
-}
 
 test.describe('a network kind a plugin adds', () => {
   let pluginsDir = ''
 
   test.beforeAll(() => {
-    // Idempotent and quick when nothing changed; a first build of the wasm32-wasip2 guests may take
-    // minutes. It prints the directory holding macvtap/{plugin.toml,macvtap.wasm}.
     test.setTimeout(15 * 60_000)
-    const out = execFileSync('bash', [join(ROOT, 'scripts/build-plugins.sh')], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: 15 * 60_000,
-    })
-    pluginsDir = out.trim().split('\n').pop()!.trim()
-    expect(pluginsDir).not.toBe('')
+    pluginsDir = buildExamplePlugins()
   })
 
   test('New network → Plugin kind → macvtap (eth1, vepa): created, then listed with the macvtap badge and forward mode vepa', async ({ page, request }) => {
     await deleteTestHosts(request)
-    await removeMacvtap(request)
+    await removePlugin(request, MACVTAP)
     const created = await request.post('/api/v1/hosts', { data: { name: uniqueName('e2e-netkind'), uri: 'test:///default' } })
     expect(created.status()).toBe(201)
     const host = (await created.json()) as Host
@@ -49,17 +30,8 @@ test.describe('a network kind a plugin adds', () => {
       ((await (await request.get(`/api/v1/networks?hostId=${host.id}`)).json()) as NetworkList).items.find((n) => n.name === netName)
 
     try {
-      // Install macvtap through the API (multipart: manifest and component); it starts enabled.
-      const dir = join(pluginsDir, 'macvtap')
-      const installed = await request.post('/api/v1/plugins', {
-        headers: { 'X-Requested-By': 'web' },
-        multipart: {
-          manifest: { name: 'plugin.toml', mimeType: 'application/toml', buffer: readFileSync(join(dir, 'plugin.toml')) },
-          component: { name: 'macvtap.wasm', mimeType: 'application/wasm', buffer: readFileSync(join(dir, 'macvtap.wasm')) },
-        },
-      })
-      expect(installed.status(), await installed.text()).toBe(201)
-      expect(((await installed.json()) as PluginEntry).wasm?.state).toBe('enabled')
+      // Install macvtap through the API; it starts enabled.
+      await installPlugin(request, pluginsDir, 'macvtap')
       const kinds = (await (await request.get('/api/v1/network-kinds')).json()) as NetworkKindList
       expect(kinds.items.map((k) => [k.name, k.plugin])).toContainEqual(['macvtap', MACVTAP])
 
@@ -120,7 +92,7 @@ test.describe('a network kind a plugin adds', () => {
         headers: { 'X-Requested-By': 'web' },
       })
       expect([204, 404]).toContain(gone.status())
-      await removeMacvtap(request)
+      await removePlugin(request, MACVTAP)
       const r = await request.delete(`/api/v1/hosts/${host.id}`)
       expect([204, 404]).toContain(r.status())
     }

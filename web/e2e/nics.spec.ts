@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
-import type { Host, NicKindList, PluginEntry, TaskList, Vm, VmDetail, VmList } from '../src/api/types'
+import type { Host, NicKindList, TaskList, Vm, VmDetail, VmList } from '../src/api/types'
 import { deleteTestHosts, uniqueName } from './testbed'
+import { buildExamplePlugins, installPlugin, removePlugin, MACVTAP } from './examplePlugins'
 
 // Runs against the same real server as the other specs (started with no hosts), serially. It adds
 // its own test:///default host, whose libvirt test driver has one running VM, "test", with one NIC
@@ -129,36 +127,18 @@ test('NICs of the test VM: add, change, link switch and remove end as failed tas
 
 // ---- a NIC kind a plugin adds ----------------------------------------------------------------------
 
-const MACVTAP = 'org.virtumancer.example.macvtap'
-const ROOT = resolve(import.meta.dirname, '../..')
-
-/** Removes the macvtap plugin (404 when it is not installed). */
-async function removeMacvtap(request: APIRequestContext) {
-  const r = await request.delete(`/api/v1/plugins/${MACVTAP}`)
-  expect([204, 404]).toContain(r.status())
-}
 
 test.describe('a NIC kind a plugin adds', () => {
   let pluginsDir = ''
 
   test.beforeAll(() => {
-    // The example plugins (scripts/build-plugins.sh: idempotent, quick when nothing changed; a
-    // first build of the wasm32-wasip2 guests may take minutes). It prints the directory holding
-    // macvtap/{plugin.toml,macvtap.wasm}.
     test.setTimeout(15 * 60_000)
-    const out = execFileSync('bash', [join(ROOT, 'scripts/build-plugins.sh')], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: 15 * 60_000,
-    })
-    pluginsDir = out.trim().split('\n').pop()!.trim()
-    expect(pluginsDir).not.toBe('')
+    pluginsDir = buildExamplePlugins()
   })
 
   test('Add NIC → Plugin kind → macvtap: params checked as typed, then a vm.nic.attach task that the test driver fails', async ({ page, request }) => {
     await deleteTestHosts(request)
-    await removeMacvtap(request)
+    await removePlugin(request, MACVTAP)
     const hostName = uniqueName('e2e-nic-kind')
     const created = await request.post('/api/v1/hosts', { data: { name: hostName, uri: 'test:///default' } })
     expect(created.status()).toBe(201)
@@ -169,17 +149,8 @@ test.describe('a NIC kind a plugin adds', () => {
       const imported = await request.post('/api/v1/vms/import', { data: { vmIds: [vm.id] } })
       expect(imported.ok()).toBe(true)
 
-      // Install macvtap through the API (multipart: manifest and component); it starts enabled.
-      const dir = join(pluginsDir, 'macvtap')
-      const installed = await request.post('/api/v1/plugins', {
-        headers: { 'X-Requested-By': 'web' },
-        multipart: {
-          manifest: { name: 'plugin.toml', mimeType: 'application/toml', buffer: readFileSync(join(dir, 'plugin.toml')) },
-          component: { name: 'macvtap.wasm', mimeType: 'application/wasm', buffer: readFileSync(join(dir, 'macvtap.wasm')) },
-        },
-      })
-      expect(installed.status(), await installed.text()).toBe(201)
-      expect(((await installed.json()) as PluginEntry).wasm?.state).toBe('enabled')
+      // Install macvtap through the API; it starts enabled.
+      await installPlugin(request, pluginsDir, 'macvtap')
       const kinds = (await (await request.get('/api/v1/nic-kinds')).json()) as NicKindList
       expect(kinds.items.map((k) => [k.name, k.plugin])).toContainEqual(['macvtap', MACVTAP])
 
@@ -230,7 +201,7 @@ test.describe('a NIC kind a plugin adds', () => {
       const detail = (await (await request.get(`/api/v1/vms/${vm.id}`)).json()) as VmDetail
       expect(detail.nics.map((n) => n.mac)).toEqual([TEST_NIC])
     } finally {
-      await removeMacvtap(request)
+      await removePlugin(request, MACVTAP)
       const r = await request.delete(`/api/v1/hosts/${host.id}`)
       expect([204, 404]).toContain(r.status())
     }

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import type { PluginEntry } from '../src/api/types'
+import { buildExamplePlugins, removePlugin, HOSTILE, MACVTAP } from './examplePlugins'
 
 // WASM plugins through the Plugins page, against the real server (which keeps plugins in
 // <data-dir>/plugins). The example plugins are built by scripts/build-plugins.sh (idempotent,
@@ -9,29 +9,16 @@ import type { PluginEntry } from '../src/api/types'
 // with its plugin.toml and <name>.wasm. Both plugins are removed through the API before and after
 // (404 when already gone). Waits use expect() polling — never fixed sleeps.
 
-const MACVTAP = 'org.virtumancer.example.macvtap'
-const HOSTILE = 'org.virtumancer.test.hostile'
-const ROOT = resolve(import.meta.dirname, '../..')
 let pluginsDir = ''
 
 test.beforeAll(() => {
   // A first build of the guests (wasm32-wasip2) may take minutes.
   test.setTimeout(15 * 60_000)
-  const out = execFileSync('bash', [join(ROOT, 'scripts/build-plugins.sh')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 15 * 60_000,
-  })
-  pluginsDir = out.trim().split('\n').pop()!.trim()
-  expect(pluginsDir).not.toBe('')
+  pluginsDir = buildExamplePlugins()
 })
 
 async function removeTestPlugins(request: APIRequestContext) {
-  for (const id of [MACVTAP, HOSTILE]) {
-    const r = await request.delete(`/api/v1/plugins/${id}`)
-    expect([204, 404]).toContain(r.status())
-  }
+  for (const id of [MACVTAP, HOSTILE]) await removePlugin(request, id)
 }
 
 const listed = async (request: APIRequestContext) => (await (await request.get('/api/v1/plugins')).json()) as PluginEntry[]
