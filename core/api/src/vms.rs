@@ -197,7 +197,7 @@ pub async fn get_vm(
     State(s): State<AppState>,
     VmPath(id): VmPath,
 ) -> Result<Json<VmDetail>, ApiError> {
-    Ok(Json(s.vms.get(id).await?))
+    Ok(Json(s.vms.get_recognized(id).await?))
 }
 
 /// Imports VMs: they become managed. Ids that name no VM are reported, not fatal.
@@ -292,5 +292,5 @@ pub async fn resync_vm(
 ) -> Result<Json<VmDetail>, ApiError> {
     let vm = s.vms.get(id).await?;
     s.fleet.resync_vm(&vm).await?;
-    Ok(Json(s.vms.get(id).await?))
+    Ok(Json(s.vms.get_recognized(id).await?))
 }

@@ -49,11 +49,16 @@ impl VmCatalog {
 
     /// One VM with its hardware.
     pub async fn get(&self, id: VmId) -> Result<VmDetail, EngineError> {
-        let mut vm = self
-            .store
+        self.store
             .get_vm(id)
             .await?
-            .ok_or(EngineError::VmNotFound(id))?;
+            .ok_or(EngineError::VmNotFound(id))
+    }
+
+    /// As [`VmCatalog::get`], with each NIC a plugin recognizes marked with its kind (plugin
+    /// calls: only for answers that show the NICs).
+    pub async fn get_recognized(&self, id: VmId) -> Result<VmDetail, EngineError> {
+        let mut vm = self.get(id).await?;
         if let Some(kinds) = &self.kinds {
             let found = kinds.recognize(&vm.nics).await;
             for (nic, kind) in vm.nics.iter_mut().zip(found) {
