@@ -258,23 +258,27 @@ async fn bad_network_actions_are_precise_4xx_and_change_nothing() {
         )
         .await;
     assert!(s.is_success());
+    // Wait for the host to read as disconnected without acting: a stop sent before the
+    // disconnect lands would really stop the network.
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let (s, b) = a
-            .post(
-                &format!("/api/v1/hosts/{host}/networks/isolated/actions/stop"),
-                json!({}),
-            )
-            .await;
-        if s == StatusCode::CONFLICT && b["code"] == "host_not_connected" {
-            break;
-        }
+    while a.get(&format!("/api/v1/hosts/{host}")).await.1["state"] != "disconnected" {
         assert!(
             tokio::time::Instant::now() < deadline,
-            "still acting after disconnect: {s} {b}"
+            "the host never read as disconnected"
         );
-        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
+    let (s, b) = a
+        .post(
+            &format!("/api/v1/hosts/{host}/networks/isolated/actions/stop"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (StatusCode::CONFLICT, Some("host_not_connected")),
+        "{b}"
+    );
     let (_, list) = a.get(&format!("/api/v1/networks?hostId={host}")).await;
     let iso = by_name(list["items"].as_array().unwrap(), "isolated");
     assert_eq!(iso["active"], true, "nothing was stopped: {iso}");
