@@ -1,49 +1,134 @@
 //! Stable hashes of normalized configuration, so that sync writes only what changed.
+//!
+//! The fields are fed through std's `Hash` (strings end with a marker, lists start with their
+//! length, options with their variant, so neighbouring fields cannot run into each other) into
+//! one buffer, and the buffer is digested with SHA-256 once. A full sync hashes every VM, so
+//! this avoids copying the VM or formatting it as text first. The bytes `Hash` feeds are std's
+//! choice: a toolchain that changed them would make every VM look changed once, which costs
+//! one rewrite and loses nothing.
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
-use virtumancer_model::{NetworkInventory, PowerState, StoragePoolInventory, VmInventory};
+use std::hash::{Hash, Hasher};
+use virtumancer_model::{
+    GraphicsInventory, NetworkInventory, NicInventory, StoragePoolInventory, VmInventory,
+};
 
-/// Feeds serialized bytes straight into the digest, with no intermediate buffer.
-struct DigestWriter(Sha256);
+/// Collects the bytes `Hash` feeds.
+struct Collect(Vec<u8>);
 
-impl std::io::Write for DigestWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
+impl Hasher for Collect {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    /// Unused: the collected bytes are digested instead.
+    fn finish(&self) -> u64 {
+        0
     }
 }
 
-fn hash<T: Serialize>(v: &T) -> String {
+fn hash(v: &impl Hash) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut w = DigestWriter(Sha256::new());
-    serde_json::to_writer(&mut w, v).expect("serializing plain data cannot fail");
+    let mut bytes = Collect(Vec::with_capacity(1024));
+    v.hash(&mut bytes);
     let mut out = String::with_capacity(64);
-    for b in w.0.finalize() {
+    for b in Sha256::digest(&bytes.0) {
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
 }
 
+/// A VM's configuration: everything but runtime details. The destructuring names every
+/// field, so a field added to the model does not compile until it is placed here.
+struct VmConfig<'a>(&'a VmInventory);
+
+impl Hash for VmConfig<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let VmInventory {
+            uuid,
+            name,
+            title,
+            description,
+            state: _,
+            persistent,
+            vcpus,
+            current_vcpus,
+            memory_bytes,
+            current_memory_bytes,
+            max_memory_bytes,
+            firmware,
+            os_type,
+            arch,
+            machine,
+            cpu_mode,
+            cpu_model,
+            boot_devices,
+            disks,
+            nics,
+            graphics,
+        } = self.0;
+        (uuid, name, title, description, persistent).hash(h);
+        (vcpus, current_vcpus, memory_bytes, current_memory_bytes).hash(h);
+        (max_memory_bytes, firmware, os_type, arch, machine).hash(h);
+        (cpu_mode, cpu_model, boot_devices, disks).hash(h);
+        h.write_usize(nics.len());
+        nics.iter().for_each(|n| NicConfig(n).hash(h));
+        h.write_usize(graphics.len());
+        graphics.iter().for_each(|g| GraphicsConfig(g).hash(h));
+    }
+}
+
+/// A NIC's configuration: not its tap device (live) nor the kind a plugin recognized it as.
+struct NicConfig<'a>(&'a NicInventory);
+
+impl Hash for NicConfig<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let NicInventory {
+            kind,
+            mac,
+            model,
+            network,
+            bridge,
+            portgroup,
+            source_dev,
+            source_mode,
+            vlan_tags,
+            trunk,
+            native_vlan,
+            virtualport_type,
+            interface_id,
+            target_dev: _,
+            link_state,
+            plugin_kind: _,
+        } = self.0;
+        (kind, mac, model, network, bridge, portgroup).hash(h);
+        (source_dev, source_mode, vlan_tags, trunk, native_vlan).hash(h);
+        (virtualport_type, interface_id, link_state).hash(h);
+    }
+}
+
+/// A console's configuration: its port only when it is fixed.
+struct GraphicsConfig<'a>(&'a GraphicsInventory);
+
+impl Hash for GraphicsConfig<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let GraphicsInventory {
+            kind,
+            port,
+            autoport,
+            listen,
+            has_password,
+        } = self.0;
+        let port = if *autoport { None } else { *port };
+        (kind, port, autoport, listen, has_password).hash(h);
+    }
+}
+
 /// The VM's configuration hash. Runtime details that change without a config change (power
 /// state, tap device names, automatically chosen display ports) are left out.
 pub fn vm(v: &VmInventory) -> String {
-    let mut c = v.clone();
-    c.state = PowerState::Unknown;
-    for n in &mut c.nics {
-        n.target_dev = None;
-    }
-    for g in &mut c.graphics {
-        if g.autoport {
-            g.port = None;
-        }
-    }
-    hash(&c)
+    hash(&VmConfig(v))
 }
 
 /// The network's hash (including whether it runs).
@@ -59,7 +144,7 @@ pub fn pool(p: &StoragePoolInventory) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use virtumancer_model::{GraphicsInventory, NicInventory};
+    use virtumancer_model::{GraphicsInventory, NicInventory, PowerState};
 
     fn sample() -> VmInventory {
         VmInventory {
@@ -124,5 +209,36 @@ mod tests {
         c.nics[0].portgroup = Some("vlan20".into());
         assert_ne!(vm(&a), vm(&c));
         assert_eq!(vm(&a).len(), 64);
+        // A fixed display port is configuration.
+        let mut fixed = a.clone();
+        fixed.graphics[0].autoport = false;
+        let mut moved = fixed.clone();
+        moved.graphics[0].port = Some(5901);
+        assert_ne!(vm(&fixed), vm(&moved));
+        // What a plugin recognized is not stored configuration.
+        let mut recognized = a.clone();
+        recognized.nics[0].plugin_kind = Some(virtumancer_model::PluginKind {
+            kind: "macvtap".into(),
+            plugin: "p".into(),
+            params: Default::default(),
+        });
+        assert_eq!(vm(&a), vm(&recognized));
+    }
+
+    #[test]
+    fn neighbouring_fields_do_not_run_into_each_other() {
+        let a = sample();
+        let mut b = a.clone();
+        (b.name, b.title) = ("n".into(), Some(String::new()));
+        assert_ne!(vm(&a), vm(&b));
+        let mut c = a.clone();
+        c.boot_devices = vec!["hd".into()];
+        let mut d = a.clone();
+        d.boot_devices = vec!["h".into(), "d".into()];
+        assert_ne!(vm(&c), vm(&d));
+        // A NIC moved from one list to another, or the order of disks, is a change.
+        let mut e = a.clone();
+        e.nics.push(e.nics[0].clone());
+        assert_ne!(vm(&a), vm(&e));
     }
 }

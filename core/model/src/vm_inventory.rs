@@ -54,7 +54,7 @@ pub struct VmInventory {
 }
 
 /// One disk attachment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskInventory {
     /// `disk`, `cdrom`, `floppy`, `lun`.
