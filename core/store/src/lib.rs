@@ -8,9 +8,12 @@ mod host_repository;
 mod inventory_repository;
 mod network_repository;
 mod sqlite_bulk_insert;
+mod sqlite_checkpointer;
 mod sqlite_inventory;
 mod sqlite_inventory_writer;
 mod sqlite_networks;
+#[allow(unsafe_code)] // bulk inserts through SQLite's C API on a handle sqlx lends out (ADR 0011)
+mod sqlite_raw;
 mod sqlite_stats;
 mod sqlite_store;
 mod sqlite_tasks;

@@ -1,18 +1,31 @@
-//! Multi-row inserts of VMs and their children (disks, attachments, NICs, graphics): one
-//! statement per few hundred rows instead of one per row. Used for new VMs and for rewriting
-//! the children of changed ones.
+//! Bulk inserts of VMs and their children (disks, attachments, NICs, graphics) and of pool
+//! volumes: one prepared statement per table, stepped once per row through SQLite's C API
+//! (ADR 0011). Used for new VMs, for rewriting the children of changed ones and for pools.
 
 use crate::StoreError;
-use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use crate::sqlite_raw::{RawConn, Stmt, blocking};
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
-use virtumancer_model::{DiskInventory, HostId, VmId, VmInventory};
-
-/// Rows per statement; SQLite allows 32,766 bound values, the widest table binds 24 per row.
-pub(crate) const CHUNK: usize = 400;
+use std::fmt::Write as _;
+use virtumancer_model::{DiskInventory, HostId, VmId, VmInventory, VolumeInventory};
 
 pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializing plain data cannot fail")
+}
+
+/// A list of numbers as the JSON array `json` would write, without serde's machinery.
+fn json_numbers(v: &[u16]) -> String {
+    let mut out = String::with_capacity(2 + v.len() * 5);
+    out.push('[');
+    for (i, n) in v.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{n}");
+    }
+    out.push(']');
+    out
 }
 
 /// Inserts new VMs with their disks, attachments, NICs and graphics; returns rows written.
@@ -22,43 +35,14 @@ pub async fn insert_vms(
     vms: &[(VmId, VmInventory, String)],
     at: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let host_s = host.to_string();
-    let mut rows = 0;
-    for chunk in vms.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO vms (id, host_id, uuid, name, title, description, state, persistent, vcpus, current_vcpus, \
-             memory_bytes, current_memory_bytes, max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, \
-             boot_devices, config_hash, last_seen_at, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, (id, v, hash)| {
-            b.push_bind(id.to_string())
-                .push_bind(host_s.clone())
-                .push_bind(v.uuid.clone())
-                .push_bind(v.name.clone())
-                .push_bind(v.title.clone())
-                .push_bind(v.description.clone())
-                .push_bind(v.state.as_str())
-                .push_bind(v.persistent)
-                .push_bind(i64::from(v.vcpus))
-                .push_bind(i64::from(v.current_vcpus))
-                .push_bind(v.memory_bytes as i64)
-                .push_bind(v.current_memory_bytes as i64)
-                .push_bind(v.max_memory_bytes.map(|m| m as i64))
-                .push_bind(v.firmware.clone())
-                .push_bind(v.os_type.clone())
-                .push_bind(v.arch.clone())
-                .push_bind(v.machine.clone())
-                .push_bind(v.cpu_mode.clone())
-                .push_bind(v.cpu_model.clone())
-                .push_bind(json(&v.boot_devices))
-                .push_bind(hash.clone())
-                .push_bind(at)
-                .push_bind(at)
-                .push_bind(at);
-        });
-        rows += q.build().execute(&mut **tx).await?.rows_affected();
+    if vms.is_empty() {
+        return Ok(0);
     }
-    Ok(rows + insert_children(tx, host, vms).await?)
+    let conn = RawConn::new(tx.lock_handle().await?);
+    blocking(|| {
+        let ids = vm_ids(vms);
+        Ok(write_vms(&conn, host, vms, &ids, at)? + write_children(&conn, host, vms, &ids)?)
+    })
 }
 
 /// Inserts the disks (upserted, shared by key), attachments, NICs and graphics of `vms`, whose
@@ -68,122 +52,231 @@ pub async fn insert_children(
     host: HostId,
     vms: &[(VmId, VmInventory, String)],
 ) -> Result<u64, StoreError> {
-    let host_s = host.to_string();
-    let mut rows = 0;
-    // Storage objects, once each even when several VMs share them.
-    let mut disks: HashMap<String, &DiskInventory> = HashMap::new();
-    for (_, v, _) in vms {
-        for d in &v.disks {
-            if let Some(key) = crate::sqlite_inventory::source_key(d) {
-                disks.entry(key).or_insert(d);
-            }
-        }
+    if vms.is_empty() {
+        return Ok(0);
     }
-    let disks: Vec<(String, &DiskInventory)> = disks.into_iter().collect();
-    // The upsert returns the id of every row it inserted or updated: no second lookup.
-    let mut ids: HashMap<String, i64> = HashMap::new();
-    for chunk in disks.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
+    let conn = RawConn::new(tx.lock_handle().await?);
+    blocking(|| write_children(&conn, host, vms, &vm_ids(vms)))
+}
+
+/// Inserts the volumes of one pool, whose previous volumes are already deleted.
+pub async fn insert_volumes(
+    tx: &mut Transaction<'_, Sqlite>,
+    pool: i64,
+    volumes: &[VolumeInventory],
+) -> Result<u64, StoreError> {
+    if volumes.is_empty() {
+        return Ok(0);
+    }
+    let conn = RawConn::new(tx.lock_handle().await?);
+    blocking(|| {
+        let mut stmt = conn.prepare(
+            "INSERT INTO volumes (pool_id, name, vol_key, path, format, capacity_bytes, allocation_bytes) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        for v in volumes {
+            stmt.run(&[
+                pool.into(),
+                (&v.name).into(),
+                (&v.key).into(),
+                (&v.path).into(),
+                (&v.format).into(),
+                (v.capacity_bytes as i64).into(),
+                v.allocation_bytes.map(|a| a as i64).into(),
+            ])?;
+        }
+        Ok(volumes.len() as u64)
+    })
+}
+
+fn vm_ids(vms: &[(VmId, VmInventory, String)]) -> Vec<String> {
+    vms.iter().map(|(id, _, _)| id.to_string()).collect()
+}
+
+fn write_vms(
+    conn: &RawConn<'_>,
+    host: HostId,
+    vms: &[(VmId, VmInventory, String)],
+    ids: &[String],
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let host = host.to_string();
+    // Formatted once, as sqlx formats a `DateTime<Utc>`, so that reads parse it the same way.
+    let at = at.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+    let mut stmt = conn.prepare(
+        "INSERT INTO vms (id, host_id, uuid, name, title, description, state, persistent, vcpus, current_vcpus, \
+         memory_bytes, current_memory_bytes, max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, \
+         boot_devices, config_hash, last_seen_at, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for ((_, v, hash), id) in vms.iter().zip(ids) {
+        let boot = json(&v.boot_devices);
+        stmt.run(&[
+            id.into(),
+            host.as_str().into(),
+            (&v.uuid).into(),
+            (&v.name).into(),
+            (&v.title).into(),
+            (&v.description).into(),
+            v.state.as_str().into(),
+            v.persistent.into(),
+            i64::from(v.vcpus).into(),
+            i64::from(v.current_vcpus).into(),
+            (v.memory_bytes as i64).into(),
+            (v.current_memory_bytes as i64).into(),
+            v.max_memory_bytes.map(|m| m as i64).into(),
+            (&v.firmware).into(),
+            (&v.os_type).into(),
+            (&v.arch).into(),
+            (&v.machine).into(),
+            (&v.cpu_mode).into(),
+            (&v.cpu_model).into(),
+            boot.as_str().into(),
+            hash.into(),
+            at.as_str().into(),
+            at.as_str().into(),
+            at.as_str().into(),
+        ])?;
+    }
+    Ok(vms.len() as u64)
+}
+
+fn write_children(
+    conn: &RawConn<'_>,
+    host: HostId,
+    vms: &[(VmId, VmInventory, String)],
+    vm_ids: &[String],
+) -> Result<u64, StoreError> {
+    let mut disks = Disks {
+        stmt: conn.prepare(
             "INSERT INTO disks (host_id, source_key, kind, source_path, pool, volume, protocol, remote_name, format, \
-             capacity_bytes, allocation_bytes) ",
-        );
-        q.push_values(chunk, |mut b, (key, d)| {
-            b.push_bind(host_s.clone())
-                .push_bind(key.clone())
-                .push_bind(d.kind.clone())
-                .push_bind(d.source_path.clone())
-                .push_bind(d.pool.clone())
-                .push_bind(d.volume.clone())
-                .push_bind(d.protocol.clone())
-                .push_bind(d.remote_name.clone())
-                .push_bind(d.format.clone())
-                .push_bind(d.capacity_bytes.map(|v| v as i64))
-                .push_bind(d.allocation_bytes.map(|v| v as i64));
-        });
-        q.push(
-            " ON CONFLICT (host_id, source_key) DO UPDATE SET kind = excluded.kind, source_path = excluded.source_path, \
+             capacity_bytes, allocation_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (host_id, source_key) DO UPDATE SET kind = excluded.kind, source_path = excluded.source_path, \
              pool = excluded.pool, volume = excluded.volume, protocol = excluded.protocol, remote_name = excluded.remote_name, \
              format = excluded.format, capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes \
-             RETURNING id, source_key",
-        );
-        let written: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut **tx).await?;
-        rows += written.len() as u64;
-        ids.extend(written.into_iter().map(|(id, key)| (key, id)));
-    }
-
-    let attachments: Vec<(VmId, usize, &DiskInventory)> = vms
-        .iter()
-        .flat_map(|(id, v, _)| v.disks.iter().enumerate().map(move |(i, d)| (*id, i, d)))
-        .collect();
-    for chunk in attachments.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO disk_attachments (vm_id, ordinal, disk_id, device, target, bus, readonly, shareable, boot_order, serial) ",
-        );
-        q.push_values(chunk, |mut b, (vm, i, d)| {
-            let disk_id = crate::sqlite_inventory::source_key(d).and_then(|k| ids.get(&k).copied());
-            b.push_bind(vm.to_string())
-                .push_bind(*i as i64)
-                .push_bind(disk_id)
-                .push_bind(d.device.clone())
-                .push_bind(d.target.clone())
-                .push_bind(d.bus.clone())
-                .push_bind(d.readonly)
-                .push_bind(d.shareable)
-                .push_bind(d.boot_order.map(i64::from))
-                .push_bind(d.serial.clone());
-        });
-        rows += q.build().execute(&mut **tx).await?.rows_affected();
-    }
-
-    let nics: Vec<_> = vms
-        .iter()
-        .flat_map(|(id, v, _)| v.nics.iter().enumerate().map(move |(i, n)| (*id, i, n)))
-        .collect();
-    for chunk in nics.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO nics (vm_id, ordinal, kind, mac, model, network, bridge, portgroup, source_dev, source_mode, vlan_tags, \
-             trunk, native_vlan, virtualport_type, interface_id, target_dev, link_state) ",
-        );
-        q.push_values(chunk, |mut b, (vm, i, n)| {
-            b.push_bind(vm.to_string())
-                .push_bind(*i as i64)
-                .push_bind(n.kind.clone())
-                .push_bind(n.mac.clone())
-                .push_bind(n.model.clone())
-                .push_bind(n.network.clone())
-                .push_bind(n.bridge.clone())
-                .push_bind(n.portgroup.clone())
-                .push_bind(n.source_dev.clone())
-                .push_bind(n.source_mode.clone())
-                .push_bind(json(&n.vlan_tags))
-                .push_bind(n.trunk)
-                .push_bind(n.native_vlan.map(i64::from))
-                .push_bind(n.virtualport_type.clone())
-                .push_bind(n.interface_id.clone())
-                .push_bind(n.target_dev.clone())
-                .push_bind(n.link_state.clone());
-        });
-        rows += q.build().execute(&mut **tx).await?.rows_affected();
-    }
-
-    let graphics: Vec<_> = vms
-        .iter()
-        .flat_map(|(id, v, _)| v.graphics.iter().enumerate().map(move |(i, g)| (*id, i, g)))
-        .collect();
-    for chunk in graphics.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO graphics (vm_id, ordinal, kind, port, autoport, listen, has_password) ",
-        );
-        q.push_values(chunk, |mut b, (vm, i, g)| {
-            b.push_bind(vm.to_string())
-                .push_bind(*i as i64)
-                .push_bind(g.kind.clone())
-                .push_bind(g.port)
-                .push_bind(g.autoport)
-                .push_bind(g.listen.clone())
-                .push_bind(g.has_password);
-        });
-        rows += q.build().execute(&mut **tx).await?.rows_affected();
+             RETURNING id",
+        )?,
+        host: host.to_string(),
+        ids: HashMap::new(),
+    };
+    let mut attach = conn.prepare(
+        "INSERT INTO disk_attachments (vm_id, ordinal, disk_id, device, target, bus, readonly, shareable, boot_order, serial) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    let mut nic = conn.prepare(
+        "INSERT INTO nics (vm_id, ordinal, kind, mac, model, network, bridge, portgroup, source_dev, source_mode, vlan_tags, \
+         trunk, native_vlan, virtualport_type, interface_id, target_dev, link_state) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    let mut graphics = conn.prepare(
+        "INSERT INTO graphics (vm_id, ordinal, kind, port, autoport, listen, has_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    let mut rows = 0;
+    for ((_, v, _), id) in vms.iter().zip(vm_ids) {
+        for (i, d) in v.disks.iter().enumerate() {
+            let (disk_id, written) = disks.upsert(d)?;
+            rows += written;
+            attach.run(&[
+                id.into(),
+                (i as i64).into(),
+                disk_id.into(),
+                (&d.device).into(),
+                (&d.target).into(),
+                (&d.bus).into(),
+                d.readonly.into(),
+                d.shareable.into(),
+                d.boot_order.map(i64::from).into(),
+                (&d.serial).into(),
+            ])?;
+            rows += 1;
+        }
+        for (i, n) in v.nics.iter().enumerate() {
+            let tags = json_numbers(&n.vlan_tags);
+            nic.run(&[
+                id.into(),
+                (i as i64).into(),
+                (&n.kind).into(),
+                (&n.mac).into(),
+                (&n.model).into(),
+                (&n.network).into(),
+                (&n.bridge).into(),
+                (&n.portgroup).into(),
+                (&n.source_dev).into(),
+                (&n.source_mode).into(),
+                tags.as_str().into(),
+                n.trunk.into(),
+                n.native_vlan.map(i64::from).into(),
+                (&n.virtualport_type).into(),
+                (&n.interface_id).into(),
+                (&n.target_dev).into(),
+                (&n.link_state).into(),
+            ])?;
+            rows += 1;
+        }
+        for (i, g) in v.graphics.iter().enumerate() {
+            graphics.run(&[
+                id.into(),
+                (i as i64).into(),
+                (&g.kind).into(),
+                g.port.map(i64::from).into(),
+                g.autoport.into(),
+                (&g.listen).into(),
+                g.has_password.into(),
+            ])?;
+            rows += 1;
+        }
     }
     Ok(rows)
+}
+
+/// Storage objects of one write: each upserted once, however many VMs attach it.
+struct Disks<'c> {
+    stmt: Stmt<'c>,
+    host: String,
+    ids: HashMap<String, i64>,
+}
+
+impl Disks<'_> {
+    /// The row id of `d`'s storage object (`None` for an empty drive) and the rows written.
+    fn upsert(&mut self, d: &DiskInventory) -> Result<(Option<i64>, u64), StoreError> {
+        let Some(key) = crate::sqlite_inventory::source_key(d) else {
+            return Ok((None, 0));
+        };
+        if let Some(id) = self.ids.get(&key) {
+            return Ok((Some(*id), 0));
+        }
+        let id = self
+            .stmt
+            .run(&[
+                self.host.as_str().into(),
+                key.as_str().into(),
+                (&d.kind).into(),
+                (&d.source_path).into(),
+                (&d.pool).into(),
+                (&d.volume).into(),
+                (&d.protocol).into(),
+                (&d.remote_name).into(),
+                (&d.format).into(),
+                d.capacity_bytes.map(|v| v as i64).into(),
+                d.allocation_bytes.map(|v| v as i64).into(),
+            ])?
+            .ok_or_else(|| StoreError::Corrupt {
+                column: "disks.id",
+                message: "the upsert returned no id".into(),
+            })?;
+        self.ids.insert(key, id);
+        Ok((Some(id), 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vlan_tags_are_written_as_json_reads_them() {
+        for tags in [vec![], vec![10], vec![10, 20, 4094]] {
+            assert_eq!(json_numbers(&tags), json(&tags));
+        }
+    }
 }

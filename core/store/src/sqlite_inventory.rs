@@ -235,7 +235,12 @@ impl InventoryRepository for SqliteStore {
         // Deferred: the write lock is taken by the first batch, not while the caller waits
         // for it.
         let tx = self.pool.begin().await?;
-        Ok(Box::new(SqliteInventoryWriter::new(tx, host, synced_at)))
+        Ok(Box::new(SqliteInventoryWriter::new(
+            tx,
+            host,
+            synced_at,
+            self.checkpoints.clone(),
+        )))
     }
 
     async fn list_vms(&self, q: &VmQuery) -> Result<VmPage, StoreError> {

@@ -3,10 +3,12 @@
 
 use crate::StoreError;
 use crate::inventory_repository::{InventoryBatch, InventoryWriter};
-use crate::sqlite_bulk_insert::{CHUNK, insert_children, insert_vms, json};
+use crate::sqlite_bulk_insert::{insert_children, insert_vms, insert_volumes, json};
+use crate::sqlite_checkpointer::Checkpointer;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
+use std::sync::Arc;
 use virtumancer_model::{HostId, NetworkInventory, StoragePoolInventory, VmId};
 
 type Tx<'a> = Transaction<'a, Sqlite>;
@@ -103,21 +105,7 @@ async fn upsert_pool(
         .execute(&mut **tx)
         .await?
         .rows_affected();
-    for chunk in p.volumes.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO volumes (pool_id, name, vol_key, path, format, capacity_bytes, allocation_bytes) ",
-        );
-        q.push_values(chunk, |mut b, v| {
-            b.push_bind(id)
-                .push_bind(v.name.clone())
-                .push_bind(v.key.clone())
-                .push_bind(v.path.clone())
-                .push_bind(v.format.clone())
-                .push_bind(v.capacity_bytes as i64)
-                .push_bind(v.allocation_bytes.map(|a| a as i64));
-        });
-        rows += q.build().execute(&mut **tx).await?.rows_affected();
-    }
+    rows += insert_volumes(tx, id, &p.volumes).await?;
     Ok(rows)
 }
 
@@ -174,15 +162,23 @@ pub(crate) struct SqliteInventoryWriter {
     at: DateTime<Utc>,
     /// Some VM's disks were rewritten: storage objects may have lost their last user.
     orphans: bool,
+    /// Woken after the commit: a pass can write thousands of pages.
+    checkpoints: Option<Arc<Checkpointer>>,
 }
 
 impl SqliteInventoryWriter {
-    pub(crate) fn new(tx: Tx<'static>, host: HostId, at: DateTime<Utc>) -> Self {
+    pub(crate) fn new(
+        tx: Tx<'static>,
+        host: HostId,
+        at: DateTime<Utc>,
+        checkpoints: Option<Arc<Checkpointer>>,
+    ) -> Self {
         Self {
             tx,
             host,
             at,
             orphans: false,
+            checkpoints,
         }
     }
 }
@@ -275,6 +271,9 @@ impl InventoryWriter for SqliteInventoryWriter {
             .execute(&mut *self.tx)
             .await?;
         self.tx.commit().await?;
+        if let Some(c) = &self.checkpoints {
+            c.wake();
+        }
         Ok(rows)
     }
 }

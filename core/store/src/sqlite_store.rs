@@ -1,5 +1,6 @@
 //! The SQLite implementation of the repositories.
 
+use crate::sqlite_checkpointer::Checkpointer;
 use crate::{HostConfig, HostRepository, HostStateRecord, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -8,6 +9,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use virtumancer_model::{Host, HostFacts, HostId, HostKey, HostState};
 
@@ -15,6 +17,8 @@ use virtumancer_model::{Host, HostFacts, HostId, HostKey, HostState};
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// `None` for an in-memory database, which has no log.
+    pub(crate) checkpoints: Option<Arc<Checkpointer>>,
 }
 
 /// Every column of `hosts`, in the order `host_from_row` reads them.
@@ -54,6 +58,8 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .pragma("cache_size", "-65536")
+            // Checkpoints run in the background (`Checkpointer`), not inside commits.
+            .pragma("wal_autocheckpoint", "0")
             .busy_timeout(Duration::from_secs(10));
         let in_memory = url.contains(":memory:");
         let pool = SqlitePoolOptions::new()
@@ -62,7 +68,8 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let checkpoints = (!in_memory).then(|| Arc::new(Checkpointer::start(pool.clone())));
+        Ok(Self { pool, checkpoints })
     }
 
     async fn fetch_host(&self, id: HostId) -> Result<Option<Host>, StoreError> {

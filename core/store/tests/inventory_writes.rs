@@ -1,0 +1,224 @@
+//! The inventory writer (bulk inserts through SQLite's C API, background checkpoints) against
+//! real SQLite files: what it writes reads back exactly.
+
+use chrono::Utc;
+use std::time::{Duration, Instant};
+use virtumancer_model::{
+    DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, StoragePoolInventory, VmId,
+    VmInventory, VolumeInventory,
+};
+use virtumancer_store::{
+    HostConfig, HostRepository, InventoryBatch, InventoryRepository, SqliteStore,
+};
+
+fn url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite:{}", dir.path().join("v.db").display())
+}
+
+async fn store() -> (tempfile::TempDir, SqliteStore, HostId) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(&url(&dir)).await.unwrap();
+    let host = HostId::new();
+    let cfg = HostConfig {
+        name: "h".into(),
+        uri: "test:///default".into(),
+        key_file: None,
+        host_key: None,
+    };
+    s.insert_host(host, &cfg, false).await.unwrap();
+    (dir, s, host)
+}
+
+fn disk(target: &str, path: Option<&str>) -> DiskInventory {
+    DiskInventory {
+        device: if path.is_some() { "disk" } else { "cdrom" }.into(),
+        kind: "file".into(),
+        target: target.into(),
+        bus: Some("virtio".into()),
+        source_path: path.map(Into::into),
+        pool: None,
+        volume: None,
+        protocol: None,
+        remote_name: None,
+        format: path.map(|_| "qcow2".into()),
+        readonly: path.is_none(),
+        shareable: false,
+        boot_order: None,
+        serial: None,
+        capacity_bytes: path.map(|_| 1 << 30),
+        allocation_bytes: None,
+    }
+}
+
+fn vm(name: &str, uuid: &str, disks: Vec<DiskInventory>) -> VmInventory {
+    VmInventory {
+        uuid: uuid.into(),
+        name: name.into(),
+        title: Some("<b>&\"'</b> ünï ✓".into()),
+        description: None,
+        state: PowerState::Running,
+        persistent: true,
+        vcpus: 2,
+        current_vcpus: 1,
+        memory_bytes: 1 << 30,
+        current_memory_bytes: 1 << 29,
+        max_memory_bytes: Some(1 << 31),
+        firmware: "efi".into(),
+        os_type: "hvm".into(),
+        arch: Some("x86_64".into()),
+        machine: None,
+        cpu_mode: Some("host-passthrough".into()),
+        cpu_model: None,
+        boot_devices: vec!["hd".into(), "cdrom".into()],
+        disks,
+        nics: vec![NicInventory {
+            kind: "network".into(),
+            mac: Some("52:54:00:aa:bb:01".into()),
+            model: Some("virtio".into()),
+            network: Some("ovs".into()),
+            bridge: None,
+            portgroup: Some("vlan20".into()),
+            source_dev: None,
+            source_mode: None,
+            vlan_tags: vec![10, 20, 4094],
+            trunk: true,
+            native_vlan: Some(10),
+            virtualport_type: Some("openvswitch".into()),
+            interface_id: Some("iface".into()),
+            target_dev: Some("vnet0".into()),
+            link_state: None,
+            plugin_kind: None,
+        }],
+        graphics: vec![GraphicsInventory {
+            kind: "vnc".into(),
+            port: Some(5900),
+            autoport: true,
+            listen: Some("127.0.0.1".into()),
+            has_password: true,
+        }],
+    }
+}
+
+#[tokio::test]
+async fn what_the_bulk_writer_stores_reads_back_exactly() {
+    let (_dir, store, host) = store().await;
+    let long = "n".repeat(255);
+    let shared = "/var/lib/images/shared disk & <more>.qcow2";
+    let a = vm(
+        "a & <b> 'c' \"d\"",
+        "00000000-0000-0000-0000-00000000000a",
+        vec![disk("vda", Some(shared)), disk("sda", None)],
+    );
+    let b = vm(
+        &long,
+        "00000000-0000-0000-0000-00000000000b",
+        vec![disk("vda", Some(shared))],
+    );
+    let c = vm(
+        "日本語の名前",
+        "00000000-0000-0000-0000-00000000000c",
+        vec![],
+    );
+    let ids = [VmId::new(), VmId::new(), VmId::new()];
+    let pool = StoragePoolInventory {
+        uuid: "p".into(),
+        name: "default".into(),
+        kind: "dir".into(),
+        active: true,
+        autostart: true,
+        path: Some("/var/lib/images".into()),
+        capacity_bytes: Some(1 << 40),
+        allocation_bytes: None,
+        available_bytes: None,
+        volumes: vec![VolumeInventory {
+            name: "vol ü".into(),
+            key: Some("/var/lib/images/vol ü".into()),
+            path: Some("/var/lib/images/vol ü".into()),
+            format: Some("raw".into()),
+            capacity_bytes: 1 << 20,
+            allocation_bytes: Some(4096),
+        }],
+    };
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    // Two batches: the shared disk is written by the first and found again by the second.
+    let first = InventoryBatch {
+        insert_vms: vec![(ids[0], a.clone(), "h0".into())],
+        upsert_pools: vec![(pool.clone(), "ph".into())],
+        ..InventoryBatch::default()
+    };
+    let second = InventoryBatch {
+        insert_vms: vec![
+            (ids[1], b.clone(), "h1".into()),
+            (ids[2], c.clone(), "h2".into()),
+        ],
+        ..InventoryBatch::default()
+    };
+    let rows = w.write(&first).await.unwrap() + w.write(&second).await.unwrap();
+    w.commit().await.unwrap();
+    // 3 VMs, 3 attachments, 3 NICs, 3 consoles, the pool and its volume, and the shared disk
+    // once per batch that used it.
+    assert_eq!(rows, 3 + 3 + 3 + 3 + 1 + 1 + 2);
+
+    for (id, want) in ids.iter().zip([&a, &b, &c]) {
+        let got = store.get_vm(*id).await.unwrap().expect("stored");
+        assert_eq!(got.vm.name, want.name);
+        assert_eq!(got.vm.uuid, want.uuid);
+        assert_eq!(got.vm.title, want.title);
+        assert_eq!(got.boot_devices, want.boot_devices);
+        assert_eq!(got.disks, want.disks);
+        assert_eq!(got.nics, want.nics);
+        assert_eq!(got.graphics, want.graphics);
+    }
+    let states = store.vm_sync_states(host).await.unwrap();
+    let mut hashes: Vec<_> = states.iter().map(|s| s.config_hash.as_str()).collect();
+    hashes.sort_unstable();
+    assert_eq!(hashes, ["h0", "h1", "h2"]);
+}
+
+#[tokio::test]
+async fn a_large_commit_is_checkpointed_in_the_background() {
+    let (dir, store, host) = store().await;
+    let file = dir.path().join("v.db");
+    let batch = InventoryBatch {
+        insert_vms: (0..500)
+            .map(|i| {
+                let v = vm(
+                    &format!("vm-{i}"),
+                    &format!("00000000-0000-0000-0000-{i:012}"),
+                    vec![disk("vda", Some(&format!("/images/{i}.qcow2")))],
+                );
+                (VmId::new(), v, format!("h{i}"))
+            })
+            .collect(),
+        ..InventoryBatch::default()
+    };
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    w.write(&batch).await.unwrap();
+    w.commit().await.unwrap();
+    // Nothing has awaited since the commit, so on this single-threaded runtime the checkpoint
+    // cannot have run yet: what the file holds now is what the commit itself put there.
+    let db_bytes = || std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let after_commit = db_bytes();
+    let reader = sqlx::SqlitePool::connect(&url(&dir)).await.unwrap();
+    let (count, size): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT page_count FROM pragma_page_count()), (SELECT page_size FROM pragma_page_size())",
+    )
+    .fetch_one(&reader)
+    .await
+    .unwrap();
+    reader.close().await;
+    let expected = (count * size) as u64;
+    assert!(
+        after_commit < expected,
+        "the commit checkpointed: the file held {after_commit} of {expected} bytes"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while db_bytes() < expected {
+        assert!(
+            Instant::now() < deadline,
+            "no checkpoint: the file holds {} of {expected} bytes",
+            db_bytes()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
