@@ -12,7 +12,7 @@ use chrono::Utc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-use virtumancer_drivers::{HostConnection, InventoryPart, InventoryStream};
+use virtumancer_drivers::{DriverError, HostConnection, InventoryPart, InventoryStream};
 use virtumancer_model::{Event, HostId, HostInventory, VmId};
 use virtumancer_store::{InventoryBatch, InventoryWriter, Store};
 
@@ -45,6 +45,32 @@ impl std::fmt::Debug for InventorySync {
         f.debug_struct("InventorySync")
             .field("host", &self.host)
             .finish_non_exhaustive()
+    }
+}
+
+/// Batches a pass may have diffed ahead of the writer.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// The writer task of a pass. Dropped before it finished (the pass failed or was cancelled),
+/// it is aborted, and its open transaction rolls back.
+struct WriterTask(tokio::task::JoinHandle<Result<Pending, EngineError>>);
+
+impl WriterTask {
+    async fn finish(mut self) -> Result<Pending, EngineError> {
+        match (&mut self.0).await {
+            Ok(done) => done,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Only a runtime shutting down cancels it.
+            Err(_) => Err(EngineError::Driver(DriverError::Unavailable(
+                "the inventory writer was cancelled: shutting down".into(),
+            ))),
+        }
+    }
+}
+
+impl Drop for WriterTask {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -87,7 +113,8 @@ impl InventorySync {
     }
 
     /// Applies a full pass as its parts arrive. An error part ends the pass and nothing of it
-    /// is applied.
+    /// is applied. Diffing and writing overlap: this task diffs each part as it arrives and a
+    /// second task writes the batches, so the database works while the host is still read.
     pub async fn apply_stream(
         &self,
         mut parts: InventoryStream,
@@ -97,21 +124,30 @@ impl InventorySync {
             self.store.network_hashes(self.host).await?,
             self.store.pool_hashes(self.host).await?,
         );
-        let mut pending = Pending {
-            writer: None,
-            opened: None,
-            batches: Vec::new(),
-            write_through: true,
-            rows: 0,
-            changed: Vec::new(),
-            other_changes: false,
-        };
         let synced_at = Utc::now();
-        while let Some(part) = parts.recv().await {
-            let batch = pass.diff(part?);
-            self.push(&mut pending, batch, synced_at).await?;
+        let (batches, to_write) = mpsc::channel(BATCHES_IN_FLIGHT);
+        let writer = WriterTask(tokio::spawn(
+            self.clone().write_batches(to_write, synced_at),
+        ));
+        let diffed = async {
+            while let Some(part) = parts.recv().await {
+                let batch = pass.diff(part?);
+                if !batch.is_empty() && batches.send(batch).await.is_err() {
+                    // The writer stopped: its result says why.
+                    return Ok(());
+                }
+            }
+            let last = pass.finish();
+            if !last.is_empty() {
+                let _ = batches.send(last).await;
+            }
+            Ok::<_, EngineError>(())
         }
-        self.push(&mut pending, pass.finish(), synced_at).await?;
+        .await;
+        drop(batches);
+        // On a failed read the writer is dropped unfinished, which rolls back what it wrote.
+        diffed?;
+        let mut pending = writer.finish().await?;
         let vms_seen = pass.vms_seen;
         if pending.batches.is_empty() {
             return Ok(SyncReport {
@@ -137,6 +173,27 @@ impl InventorySync {
             pending.rows,
             vms_seen,
         ))
+    }
+
+    /// The writing half of a pass: records every batch until the channel closes.
+    async fn write_batches(
+        self,
+        mut batches: mpsc::Receiver<InventoryBatch>,
+        synced_at: chrono::DateTime<Utc>,
+    ) -> Result<Pending, EngineError> {
+        let mut pending = Pending {
+            writer: None,
+            opened: None,
+            batches: Vec::new(),
+            write_through: true,
+            rows: 0,
+            changed: Vec::new(),
+            other_changes: false,
+        };
+        while let Some(batch) = batches.recv().await {
+            self.push(&mut pending, batch, synced_at).await?;
+        }
+        Ok(pending)
     }
 
     /// Records one batch: written through the open transaction while that stays within its
