@@ -14,6 +14,8 @@
 //!
 //! Then the no-change re-sync time and the rows it wrote, and the time to read one page of
 //! `GET /api/v1/vms`. Everything is measured in the same run, so ratios compare like with like.
+//! Each figure is the median of `BENCH_ROUNDS` rounds (default 3), each round on fresh
+//! connections, because single runs on a 2-CPU machine vary by ±10 %.
 //!
 //! `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
 //! (untimed) so that a profiler (`perf record`) sees mostly the sync.
@@ -160,6 +162,21 @@ async fn ours(dir: &std::path::Path, uri: &str, n: usize) -> Ours {
     }
 }
 
+/// `BENCH_ROUNDS`, 3 by default.
+fn rounds() -> usize {
+    std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1)
+}
+
+fn median(d: impl Iterator<Item = Duration>) -> Duration {
+    let mut d: Vec<Duration> = d.collect();
+    d.sort();
+    d[d.len() / 2]
+}
+
 fn ratio(a: Duration, b: Duration) -> String {
     format!("{:.2}x", a.as_secs_f64() / b.as_secs_f64())
 }
@@ -171,8 +188,9 @@ fn main() {
         .unwrap_or_else(|| vec![1_000, 10_000]);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     println!(
-        "inventory sync on libvirt's test driver (generated nodes, seed 1; {} CPUs)",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        "inventory sync on libvirt's test driver (generated nodes, seed 1; {} CPUs; medians of {} rounds)",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        rounds()
     );
     println!(
         "{:>8} | {:>9} {:>9} {:>6} | {:>9} {:>9} {:>6} {:>9} | {:>9} {:>5} | {:>8}",
@@ -203,9 +221,26 @@ fn main() {
         let path = dir.path().join("node.xml");
         std::fs::write(&path, &node.xml).expect("write node");
         let uri = format!("test://{}", path.display());
-        let (floor_cold, floor_warm, floor_n) = floor(&uri);
-        assert_eq!(floor_n, n);
-        let o = rt.block_on(ours(dir.path(), &uri, n));
+        let (mut floors, mut runs) = (Vec::new(), Vec::new());
+        for round in 0..rounds() {
+            let (cold, warm, floor_n) = floor(&uri);
+            assert_eq!(floor_n, n);
+            floors.push((cold, warm));
+            let round_dir = dir.path().join(format!("round{round}"));
+            std::fs::create_dir_all(&round_dir).expect("round dir");
+            runs.push(rt.block_on(ours(&round_dir, &uri, n)));
+        }
+        let floor_cold = median(floors.iter().map(|f| f.0));
+        let floor_warm = median(floors.iter().map(|f| f.1));
+        let o = Ours {
+            cold: median(runs.iter().map(|r| r.cold)),
+            warm: median(runs.iter().map(|r| r.warm)),
+            warm_cpu: median(runs.iter().map(|r| r.warm_cpu)),
+            resync: median(runs.iter().map(|r| r.resync)),
+            // The most any round wrote: 0 only when every re-sync wrote nothing.
+            resync_rows: runs.iter().map(|r| r.resync_rows).max().unwrap_or(0),
+            page: median(runs.iter().map(|r| r.page)),
+        };
         println!(
             "{:>8} | {:>9} {:>9} {:>6} | {:>9} {:>9} {:>6} {:>9} | {:>9} {:>5} | {:>5.1} ms",
             n,
