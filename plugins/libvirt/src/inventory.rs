@@ -122,7 +122,7 @@ pub(crate) fn parse_vm(
             blocks.insert(disk.target.dev.clone(), (info.capacity, info.allocation));
         }
     }
-    Ok(normalize::vm(&xml, state, persistent, volumes, &blocks))
+    Ok(normalize::vm(xml, state, persistent, volumes, &blocks))
 }
 
 fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<uuid::Uuid>, DriverError> {

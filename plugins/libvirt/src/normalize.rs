@@ -12,8 +12,10 @@ use virtumancer_model::{
 /// Volumes of every pool, to size disks and to name the pool a file disk lives in.
 #[derive(Debug, Clone, Default)]
 pub struct VolumeIndex {
+    /// Path → (pool, volume).
     by_path: HashMap<String, (String, VolumeInventory)>,
-    by_name: HashMap<(String, String), VolumeInventory>,
+    /// Pool → volume name → volume.
+    by_name: HashMap<String, HashMap<String, VolumeInventory>>,
 }
 
 impl VolumeIndex {
@@ -21,28 +23,30 @@ impl VolumeIndex {
     pub fn new(pools: &[StoragePoolInventory]) -> Self {
         let mut idx = Self::default();
         for p in pools {
+            let named = idx.by_name.entry(p.name.clone()).or_default();
             for v in &p.volumes {
                 if let Some(path) = &v.path {
                     idx.by_path
                         .insert(path.clone(), (p.name.clone(), v.clone()));
                 }
-                idx.by_name
-                    .insert((p.name.clone(), v.name.clone()), v.clone());
+                named.insert(v.name.clone(), v.clone());
             }
         }
         idx
     }
 
-    fn lookup(&self, disk: &Disk) -> Option<(String, VolumeInventory)> {
+    /// The pool and volume a disk is, by pool and volume name or by path.
+    fn lookup<'i>(&'i self, disk: &'i Disk) -> Option<(&'i str, &'i VolumeInventory)> {
         let src = disk.source.as_ref()?;
         if let (Some(pool), Some(vol)) = (&src.pool, &src.volume) {
             return self
                 .by_name
-                .get(&(pool.clone(), vol.clone()))
-                .map(|v| (pool.clone(), v.clone()));
+                .get(pool)?
+                .get(vol)
+                .map(|v| (pool.as_str(), v));
         }
         let path = src.file.as_ref().or(src.dev.as_ref())?;
-        self.by_path.get(path).cloned()
+        self.by_path.get(path).map(|(p, v)| (p.as_str(), v))
     }
 }
 
@@ -70,83 +74,92 @@ pub fn needs_block_info(disk: &Disk, volumes: &VolumeIndex) -> bool {
         && volumes.lookup(disk).is_none()
 }
 
-/// The inventory of one domain. `block_sizes` maps a disk target to (capacity, allocation)
-/// for disks outside pools.
+/// The inventory of one domain, moved out of its parsed view. `block_sizes` maps a disk
+/// target to (capacity, allocation) for disks outside pools.
 pub fn vm(
-    d: &Domain,
+    d: Domain,
     state: PowerState,
     persistent: bool,
     volumes: &VolumeIndex,
     block_sizes: &HashMap<String, (u64, u64)>,
 ) -> VmInventory {
+    let firmware = d.os.firmware_kind().to_owned();
+    let current_vcpus = d.vcpu.current();
+    let memory_bytes = d.memory_bytes().unwrap_or(0);
+    let current_memory_bytes = d.current_memory_bytes().unwrap_or(0);
+    let max_memory_bytes = d.max_memory.as_ref().and_then(|m| m.bytes());
+    let (cpu_mode, cpu_model) = match d.cpu {
+        Some(c) => (c.mode, c.model.map(|m| m.name).filter(|m| !m.is_empty())),
+        None => (None, None),
+    };
     VmInventory {
-        uuid: d.uuid.clone().unwrap_or_default(),
-        name: d.name.clone(),
-        title: d.title.clone(),
-        description: d.description.clone(),
+        uuid: d.uuid.unwrap_or_default(),
+        name: d.name,
+        title: d.title,
+        description: d.description,
         state,
         persistent,
         vcpus: d.vcpu.count,
-        current_vcpus: d.vcpu.current(),
-        memory_bytes: d.memory_bytes().unwrap_or(0),
-        current_memory_bytes: d.current_memory_bytes().unwrap_or(0),
-        max_memory_bytes: d.max_memory.as_ref().and_then(|m| m.bytes()),
-        firmware: d.os.firmware_kind().to_owned(),
-        os_type: d.os.os_type.value.clone(),
-        arch: d.os.os_type.arch.clone(),
-        machine: d.os.os_type.machine.clone(),
-        cpu_mode: d.cpu.as_ref().and_then(|c| c.mode.clone()),
-        cpu_model: d
-            .cpu
-            .as_ref()
-            .and_then(|c| c.model.as_ref())
-            .map(|m| m.name.clone())
-            .filter(|m| !m.is_empty()),
-        boot_devices: d.os.boot.iter().map(|b| b.dev.clone()).collect(),
+        current_vcpus,
+        memory_bytes,
+        current_memory_bytes,
+        max_memory_bytes,
+        firmware,
+        os_type: d.os.os_type.value,
+        arch: d.os.os_type.arch,
+        machine: d.os.os_type.machine,
+        cpu_mode,
+        cpu_model,
+        boot_devices: d.os.boot.into_iter().map(|b| b.dev).collect(),
         disks: d
             .devices
             .disks
-            .iter()
+            .into_iter()
             .map(|k| disk(k, volumes, block_sizes))
             .collect(),
-        nics: d.devices.interfaces.iter().map(nic).collect(),
+        nics: d.devices.interfaces.into_iter().map(nic).collect(),
         graphics: d.devices.graphics.iter().map(graphics).collect(),
     }
 }
 
 fn disk(
-    k: &Disk,
+    k: Disk,
     volumes: &VolumeIndex,
     block_sizes: &HashMap<String, (u64, u64)>,
 ) -> DiskInventory {
-    let src = k.source.clone().unwrap_or_default();
-    let pooled = volumes.lookup(k);
-    let (capacity, allocation) = match (&pooled, block_sizes.get(&k.target.dev)) {
+    let pooled = volumes.lookup(&k);
+    let (capacity, allocation) = match (pooled, block_sizes.get(&k.target.dev)) {
         (Some((_, v)), _) => (Some(v.capacity_bytes), v.allocation_bytes),
         (None, Some((c, a))) => (Some(*c), Some(*a)),
         (None, None) => (None, None),
     };
+    let (pool, volume) = match pooled {
+        Some((p, v)) => (Some(p.to_owned()), Some(v.name.clone())),
+        None => (None, None),
+    };
+    let device = k.device().to_owned();
+    let src = k.source.unwrap_or_default();
+    let remote_name = if src.protocol.is_some() {
+        src.name
+    } else {
+        None
+    };
     DiskInventory {
-        device: k.device().to_owned(),
-        kind: k.kind.clone(),
-        target: k.target.dev.clone(),
-        bus: k.target.bus.clone(),
-        source_path: src.file.clone().or(src.dev.clone()).or(src.dir.clone()),
-        pool: src
-            .pool
-            .clone()
-            .or_else(|| pooled.as_ref().map(|(p, _)| p.clone())),
-        volume: src
-            .volume
-            .clone()
-            .or_else(|| pooled.as_ref().map(|(_, v)| v.name.clone())),
-        protocol: src.protocol.clone(),
-        remote_name: src.protocol.as_ref().and(src.name.clone()),
-        format: k.driver.as_ref().and_then(|d| d.format.clone()),
+        device,
+        kind: k.kind,
+        target: k.target.dev,
+        bus: k.target.bus,
+        source_path: src.file.or(src.dev).or(src.dir),
+        // The disk's own pool and volume, else those of the pool volume at its path.
+        pool: src.pool.or(pool),
+        volume: src.volume.or(volume),
+        protocol: src.protocol,
+        remote_name,
+        format: k.driver.and_then(|d| d.format),
         readonly: k.readonly.is_some(),
         shareable: k.shareable.is_some(),
         boot_order: k.boot.map(|b| b.order),
-        serial: k.serial.clone(),
+        serial: k.serial,
         capacity_bytes: capacity,
         allocation_bytes: allocation,
     }
@@ -163,28 +176,29 @@ fn vlan_parts(v: Option<&Vlan>) -> (Vec<u16>, bool, Option<u16>) {
     }
 }
 
-fn nic(i: &Interface) -> NicInventory {
-    let src = i.source.clone().unwrap_or_default();
+fn nic(i: Interface) -> NicInventory {
     let (vlan_tags, trunk, native_vlan) = vlan_parts(i.vlan.as_ref());
-    let vp = i.virtualport.as_ref();
+    let src = i.source.unwrap_or_default();
+    let (virtualport_type, interface_id) = match i.virtualport {
+        Some(v) => (v.kind, v.parameters.and_then(|p| p.interface_id)),
+        None => (None, None),
+    };
     NicInventory {
-        kind: i.kind.clone(),
-        mac: i.mac.as_ref().map(|m| m.address.to_ascii_lowercase()),
-        model: i.model.as_ref().map(|m| m.kind.clone()),
-        network: src.network.clone(),
-        bridge: src.bridge.clone(),
-        portgroup: src.portgroup.clone(),
-        source_dev: src.dev.clone().or(src.path.clone()),
-        source_mode: src.mode.clone(),
+        kind: i.kind,
+        mac: i.mac.map(|m| m.address.to_ascii_lowercase()),
+        model: i.model.map(|m| m.kind),
+        network: src.network,
+        bridge: src.bridge,
+        portgroup: src.portgroup,
+        source_dev: src.dev.or(src.path),
+        source_mode: src.mode,
         vlan_tags,
         trunk,
         native_vlan,
-        virtualport_type: vp.and_then(|v| v.kind.clone()),
-        interface_id: vp
-            .and_then(|v| v.parameters.as_ref())
-            .and_then(|p| p.interface_id.clone()),
-        target_dev: i.target.as_ref().map(|t| t.dev.clone()),
-        link_state: i.link.as_ref().map(|l| l.state.clone()),
+        virtualport_type,
+        interface_id,
+        target_dev: i.target.map(|t| t.dev),
+        link_state: i.link.map(|l| l.state),
         plugin_kind: None,
     }
 }
@@ -315,7 +329,7 @@ mod tests {
                 blocks.insert(k.target.dev.clone(), (10, 5));
             }
         }
-        let v = vm(&d, PowerState::Shutoff, true, &idx, &blocks);
+        let v = vm(d.clone(), PowerState::Shutoff, true, &idx, &blocks);
         assert_eq!(v.name, "corpus-full");
         assert_eq!(
             (v.vcpus, v.current_vcpus, v.memory_bytes),
@@ -377,7 +391,7 @@ mod tests {
     fn unknown_interface_kinds_are_kept() {
         let d = Domain::from_xml(&corpus("domain-qemu-q35-misc-inactive.xml")).unwrap();
         let v = vm(
-            &d,
+            d.clone(),
             PowerState::Shutoff,
             true,
             &VolumeIndex::default(),
