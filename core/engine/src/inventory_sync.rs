@@ -66,6 +66,12 @@ impl WriterTask {
             ))),
         }
     }
+
+    /// Stops the writer and waits until it has let go of its transaction (rolled back).
+    async fn cancel(mut self) {
+        self.0.abort();
+        let _ = (&mut self.0).await;
+    }
 }
 
 impl Drop for WriterTask {
@@ -145,8 +151,11 @@ impl InventorySync {
         }
         .await;
         drop(batches);
-        // On a failed read the writer is dropped unfinished, which rolls back what it wrote.
-        diffed?;
+        if let Err(e) = diffed {
+            // A failed read: stop the writer, which rolls back what it wrote.
+            writer.cancel().await;
+            return Err(e);
+        }
         let mut pending = writer.finish().await?;
         let vms_seen = pass.vms_seen;
         if pending.batches.is_empty() {
