@@ -26,6 +26,14 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error")]
     Database(#[source] sqlx::Error),
+    /// SQLite refused a statement run through its C API (the inventory's bulk writes).
+    #[error("database error: {message} (SQLite code {code})")]
+    Sqlite {
+        /// SQLite's result code.
+        code: i32,
+        /// SQLite's message.
+        message: String,
+    },
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -162,9 +162,15 @@ pub(crate) struct SqliteInventoryWriter {
     at: DateTime<Utc>,
     /// Some VM's disks were rewritten: storage objects may have lost their last user.
     orphans: bool,
-    /// Woken after the commit: a pass can write thousands of pages.
+    /// Rows written so far.
+    written: u64,
+    /// Woken after a large commit (a full pass can write thousands of pages); small ones,
+    /// like a single VM's event, wait for its timer.
     checkpoints: Option<Arc<Checkpointer>>,
 }
+
+/// Rows from which a commit asks for a checkpoint right away.
+const LARGE_COMMIT_ROWS: u64 = 1000;
 
 impl SqliteInventoryWriter {
     pub(crate) fn new(
@@ -178,6 +184,7 @@ impl SqliteInventoryWriter {
             host,
             at,
             orphans: false,
+            written: 0,
             checkpoints,
         }
     }
@@ -249,6 +256,7 @@ impl InventoryWriter for SqliteInventoryWriter {
             &b.remove_pools,
         )
         .await?;
+        self.written += rows;
         Ok(rows)
     }
 
@@ -271,7 +279,9 @@ impl InventoryWriter for SqliteInventoryWriter {
             .execute(&mut *self.tx)
             .await?;
         self.tx.commit().await?;
-        if let Some(c) = &self.checkpoints {
+        if let Some(c) = &self.checkpoints
+            && self.written + rows >= LARGE_COMMIT_ROWS
+        {
             c.wake();
         }
         Ok(rows)

@@ -85,7 +85,8 @@ impl<'h> RawConn<'h> {
     /// Prepares `sql` (one statement) for repeated use.
     pub(crate) fn prepare(&self, sql: &str) -> Result<Stmt<'_>, StoreError> {
         let mut raw = ptr::null_mut();
-        let len = c_int::try_from(sql.len()).map_err(|_| failed("statement too long"))?;
+        let len = c_int::try_from(sql.len())
+            .map_err(|_| failed(ffi::SQLITE_TOOBIG, "statement too long"))?;
         // SAFETY: `db` is a live connection whose lock we hold; `sql` is valid for `len` bytes.
         let rc = unsafe {
             ffi::sqlite3_prepare_v3(
@@ -116,11 +117,14 @@ fn error(db: NonNull<ffi::sqlite3>, rc: c_int) -> StoreError {
     // SAFETY: `db` is a live connection whose lock the caller holds; the message is copied
     // before any other call on it.
     let msg = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db.as_ptr())) };
-    failed(&format!("{} (code {rc})", msg.to_string_lossy()))
+    failed(rc, &msg.to_string_lossy())
 }
 
-fn failed(msg: &str) -> StoreError {
-    StoreError::Database(sqlx::Error::Protocol(format!("bulk write: {msg}")))
+fn failed(code: c_int, message: &str) -> StoreError {
+    StoreError::Sqlite {
+        code,
+        message: message.to_owned(),
+    }
 }
 
 /// A prepared statement, finalized on drop.
@@ -147,7 +151,8 @@ impl Stmt<'_> {
 
     fn bind_and_step(&mut self, vals: &[Val<'_>]) -> Result<Option<i64>, StoreError> {
         for (i, v) in vals.iter().enumerate() {
-            let at = c_int::try_from(i + 1).map_err(|_| failed("too many values"))?;
+            let at =
+                c_int::try_from(i + 1).map_err(|_| failed(ffi::SQLITE_RANGE, "too many values"))?;
             // SAFETY: `raw` is live; text is bound without a copy (SQLITE_STATIC), valid
             // because `run` unbinds before `vals` can go away.
             let rc = unsafe {

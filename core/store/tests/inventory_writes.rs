@@ -222,3 +222,45 @@ async fn a_large_commit_is_checkpointed_in_the_background() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn a_refused_row_fails_the_write_clearly_and_the_pass_rolls_back() {
+    let (_dir, store, host) = store().await;
+    let uuid = "00000000-0000-0000-0000-0000000000aa";
+    let first = VmId::new();
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    let batch = InventoryBatch {
+        insert_vms: vec![(first, vm("a", uuid, vec![]), "h".into())],
+        ..InventoryBatch::default()
+    };
+    w.write(&batch).await.unwrap();
+    w.commit().await.unwrap();
+
+    // A second pass that writes a new VM, then one with a UUID the host already has.
+    let fresh = VmId::new();
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    let ok = InventoryBatch {
+        insert_vms: vec![(
+            fresh,
+            vm("b", "00000000-0000-0000-0000-0000000000bb", vec![]),
+            "h".into(),
+        )],
+        ..InventoryBatch::default()
+    };
+    w.write(&ok).await.unwrap();
+    let clash = InventoryBatch {
+        insert_vms: vec![(VmId::new(), vm("c", uuid, vec![]), "h".into())],
+        ..InventoryBatch::default()
+    };
+    let err = w.write(&clash).await.expect_err("the UUID is taken");
+    assert!(
+        err.to_string().contains("UNIQUE constraint failed: vms.host_id, vms.uuid"),
+        "{err}"
+    );
+    drop(w);
+
+    // Nothing of the failed pass is stored; the first pass is intact.
+    assert!(store.get_vm(first).await.unwrap().is_some());
+    assert!(store.get_vm(fresh).await.unwrap().is_none());
+    assert_eq!(store.vm_sync_states(host).await.unwrap().len(), 1);
+}
