@@ -254,7 +254,8 @@ async fn a_refused_row_fails_the_write_clearly_and_the_pass_rolls_back() {
     };
     let err = w.write(&clash).await.expect_err("the UUID is taken");
     assert!(
-        err.to_string().contains("UNIQUE constraint failed: vms.host_id, vms.uuid"),
+        err.to_string()
+            .contains("UNIQUE constraint failed: vms.host_id, vms.uuid"),
         "{err}"
     );
     drop(w);

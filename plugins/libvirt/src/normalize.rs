@@ -39,11 +39,7 @@ impl VolumeIndex {
     fn lookup<'i>(&'i self, disk: &'i Disk) -> Option<(&'i str, &'i VolumeInventory)> {
         let src = disk.source.as_ref()?;
         if let (Some(pool), Some(vol)) = (&src.pool, &src.volume) {
-            return self
-                .by_name
-                .get(pool)?
-                .get(vol)
-                .map(|v| (pool.as_str(), v));
+            return self.by_name.get(pool)?.get(vol).map(|v| (pool.as_str(), v));
         }
         let path = src.file.as_ref().or(src.dev.as_ref())?;
         self.by_path.get(path).map(|(p, v)| (p.as_str(), v))
