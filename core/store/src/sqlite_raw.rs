@@ -150,6 +150,16 @@ impl Stmt<'_> {
     }
 
     fn bind_and_step(&mut self, vals: &[Val<'_>]) -> Result<Option<i64>, StoreError> {
+        // SAFETY: `raw` is live.
+        let wanted = unsafe { ffi::sqlite3_bind_parameter_count(self.raw) };
+        if usize::try_from(wanted).ok() != Some(vals.len()) {
+            // A statement and its values out of step is a bug here, not bad data: refuse
+            // rather than bind NULL to what was left out.
+            return Err(failed(
+                ffi::SQLITE_RANGE,
+                &format!("{} values for {wanted} parameters", vals.len()),
+            ));
+        }
         for (i, v) in vals.iter().enumerate() {
             let at =
                 c_int::try_from(i + 1).map_err(|_| failed(ffi::SQLITE_RANGE, "too many values"))?;
@@ -208,5 +218,49 @@ pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
             tokio::task::block_in_place(f)
         }
         _ => f(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    #[tokio::test]
+    async fn values_bind_as_given_and_a_count_mismatch_is_refused() {
+        let mut c = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let conn = RawConn::new(c.lock_handle().await.unwrap());
+        conn.prepare("CREATE TABLE t (a, b)")
+            .unwrap()
+            .run(&[])
+            .unwrap();
+        let mut insert = conn
+            .prepare("INSERT INTO t (a, b) VALUES (?, ?) RETURNING rowid")
+            .unwrap();
+        let err = insert.run(&[Val::Int(1)]).unwrap_err();
+        assert!(
+            err.to_string().contains("1 values for 2 parameters"),
+            "{err}"
+        );
+        // An empty string is text, not NULL; text with quotes and unicode is kept as is.
+        assert_eq!(insert.run(&["".into(), Val::Null]).unwrap(), Some(1));
+        assert_eq!(
+            insert.run(&["it's \"ü\"".into(), 7i64.into()]).unwrap(),
+            Some(2)
+        );
+        let mut count = conn
+            .prepare("SELECT count(*) FROM t WHERE a = ? AND b IS NULL")
+            .unwrap();
+        assert_eq!(count.run(&["".into()]).unwrap(), Some(1));
+        assert_eq!(count.run(&[Val::Null]).unwrap(), Some(0));
+        let mut exact = conn.prepare("SELECT b FROM t WHERE a = ?").unwrap();
+        assert_eq!(exact.run(&["it's \"ü\"".into()]).unwrap(), Some(7));
+        // A refused statement says what SQLite said.
+        let Err(err) = conn.prepare("INSERT INTO missing VALUES (1)") else {
+            panic!("prepared a statement on a missing table");
+        };
+        assert!(err.to_string().contains("no such table: missing"), "{err}");
     }
 }
