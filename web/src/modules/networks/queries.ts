@@ -12,6 +12,7 @@ import { errorMessage } from '@/api/client'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
 import { networksApi, type NetworksApi } from './api'
+import { createKindsQuery, useKindsQuery, type KindsQueryOptions, type KindsState } from '@/modules/plugins/kindsQuery'
 
 /** What the query needs from the event stream (an `EventStream`, or a fake in tests). */
 export type NetworkEventSource = Pick<EventStream, 'on' | 'onOpen'>
@@ -263,65 +264,19 @@ export function useHostNetworks(hostId: () => string | null) {
 
 // ---- network kinds plugins add (the "New network" dialog's "Plugin kind") ------------------------
 
-export interface NetworkKindsState {
-  items: NetworkKindInfo[]
-  loaded: boolean
-  loading: boolean
-  error: string | null
-}
+export type NetworkKindsState = KindsState<NetworkKindInfo>
 
-export interface NetworkKindsQueryOptions {
+export interface NetworkKindsQueryOptions extends KindsQueryOptions {
   api?: Pick<NetworksApi, 'kinds'>
-  stream?: Pick<NetworkEventSource, 'onOpen'> | null
-  /** Whether the kinds are wanted now (a reconnect refetches only then). */
-  enabled?: () => boolean
 }
 
-/**
- * The network kinds enabled network-driver plugins add. No event announces a plugin being enabled
- * or disabled, so they are asked for each time the "New network" dialog opens, and after every
- * (re)connect of the event stream while it is open.
- */
+/** The network kinds enabled network-driver plugins add (asked again each time the "New network" dialog opens). */
 export function createNetworkKindsQuery(opts: NetworkKindsQueryOptions = {}) {
   const source = opts.api ?? networksApi
-  const state = reactive<NetworkKindsState>({ items: [], loaded: false, loading: false, error: null })
-  let seq = 0
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const list = await source.kinds()
-      if (mine !== seq) return
-      state.items = list.items
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
-  }
-  const off = opts.stream?.onOpen(() => {
-    if (opts.enabled?.() ?? true) void refetch()
-  })
-  return { state, refetch, dispose: () => off?.() }
+  return createKindsQuery(() => source.kinds(), opts)
 }
 
 /** The network kinds plugins add, fetched whenever `enabled()` turns true (the dialog opens). */
 export function useNetworkKinds(enabled: () => boolean) {
-  const q = createNetworkKindsQuery({ stream: getEventStream(), enabled })
-  watch(
-    enabled,
-    (on) => {
-      if (on) void q.refetch()
-    },
-    { immediate: true },
-  )
-  if (getCurrentScope()) onScopeDispose(q.dispose)
-  return {
-    items: computed(() => q.state.items),
-    loaded: computed(() => q.state.loaded),
-    loading: computed(() => q.state.loading),
-    error: computed(() => q.state.error),
-  }
+  return useKindsQuery(createNetworkKindsQuery({ stream: getEventStream(), enabled }), enabled)
 }

@@ -10,6 +10,7 @@ import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
 import { addAllocation, type HostAllocation } from './allocation'
 import { vmsApi, type VmsApi } from './api'
+import { createKindsQuery, useKindsQuery, type KindsQueryOptions, type KindsState } from '@/modules/plugins/kindsQuery'
 
 /** What a query needs from the event stream (an `EventStream`, or a fake in tests). */
 export type EventSourceLike = Pick<EventStream, 'on' | 'onOpen'>
@@ -284,82 +285,21 @@ export function useVmDetail(id: () => string) {
 
 // ---- NIC kinds plugins add (the Add NIC dialog's "Plugin kind") ---------------------------------
 
-export interface NicKindsState {
-  items: NicKindInfo[]
-  loaded: boolean
-  loading: boolean
-  error: string | null
-}
+export type NicKindsState = KindsState<NicKindInfo>
 
-export interface NicKindsQueryOptions {
+export interface NicKindsQueryOptions extends KindsQueryOptions {
   api?: Pick<VmsApi, 'nicKinds'>
-  stream?: EventSourceLike | null
-  /** Whether the kinds are wanted now (a reconnect refetches only then). */
-  enabled?: () => boolean
 }
 
-/**
- * The NIC kinds enabled network-driver plugins add. No event announces a plugin being enabled or
- * disabled, so the query is refetched when it may matter (the VM page asks again each time the
- * Add NIC dialog opens) and after every (re)connect of the event stream.
- */
+/** The NIC kinds enabled network-driver plugins add (the VM page asks again each time the Add NIC dialog opens). */
 export function createNicKindsQuery(opts: NicKindsQueryOptions = {}) {
   const source = opts.api ?? vmsApi
-  const state = reactive<NicKindsState>({ items: [], loaded: false, loading: false, error: null })
-  let seq = 0
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const list = await source.nicKinds()
-      if (mine !== seq) return
-      state.items = list.items
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
-  }
-  const offs: (() => void)[] = []
-  if (opts.stream) {
-    offs.push(
-      opts.stream.onOpen(() => {
-        if (opts.enabled?.() ?? true) void refetch()
-      }),
-    )
-  }
-  return {
-    state,
-    refetch,
-    dispose() {
-      offs.forEach((off) => off())
-    },
-  }
+  return createKindsQuery(() => source.nicKinds(), opts)
 }
 
 /** The NIC kinds plugins add, fetched while `enabled` (e.g. NICs can be added to the VM). */
 export function useNicKinds(enabled: () => boolean = () => true) {
-  const q = createNicKindsQuery({ stream: getEventStream(), enabled })
-  watch(
-    enabled,
-    (on) => {
-      if (on) void q.refetch()
-    },
-    { immediate: true },
-  )
-  if (getCurrentScope()) onScopeDispose(q.dispose)
-  return {
-    items: computed(() => q.state.items),
-    loaded: computed(() => q.state.loaded),
-    loading: computed(() => q.state.loading),
-    error: computed(() => q.state.error),
-    /** Asks again (only while enabled). */
-    refetch: async () => {
-      if (enabled()) await q.refetch()
-    },
-  }
+  return useKindsQuery(createNicKindsQuery({ stream: getEventStream(), enabled }), enabled)
 }
 
 // ---- counts (sidebar badge, dashboard) ---------------------------------------------------------
