@@ -7,25 +7,10 @@ use crate::sqlite_raw::{RawConn, Stmt, blocking};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use virtumancer_model::{DiskInventory, HostId, VmId, VmInventory, VolumeInventory};
 
 pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializing plain data cannot fail")
-}
-
-/// A list of numbers as the JSON array `json` would write, without serde's machinery.
-fn json_numbers(v: &[u16]) -> String {
-    let mut out = String::with_capacity(2 + v.len() * 5);
-    out.push('[');
-    for (i, n) in v.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(out, "{n}");
-    }
-    out.push(']');
-    out
 }
 
 /// Inserts new VMs with their disks, attachments, NICs and graphics; returns rows written.
@@ -191,7 +176,7 @@ fn write_children(
             rows += 1;
         }
         for (i, n) in v.nics.iter().enumerate() {
-            let tags = json_numbers(&n.vlan_tags);
+            let tags = json(&n.vlan_tags);
             nic.run(&[
                 id.into(),
                 (i as i64).into(),
@@ -266,17 +251,5 @@ impl Disks<'_> {
             })?;
         self.ids.insert(key, id);
         Ok((Some(id), 1))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vlan_tags_are_written_as_json_reads_them() {
-        for tags in [vec![], vec![10], vec![10, 20, 4094]] {
-            assert_eq!(json_numbers(&tags), json(&tags));
-        }
     }
 }
