@@ -17,6 +17,7 @@ mod interface;
 mod network;
 mod storage;
 mod view_reader;
+mod view_tokens;
 
 pub use capabilities::Capabilities;
 pub use common::{

@@ -1,17 +1,19 @@
 //! Reading the typed views: a serde deserializer over a borrowed element arena (ADR 0008).
 //!
 //! quick-xml's own serde deserializer costs about 30 µs per domain document, more than libvirt
-//! takes to produce it; a full sync parses thousands. This reader tokenizes once with
-//! quick-xml into a flat arena that borrows names (and text without entities) from the input,
-//! then drives the views' derived `Deserialize` impls over it. It follows quick-xml's mapping,
-//! which the views are written for: `@name` fields are attributes, `$text` is the element's
-//! text, other fields are child elements, a `Vec` takes every child of its name, and text is
-//! trimmed. Tests compare both readers on every captured document.
+//! takes to produce it; a full sync parses thousands. This reader tokenizes once
+//! ([`crate::view_tokens`], split exactly as quick-xml splits) into a flat arena that borrows
+//! tags (and text without entities) from the input, then drives the views' derived
+//! `Deserialize` impls over it. Attributes are read, with quick-xml's attribute parser, only
+//! for elements a view reads. It follows quick-xml's mapping, which the views are written for:
+//! `@name` fields are attributes, `$text` is the element's text, other fields are child
+//! elements, a `Vec` takes every child of its name, and text is trimmed. Tests compare both
+//! readers on every captured document and on mutated ones.
 
-use quick_xml::Reader;
+use crate::view_tokens::{Token, Tokens};
 use quick_xml::XmlVersion;
+use quick_xml::events::BytesRef;
 use quick_xml::events::attributes::Attributes;
-use quick_xml::events::{BytesStart, Event};
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use std::borrow::Cow;
@@ -36,23 +38,37 @@ impl de::Error for ViewError {
 
 const NONE: u32 = u32::MAX;
 
-/// One element of the arena; its attributes and children are linked by index.
+/// One element of the arena; its children are linked by index. Attributes stay unread in
+/// `start` until a view asks for them, so elements no view reads cost only their tokenizing.
 struct Node<'a> {
-    name: Cow<'a, str>,
-    attrs: (u32, u32),
+    /// The start tag between `<` and `>` (or `/>`): the name, then the attributes.
+    start: &'a str,
+    name_len: u32,
     text: Option<Cow<'a, str>>,
-    /// Why the attributes could not be read; reported only when a view asks for them.
-    bad_attrs: Option<String>,
-    /// Why the text could not be read; likewise.
-    bad_text: Option<String>,
+    /// Why the text could not be read; reported only when a view asks for it.
+    bad_text: Option<Box<str>>,
     first_child: u32,
     next_sibling: u32,
+}
+
+impl Node<'_> {
+    fn name(&self) -> &str {
+        &self.start[..self.name_len as usize]
+    }
+
+    fn has_attributes(&self) -> bool {
+        !is_blank(&self.start[self.name_len as usize..])
+    }
+
+    /// The attributes in document order; an item is an error from the first malformed one on.
+    fn attributes(&self) -> Attributes<'_> {
+        Attributes::new(self.start, self.name_len as usize)
+    }
 }
 
 /// Every element of one document, in document order.
 struct Arena<'a> {
     nodes: Vec<Node<'a>>,
-    attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 /// Reads `xml` into the view `T`.
@@ -68,65 +84,40 @@ pub fn from_str<T: DeserializeOwned>(xml: &str) -> Result<T, ViewError> {
     })
 }
 
-/// `part` as a borrow of `input` when it is a slice of it (every event of a reader over a
-/// `&str` is), else a copy.
-fn borrow_from<'a>(input: &'a str, part: &str) -> Cow<'a, str> {
-    let (base, start) = (input.as_ptr() as usize, part.as_ptr() as usize);
-    match start.checked_sub(base) {
-        Some(off) if off + part.len() <= input.len() => {
-            Cow::Borrowed(&input[off..off + part.len()])
-        }
-        _ => Cow::Owned(part.to_owned()),
-    }
-}
-
-fn append<'a>(text: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
-    match text {
-        None => *text = Some(piece),
-        Some(t) => t.to_mut().push_str(&piece),
-    }
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 impl<'a> Arena<'a> {
     fn parse(xml: &'a str) -> Result<Self, ViewError> {
-        let mut reader = Reader::from_str(xml);
+        let mut tokens = Tokens::new(xml);
         let mut arena = Arena {
             nodes: Vec::with_capacity(xml.len() / 40),
-            attrs: Vec::with_capacity(xml.len() / 40),
         };
         // Open elements, each with the index of its last child so far.
         let mut stack: Vec<(u32, u32)> = Vec::with_capacity(16);
-        let at = |r: &Reader<&[u8]>, m: String| {
-            ViewError(format!("{m} at byte {}", r.buffer_position()))
-        };
         loop {
-            match reader
-                .read_event()
-                .map_err(|e| at(&reader, e.to_string()))?
-            {
-                Event::Start(s) => {
-                    let idx = arena
-                        .open(xml, &s, &mut stack)
-                        .map_err(|m| at(&reader, m))?;
+            let token = tokens
+                .next_token()
+                .map_err(|e| ViewError(format!("{} at byte {}", e.message, e.position)))?;
+            match token {
+                Some(Token::Start(tag, name_len)) => {
+                    let idx = arena.open(tag, name_len, &mut stack);
                     stack.push((idx, NONE));
                 }
-                Event::Empty(s) => {
-                    arena
-                        .open(xml, &s, &mut stack)
-                        .map_err(|m| at(&reader, m))?;
+                Some(Token::Empty(tag, name_len)) => {
+                    arena.open(tag, name_len, &mut stack);
                     if stack.is_empty() {
                         break;
                     }
                 }
-                Event::End(_) => {
-                    let (idx, _) = stack
-                        .pop()
-                        .ok_or_else(|| at(&reader, "unexpected end tag".into()))?;
+                Some(Token::End) => {
+                    let Some((idx, _)) = stack.pop() else {
+                        return Err(ViewError("unexpected end tag".into()));
+                    };
                     // Whitespace between child elements is not text (a leaf keeps it).
                     let node = &mut arena.nodes[idx as usize];
-                    if node.first_child != NONE
-                        && node.text.as_deref().is_some_and(|t| t.trim().is_empty())
-                    {
+                    if node.first_child != NONE && node.text.as_deref().is_some_and(is_blank) {
                         node.text = None;
                     }
                     // Like quick-xml's reader, what follows the root element is not read.
@@ -134,79 +125,66 @@ impl<'a> Arena<'a> {
                         break;
                     }
                 }
-                Event::Text(t) => {
-                    if let Some(&(idx, _)) = stack.last() {
-                        append(&mut arena.nodes[idx as usize].text, t.xml10_content());
+                Some(Token::Text(piece)) => {
+                    if let Some(&(idx, last)) = stack.last() {
+                        let node = &mut arena.nodes[idx as usize];
+                        // More indentation after a child element, when all text so far is
+                        // indentation too: nothing a view can read changes, so nothing is copied.
+                        let indentation = last != NONE
+                            && is_blank(&piece)
+                            && node.text.as_deref().is_none_or(is_blank);
+                        if !indentation {
+                            append(&mut node.text, piece);
+                        }
                     }
                 }
-                Event::CData(c) => {
+                Some(Token::CData(c)) => {
                     if let Some(&(idx, _)) = stack.last() {
-                        append(&mut arena.nodes[idx as usize].text, c.into_inner());
+                        append(&mut arena.nodes[idx as usize].text, c);
                     }
                 }
-                Event::GeneralRef(r) => {
+                Some(Token::Ref(name)) => {
                     let Some(&(idx, _)) = stack.last() else {
-                        return Err(at(&reader, "entity outside the root element".into()));
+                        return Err(ViewError("entity outside the root element".into()));
                     };
-                    let resolved: Cow<'a, str> = match &*r {
+                    let resolved: Cow<'a, str> = match name {
                         "lt" => "<".into(),
                         "gt" => ">".into(),
                         "amp" => "&".into(),
                         "apos" => "'".into(),
                         "quot" => "\"".into(),
-                        other => match r.resolve_char_ref() {
+                        other => match BytesRef::new(other).resolve_char_ref() {
                             Ok(Some(c)) => c.to_string().into(),
                             // An error only if a view reads this text (as with quick-xml).
                             Ok(None) | Err(_) => {
                                 let node = &mut arena.nodes[idx as usize];
-                                node.bad_text
-                                    .get_or_insert_with(|| format!("unknown entity &{other};"));
+                                node.bad_text.get_or_insert_with(|| {
+                                    format!("unknown entity &{other};").into()
+                                });
                                 continue;
                             }
                         },
                     };
                     append(&mut arena.nodes[idx as usize].text, resolved);
                 }
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
-                Event::Eof => break,
+                Some(Token::Skipped) => {}
+                None => break,
             }
         }
         if let Some(&(idx, _)) = stack.last() {
-            let name = &arena.nodes[idx as usize].name;
+            let name = arena.nodes[idx as usize].name();
             return Err(ViewError(format!("unclosed element <{name}>")));
         }
         Ok(arena)
     }
 
     /// Adds an element under the innermost open one; returns its index.
-    fn open(
-        &mut self,
-        xml: &'a str,
-        s: &BytesStart<'_>,
-        stack: &mut [(u32, u32)],
-    ) -> Result<u32, String> {
-        let name_len = s.name().0.len();
-        let content = borrow_from(xml, s);
-        let name = match &content {
-            Cow::Borrowed(c) => Cow::Borrowed(&c[..name_len]),
-            Cow::Owned(c) => Cow::Owned(c[..name_len].to_owned()),
-        };
-        let first_attr = self.attrs.len() as u32;
-        let bad_attrs = match content {
-            Cow::Borrowed(c) => {
-                self.attributes(Attributes::new(c, name_len), |k, v| (Cow::Borrowed(k), v))
-            }
-            Cow::Owned(c) => self.attributes(Attributes::new(&c, name_len), |k, v| {
-                (Cow::Owned(k.to_owned()), Cow::Owned(v.into_owned()))
-            }),
-        }
-        .err();
+    fn open(&mut self, tag: &'a str, name_len: usize, stack: &mut [(u32, u32)]) -> u32 {
         let idx = self.nodes.len() as u32;
         self.nodes.push(Node {
-            name,
-            attrs: (first_attr, self.attrs.len() as u32),
+            start: tag,
+            name_len: name_len as u32,
             text: None,
-            bad_attrs,
             bad_text: None,
             first_child: NONE,
             next_sibling: NONE,
@@ -219,24 +197,14 @@ impl<'a> Arena<'a> {
             }
             *last = idx;
         }
-        Ok(idx)
+        idx
     }
+}
 
-    /// Reads attributes until the first malformed one (quick-xml too reads them only when
-    /// asked, so a broken attribute of an element no view reads is not an error).
-    fn attributes<'b>(
-        &mut self,
-        attrs: Attributes<'b>,
-        own: impl Fn(&'b str, Cow<'b, str>) -> (Cow<'a, str>, Cow<'a, str>),
-    ) -> Result<(), String> {
-        for a in attrs {
-            let a = a.map_err(|e| e.to_string())?;
-            let value = a
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| e.to_string())?;
-            self.attrs.push(own(a.key.0, value));
-        }
-        Ok(())
+fn append<'a>(text: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+    match text {
+        None => *text = Some(piece),
+        Some(t) => t.to_mut().push_str(&piece),
     }
 }
 
@@ -250,31 +218,10 @@ struct ElementDe<'t, 'a> {
 }
 
 impl<'t, 'a> ElementDe<'t, 'a> {
-    fn nodes(self) -> impl Iterator<Item = u32> + 't {
-        let arena = self.arena;
-        let name: &'t str = &arena.nodes[self.first as usize].name;
-        let mut next = self.first;
-        let single = self.single;
-        std::iter::from_fn(move || {
-            while next != NONE {
-                let cur = next;
-                next = if single {
-                    NONE
-                } else {
-                    arena.nodes[cur as usize].next_sibling
-                };
-                if arena.nodes[cur as usize].name == name {
-                    return Some(cur);
-                }
-            }
-            None
-        })
-    }
-
     fn text_de(self) -> Result<TextDe<'t>, ViewError> {
         let node = &self.arena.nodes[self.first as usize];
         match (&node.bad_text, &node.text) {
-            (Some(bad), _) => Err(ViewError(format!("<{}>: {bad}", node.name))),
+            (Some(bad), _) => Err(ViewError(format!("<{}>: {bad}", node.name()))),
             (None, Some(t)) => Ok(TextDe(Cow::Borrowed(t.as_ref()))),
             (None, None) => Ok(TextDe(Cow::Borrowed(""))),
         }
@@ -294,7 +241,7 @@ impl<'de, 't, 'a> de::Deserializer<'de> for ElementDe<'t, 'a> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ViewError> {
         let node = &self.arena.nodes[self.first as usize];
-        if node.first_child == NONE && node.attrs.0 == node.attrs.1 {
+        if node.first_child == NONE && !node.has_attributes() {
             self.text_de()?.deserialize_any(visitor)
         } else {
             self.deserialize_map(visitor)
@@ -332,7 +279,8 @@ impl<'de, 't, 'a> de::Deserializer<'de> for ElementDe<'t, 'a> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ViewError> {
         visitor.visit_seq(SeqDe {
-            nodes: Box::new(self.nodes()),
+            next: self.first,
+            name: self.arena.nodes[self.first as usize].name(),
             el: self,
         })
     }
@@ -359,11 +307,10 @@ impl<'de, 't, 'a> de::Deserializer<'de> for ElementDe<'t, 'a> {
         visitor.visit_map(MapDe {
             arena: self.arena,
             node: self.first,
-            attr: node.attrs.0,
+            attrs: Some(node.attributes()),
             text_done: false,
             child: node.first_child,
-            seen: Vec::new(),
-            key: String::new(),
+            key: Key::default(),
             value: None,
         })
     }
@@ -391,9 +338,11 @@ impl<'de, 't, 'a> de::Deserializer<'de> for ElementDe<'t, 'a> {
     }
 }
 
-/// Every element of one name, for a `Vec` field.
+/// Every element of one name, for a `Vec` field: the first, then (unless `single`) each later
+/// sibling of its name.
 struct SeqDe<'t, 'a> {
-    nodes: Box<dyn Iterator<Item = u32> + 't>,
+    next: u32,
+    name: &'t str,
     el: ElementDe<'t, 'a>,
 }
 
@@ -404,16 +353,51 @@ impl<'de, 't, 'a> de::SeqAccess<'de> for SeqDe<'t, 'a> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, ViewError> {
-        match self.nodes.next() {
-            // One element: its siblings of the same name are not part of it.
-            Some(idx) => seed
-                .deserialize(ElementDe {
-                    first: idx,
-                    single: true,
-                    ..self.el
-                })
-                .map(Some),
-            None => Ok(None),
+        let nodes = &self.el.arena.nodes;
+        while self.next != NONE {
+            let idx = self.next;
+            let node = &nodes[idx as usize];
+            self.next = if self.el.single {
+                NONE
+            } else {
+                node.next_sibling
+            };
+            if node.name() == self.name {
+                // One element: its siblings of the same name are not part of it.
+                return seed
+                    .deserialize(ElementDe {
+                        first: idx,
+                        single: true,
+                        ..self.el
+                    })
+                    .map(Some);
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// An attribute's field name, `@` and the attribute's name, built without allocating for
+/// names of ordinary length.
+#[derive(Default)]
+struct Key {
+    buf: [u8; 32],
+    len: usize,
+    long: String,
+}
+
+impl Key {
+    fn set(&mut self, name: &str) -> &str {
+        if name.len() < self.buf.len() {
+            self.buf[0] = b'@';
+            self.buf[1..=name.len()].copy_from_slice(name.as_bytes());
+            self.len = name.len() + 1;
+            std::str::from_utf8(&self.buf[..self.len]).expect("'@' and a str are UTF-8")
+        } else {
+            self.long.clear();
+            self.long.push('@');
+            self.long.push_str(name);
+            &self.long
         }
     }
 }
@@ -423,17 +407,33 @@ impl<'de, 't, 'a> de::SeqAccess<'de> for SeqDe<'t, 'a> {
 struct MapDe<'t, 'a> {
     arena: &'t Arena<'a>,
     node: u32,
-    attr: u32,
+    /// Attributes not yet visited; `None` once they are all read.
+    attrs: Option<Attributes<'t>>,
     text_done: bool,
     child: u32,
-    seen: Vec<&'t str>,
-    key: String,
+    key: Key,
     value: Option<Value<'t, 'a>>,
 }
 
 enum Value<'t, 'a> {
     Text(Cow<'t, str>),
     Element(ElementDe<'t, 'a>),
+}
+
+impl<'t> MapDe<'t, '_> {
+    /// Whether an earlier child of this element has the same name as the child at `idx`.
+    fn named_before(&self, idx: u32, name: &str) -> bool {
+        let nodes = &self.arena.nodes;
+        let mut cur = nodes[self.node as usize].first_child;
+        while cur != idx {
+            let node = &nodes[cur as usize];
+            if node.name() == name {
+                return true;
+            }
+            cur = node.next_sibling;
+        }
+        false
+    }
 }
 
 impl<'de, 't, 'a> de::MapAccess<'de> for MapDe<'t, 'a> {
@@ -444,23 +444,24 @@ impl<'de, 't, 'a> de::MapAccess<'de> for MapDe<'t, 'a> {
         seed: K,
     ) -> Result<Option<K::Value>, ViewError> {
         let node = &self.arena.nodes[self.node as usize];
-        if let Some(bad) = &node.bad_attrs {
-            return Err(ViewError(format!("<{}>: {bad}", node.name)));
-        }
-        if self.attr < node.attrs.1 {
-            let (name, value) = &self.arena.attrs[self.attr as usize];
-            self.attr += 1;
-            self.key.clear();
-            self.key.push('@');
-            self.key.push_str(name);
-            self.value = Some(Value::Text(Cow::Borrowed(value.as_ref())));
-            return seed.deserialize(StrDeserializer::new(&self.key)).map(Some);
+        if let Some(attrs) = &mut self.attrs {
+            match attrs.next() {
+                Some(Ok(a)) => {
+                    let bad = |e: quick_xml::Error| ViewError(format!("<{}>: {e}", node.name()));
+                    let value = a.normalized_value(XmlVersion::Implicit1_0).map_err(bad)?;
+                    self.value = Some(Value::Text(value));
+                    let key = self.key.set(a.key.0);
+                    return seed.deserialize(StrDeserializer::new(key)).map(Some);
+                }
+                Some(Err(e)) => return Err(ViewError(format!("<{}>: {e}", node.name()))),
+                None => self.attrs = None,
+            }
         }
         if !self.text_done {
             self.text_done = true;
             if let Some(t) = &node.text {
                 if let Some(bad) = &node.bad_text {
-                    return Err(ViewError(format!("<{}>: {bad}", node.name)));
+                    return Err(ViewError(format!("<{}>: {bad}", node.name())));
                 }
                 self.value = Some(Value::Text(Cow::Borrowed(t.as_ref())));
                 return seed.deserialize(StrDeserializer::new("$text")).map(Some);
@@ -470,11 +471,10 @@ impl<'de, 't, 'a> de::MapAccess<'de> for MapDe<'t, 'a> {
             let idx = self.child;
             let child = &self.arena.nodes[idx as usize];
             self.child = child.next_sibling;
-            let name: &'t str = &child.name;
-            if self.seen.contains(&name) {
+            let name: &'t str = child.name();
+            if self.named_before(idx, name) {
                 continue;
             }
-            self.seen.push(name);
             self.value = Some(Value::Element(ElementDe {
                 arena: self.arena,
                 first: idx,

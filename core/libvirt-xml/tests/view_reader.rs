@@ -84,9 +84,83 @@ fn entities_cdata_whitespace_and_unicode_read_the_same() {
 }
 
 #[test]
+fn markup_is_split_where_quick_xml_splits_it() {
+    let body = "<name>n</name><memory>1</memory><vcpu>1</vcpu><os><type>hvm</type></os>";
+    let read = [
+        // A byte-order mark, a declaration, a DOCTYPE and comments around the root.
+        format!(
+            "\u{feff}<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE domain [<!ENTITY x 'y'>]>\n<!-- before --><domain type='kvm'>{body}</domain><!-- after -->"
+        ),
+        // Comments, processing instructions and CDATA inside elements and text.
+        format!(
+            "<domain type='kvm'><!-- c --><?pi data?>{body}<title>a<!-- x -->b<![CDATA[<c>&amp;]]>d</title></domain>"
+        ),
+        // Windows line ends in text and attributes, `>` and the other quote inside values.
+        format!(
+            "<domain type='kvm'>{body}<description>line 1\r\nline 2\rline 3</description><devices><disk type='file' device='disk'><source file=\"/a>b'c\r\nd\"/><target dev='vda' bus='virtio'/></disk></devices></domain>"
+        ),
+        // Whitespace before `>` of end and empty tags, references next to each other.
+        format!(
+            "<domain type='kvm' >{body}<title>&lt;&#x41;&#66;&gt;</title ><features ><acpi /></features></domain >"
+        ),
+        // Mixed content: text around child elements.
+        format!("<domain type='kvm'>{body}<features> a <acpi/> \n <apic/> b </features></domain>"),
+        // What follows the root element is not read.
+        format!("<domain type='kvm'>{body}</domain><trailing>&unknown;</broken>"),
+    ];
+    for (i, xml) in read.iter().enumerate() {
+        assert!(
+            same(&format!("case {i}"), xml, Domain::from_xml),
+            "case {i}: the reference refused it"
+        );
+    }
+    let refused = [
+        format!("<domain type='kvm'>{body}</domian>"),
+        format!("<domain type='kvm'>{body}<title>a & b</title></domain>"),
+        format!("<domain type='kvm'>{body}<title>&amp</title></domain>"),
+        format!("<domain type='kvm'>{body}<title>x</title>"),
+        format!("<domain type='kvm'>{body}<title a='1>x</title></domain>"),
+        format!("<domain type='kvm'>{body}<!-- unclosed </domain>"),
+        format!("<domain type='kvm'>{body}<"),
+        "&amp;<domain type='kvm'/>".to_owned(),
+    ];
+    for (i, xml) in refused.iter().enumerate() {
+        assert!(
+            quick_xml::de::from_str::<Domain>(xml).is_err(),
+            "refused case {i}: the reference reads it"
+        );
+        assert!(
+            Domain::from_xml(xml).is_err(),
+            "refused case {i}: ours reads it"
+        );
+    }
+}
+
+#[test]
 fn mutated_documents_read_the_same_whenever_the_reference_reads_them() {
     let mut rng = Rng(0x0dd5_eed5_1234_5678);
-    let edits = ["", " ", "x", "1", "&amp;", "é", "<a/>", "</a>", "'", "-1"];
+    let edits = [
+        "",
+        " ",
+        "x",
+        "1",
+        "&amp;",
+        "é",
+        "<a/>",
+        "</a>",
+        "'",
+        "-1",
+        "\r\n",
+        ">",
+        "\"",
+        "&#x41;",
+        "&bogus;",
+        "<!-- c -->",
+        "<![CDATA[<x>]]>",
+        "<?pi?>",
+        "/",
+        "=",
+    ];
     let (mut tried, mut compared) = (0, 0);
     for (name, xml) in documents() {
         let chars: Vec<char> = xml.chars().collect();
