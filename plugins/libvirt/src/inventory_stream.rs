@@ -16,8 +16,17 @@ use virt::domain::Domain as VirDomain;
 use virtumancer_drivers::{DriverError, InventoryPart};
 use virtumancer_model::PowerState;
 
-/// Domains per message between the threads, and VMs per part sent to the engine.
+/// Domains per message between the threads, and VMs per part sent to the engine, at most…
 const CHUNK: usize = 256;
+/// …and at least.
+const MIN_CHUNK: usize = 16;
+
+/// The size of the next chunk when `left` domains are still to be fetched: an eighth of them
+/// within the bounds, so the chunks shrink towards the end and the last one, which is parsed
+/// and written after the last fetch, is small.
+fn chunk_size(left: usize) -> usize {
+    (left / 8).clamp(MIN_CHUNK, CHUNK)
+}
 
 /// Where parts go: the engine's end of the pass.
 pub type PartSender = mpsc::Sender<Result<InventoryPart, DriverError>>;
@@ -47,8 +56,9 @@ pub fn run(
     until: Instant,
     cache_index: impl FnOnce(&VolumeIndex) + Send,
 ) -> Result<(), DriverError> {
-    // Roomy enough that listing and fetching never wait while the parser reads the pools.
-    let (raw_tx, raw_rx) = sync_channel(16);
+    // Roomy enough that listing and fetching never wait while the parser reads the pools, nor
+    // when it lags a little behind the many small chunks at the end.
+    let (raw_tx, raw_rx) = sync_channel(64);
     let rpc = Rpc { calls, until };
     let rpc = &rpc;
     std::thread::scope(|s| {
@@ -82,8 +92,12 @@ fn fetch(
     raw: SyncSender<Vec<RawDomain>>,
     rpc: &Rpc<'_>,
 ) -> Result<(), DriverError> {
-    let mut chunk = Vec::with_capacity(CHUNK);
-    for (dom, state, persistent) in rpc.call(|| inventory::domains_with_state(conn))? {
+    let domains = rpc.call(|| inventory::domains_with_state(conn))?;
+    let mut left = domains.len();
+    let mut size = chunk_size(left);
+    let mut chunk = Vec::with_capacity(size);
+    for (dom, state, persistent) in domains {
+        left -= 1;
         let xml = match rpc.call(|| Ok(dom.get_xml_desc(0)))? {
             Ok(x) => x,
             Err(err) => match driver_error(&err) {
@@ -98,8 +112,9 @@ fn fetch(
             persistent,
             xml,
         });
-        if chunk.len() == CHUNK {
-            raw.send(std::mem::take(&mut chunk))
+        if chunk.len() >= size {
+            size = chunk_size(left);
+            raw.send(std::mem::replace(&mut chunk, Vec::with_capacity(size)))
                 .map_err(|_| abandoned())?;
         }
     }
@@ -148,5 +163,50 @@ impl Rpc<'_> {
     fn call<T>(&self, f: impl FnOnce() -> Result<T, DriverError>) -> Result<T, DriverError> {
         let _held = self.calls.hold_until(self.until, "reading the inventory")?;
         f()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chunk sizes a pass over `n` domains uses, in order.
+    fn chunks(n: usize) -> Vec<usize> {
+        let (mut out, mut left, mut size, mut cur) = (Vec::new(), n, chunk_size(n), 0);
+        for _ in 0..n {
+            left -= 1;
+            cur += 1;
+            if cur >= size {
+                out.push(cur);
+                size = chunk_size(left);
+                cur = 0;
+            }
+        }
+        if cur > 0 {
+            out.push(cur);
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_cover_every_domain_and_shrink_towards_the_end() {
+        for n in [0, 1, 15, 16, 17, 100, 1_000, 10_000] {
+            let c = chunks(n);
+            assert_eq!(c.iter().sum::<usize>(), n, "{n}: {c:?}");
+            assert!(c.iter().all(|&s| s <= CHUNK), "{n}: {c:?}");
+            assert!(
+                c.windows(2).all(|w| w[0] >= w[1]),
+                "{n}: not shrinking: {c:?}"
+            );
+            // Only the final chunk may be below the minimum.
+            assert!(
+                c.iter().rev().skip(1).all(|&s| s >= MIN_CHUNK),
+                "{n}: {c:?}"
+            );
+        }
+        let big = chunks(10_000);
+        assert_eq!(big[0], CHUNK);
+        assert!(*big.last().unwrap() <= MIN_CHUNK, "{big:?}");
+        assert!(big.len() < 80, "{} chunks for 10,000 domains", big.len());
     }
 }
