@@ -77,9 +77,8 @@ pub(crate) fn network(
 
 /// One domain's inventory, asking libvirt for its state.
 pub fn vm(dom: &VirDomain, volumes: &VolumeIndex) -> Result<VmInventory, DriverError> {
-    let (state, _reason) = dom.get_state().map_err(e)?;
-    let persistent = dom.is_persistent().map_err(e)?;
-    vm_with(dom, normalize::power_state(state), persistent, volumes)
+    let (state, persistent) = ask_state(dom)?;
+    vm_with(dom, state, persistent, volumes)
 }
 
 /// One domain's inventory with state and persistence already known.
@@ -105,6 +104,18 @@ pub(crate) fn parse_vm(
     calls: Option<(&CallLock, Instant)>,
 ) -> Result<VmInventory, DriverError> {
     let xml = Domain::from_xml(xml).map_err(xml_err)?;
+    vm_from_view(dom, xml, state, persistent, volumes, calls)
+}
+
+/// [`parse_vm`] for a domain whose XML is parsed already.
+pub(crate) fn vm_from_view(
+    dom: &VirDomain,
+    xml: Domain,
+    state: PowerState,
+    persistent: bool,
+    volumes: &VolumeIndex,
+    calls: Option<(&CallLock, Instant)>,
+) -> Result<VmInventory, DriverError> {
     let mut blocks = HashMap::new();
     for disk in xml
         .devices
@@ -133,37 +144,66 @@ fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<uuid::Uuid>, DriverError>
         .collect()
 }
 
-/// Every domain with its power state and persistence, from a handful of list calls instead of
-/// two calls per domain (a domain is active when it has an id, which needs no call). Domains whose state changes between the calls get a slightly stale
-/// state; the lifecycle event of that change corrects it.
-pub(crate) fn domains_with_state(
-    conn: &Connect,
-) -> Result<Vec<(VirDomain, PowerState, bool)>, DriverError> {
-    use virt::sys;
-    let all = conn.list_all_domains(0).map_err(e)?;
-    let running = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_RUNNING)?;
-    let paused = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_PAUSED)?;
-    let transient = uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_TRANSIENT)?;
-    let mut out = Vec::with_capacity(all.len());
-    for dom in all {
-        let uuid = dom.get_uuid().map_err(e)?;
-        let state = if running.contains(&uuid) {
-            PowerState::Running
-        } else if paused.contains(&uuid) {
-            PowerState::Paused
-        } else if dom.get_id().is_some() {
-            // Active but neither running nor paused: shutting down, crashed, suspended.
-            match dom.get_state() {
-                Ok((s, _)) => normalize::power_state(s),
-                Err(err) if matches!(driver_error(&err), DriverError::NotFound { .. }) => continue,
-                Err(err) => return Err(e(err)),
-            }
-        } else {
-            PowerState::Shutoff
-        };
-        out.push((dom, state, !transient.contains(&uuid)));
+/// The power state and persistence of every domain, from three list calls that each return
+/// only the few domains that are paused, in some other active state, or transient. Whether a
+/// domain is active at all its XML tells (an active domain has an `id`), and active domains
+/// outside those lists are running. Listing every running domain instead cost a 10,000-domain
+/// pass as much as the listing of all domains.
+pub(crate) struct DomainStates {
+    paused: HashSet<uuid::Uuid>,
+    other: HashSet<uuid::Uuid>,
+    transient: HashSet<uuid::Uuid>,
+}
+
+/// What [`DomainStates::of`] could tell from the lists.
+pub(crate) enum KnownState {
+    /// The state and persistence.
+    Known(PowerState, bool),
+    /// Active in a state the lists do not name (shutting down, crashed, suspended), or the
+    /// XML has no readable UUID: libvirt must be asked.
+    Ask,
+}
+
+impl DomainStates {
+    /// Reads the three lists. Domains whose state changes between these calls and the reading
+    /// of their XML get a slightly stale state; the lifecycle event of that change corrects it.
+    pub(crate) fn read(conn: &Connect) -> Result<Self, DriverError> {
+        use virt::sys;
+        Ok(Self {
+            paused: uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_PAUSED)?,
+            other: uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_OTHER)?,
+            transient: uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_TRANSIENT)?,
+        })
     }
-    Ok(out)
+
+    /// The state of the domain `xml` describes.
+    pub(crate) fn of(&self, xml: &Domain) -> KnownState {
+        let Some(uuid) = xml
+            .uuid
+            .as_deref()
+            .and_then(|u| uuid::Uuid::parse_str(u).ok())
+        else {
+            return KnownState::Ask;
+        };
+        let persistent = !self.transient.contains(&uuid);
+        match xml.id {
+            None => KnownState::Known(PowerState::Shutoff, persistent),
+            Some(_) if self.paused.contains(&uuid) => {
+                KnownState::Known(PowerState::Paused, persistent)
+            }
+            Some(_) if self.other.contains(&uuid) => KnownState::Ask,
+            Some(_) => KnownState::Known(PowerState::Running, persistent),
+        }
+    }
+}
+
+/// A domain's state and persistence asked of libvirt (the caller holds the call lock).
+pub(crate) fn ask_state(dom: &VirDomain) -> Result<(PowerState, bool), DriverError> {
+    let (state, _reason) = dom.get_state().map_err(e)?;
+    Ok((
+        normalize::power_state(state),
+        dom.is_persistent().map_err(e)?,
+    ))
 }
 
 /// One domain by UUID; `None` when it does not exist.
@@ -182,5 +222,59 @@ pub fn vm_by_uuid(
             DriverError::NotFound { .. } => Ok(None),
             other => Err(other),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAUSED: &str = "6695eb01-f6a4-8304-79aa-97f2502e1001";
+    const OTHER: &str = "6695eb01-f6a4-8304-79aa-97f2502e1002";
+    const TRANSIENT: &str = "6695eb01-f6a4-8304-79aa-97f2502e1003";
+    const PLAIN: &str = "6695eb01-f6a4-8304-79aa-97f2502e1004";
+
+    fn domain(id: Option<u32>, uuid: Option<&str>) -> Domain {
+        let id = id.map(|i| format!(" id='{i}'")).unwrap_or_default();
+        let uuid = uuid
+            .map(|u| format!("<uuid>{u}</uuid>"))
+            .unwrap_or_default();
+        Domain::from_xml(&format!(
+            "<domain type='test'{id}><name>d</name>{uuid}<memory>1</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>"
+        ))
+        .unwrap()
+    }
+
+    fn known(k: KnownState) -> Option<(PowerState, bool)> {
+        match k {
+            KnownState::Known(s, p) => Some((s, p)),
+            KnownState::Ask => None,
+        }
+    }
+
+    #[test]
+    fn states_come_from_the_short_lists_and_the_xml() {
+        let set = |u: &str| HashSet::from([uuid::Uuid::parse_str(u).unwrap()]);
+        let states = DomainStates {
+            paused: set(PAUSED),
+            other: set(OTHER),
+            transient: set(TRANSIENT),
+        };
+        let of = |id, uuid| known(states.of(&domain(id, uuid)));
+        // Inactive domains are shut off whatever a list said when it was read.
+        assert_eq!(of(None, Some(PLAIN)), Some((PowerState::Shutoff, true)));
+        assert_eq!(of(None, Some(PAUSED)), Some((PowerState::Shutoff, true)));
+        // Active ones are running unless a list names them.
+        assert_eq!(of(Some(3), Some(PLAIN)), Some((PowerState::Running, true)));
+        assert_eq!(of(Some(3), Some(PAUSED)), Some((PowerState::Paused, true)));
+        assert_eq!(
+            of(Some(3), Some(TRANSIENT)),
+            Some((PowerState::Running, false))
+        );
+        // Shutting down, crashed, suspended: only libvirt can say which.
+        assert_eq!(of(Some(3), Some(OTHER)), None);
+        // Without a UUID to look up, libvirt is asked too.
+        assert_eq!(of(Some(3), None), None);
+        assert_eq!(of(Some(3), Some("not-a-uuid")), None);
     }
 }

@@ -1,12 +1,12 @@
 //! A full inventory pass as a stream of parts. The connection's thread lists the domains and
-//! fetches their XML while a second thread reads pools and networks and then parses and
-//! normalizes the domains, and the engine stores the first VMs while later ones are still
-//! being read. Every libvirt call of the pass holds the connection's call lock (ADR 0007), so
+//! fetches their XML (the floor of any inventory: nothing else is on its path) while a second
+//! thread reads pools, networks and the domains' states and then parses and normalizes the
+//! domains, and the engine stores the first VMs while later ones are still being read. Every libvirt call of the pass holds the connection's call lock (ADR 0007), so
 //! the two threads never call at the same time and other jobs' calls get in between.
 
 use crate::blocking::CallLock;
 use crate::errors::driver_error;
-use crate::inventory;
+use crate::inventory::{self, DomainStates, KnownState};
 use crate::normalize::VolumeIndex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Instant;
@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use virt::connect::Connect;
 use virt::domain::Domain as VirDomain;
 use virtumancer_drivers::{DriverError, InventoryPart};
-use virtumancer_model::PowerState;
+use virtumancer_libvirt_xml::Domain;
 
 /// Domains per message between the threads, and VMs per part sent to the engine, at most…
 const CHUNK: usize = 256;
@@ -34,8 +34,6 @@ pub type PartSender = mpsc::Sender<Result<InventoryPart, DriverError>>;
 /// A domain as libvirt described it, not yet parsed.
 struct RawDomain {
     dom: VirDomain,
-    state: PowerState,
-    persistent: bool,
     xml: String,
 }
 
@@ -72,7 +70,8 @@ pub fn run(
                 send(parts, InventoryPart::Pools(pools))?;
                 let networks = rpc.call(|| inventory::networks(conn))?;
                 send(parts, InventoryPart::Networks(networks))?;
-                parse(raw_rx, &index, parts, rpc)
+                let states = rpc.call(|| DomainStates::read(conn))?;
+                parse(raw_rx, &index, &states, parts, rpc)
             })
             .map_err(|e| DriverError::Backend(format!("cannot start the parser thread: {e}")))?;
         let fetched = fetch(conn, raw_tx, rpc);
@@ -86,17 +85,17 @@ pub fn run(
     })
 }
 
-/// Lists every domain with its state and fetches its XML, in chunks.
+/// Lists every domain and fetches its XML, in chunks.
 fn fetch(
     conn: &Connect,
     raw: SyncSender<Vec<RawDomain>>,
     rpc: &Rpc<'_>,
 ) -> Result<(), DriverError> {
-    let domains = rpc.call(|| inventory::domains_with_state(conn))?;
+    let domains = rpc.call(|| conn.list_all_domains(0).map_err(|e| driver_error(&e)))?;
     let mut left = domains.len();
     let mut size = chunk_size(left);
     let mut chunk = Vec::with_capacity(size);
-    for (dom, state, persistent) in domains {
+    for dom in domains {
         left -= 1;
         let xml = match rpc.call(|| Ok(dom.get_xml_desc(0)))? {
             Ok(x) => x,
@@ -106,12 +105,7 @@ fn fetch(
                 other => return Err(other),
             },
         };
-        chunk.push(RawDomain {
-            dom,
-            state,
-            persistent,
-            xml,
-        });
+        chunk.push(RawDomain { dom, xml });
         if chunk.len() >= size {
             size = chunk_size(left);
             raw.send(std::mem::replace(&mut chunk, Vec::with_capacity(size)))
@@ -128,20 +122,25 @@ fn fetch(
 fn parse(
     raw: Receiver<Vec<RawDomain>>,
     index: &VolumeIndex,
+    states: &DomainStates,
     parts: &PartSender,
     rpc: &Rpc<'_>,
 ) -> Result<(), DriverError> {
     for chunk in raw {
         let mut vms = Vec::with_capacity(chunk.len());
         for d in chunk {
-            match inventory::parse_vm(
-                &d.dom,
-                &d.xml,
-                d.state,
-                d.persistent,
-                index,
-                Some((rpc.calls, rpc.until)),
-            ) {
+            let xml = Domain::from_xml(&d.xml).map_err(|e| DriverError::Backend(e.to_string()))?;
+            let (state, persistent) = match states.of(&xml) {
+                KnownState::Known(state, persistent) => (state, persistent),
+                KnownState::Ask => match rpc.call(|| inventory::ask_state(&d.dom)) {
+                    Ok(known) => known,
+                    // Undefined since it was listed: it is gone, not an error.
+                    Err(DriverError::NotFound { .. }) => continue,
+                    Err(err) => return Err(err),
+                },
+            };
+            let calls = Some((rpc.calls, rpc.until));
+            match inventory::vm_from_view(&d.dom, xml, state, persistent, index, calls) {
                 Ok(v) => vms.push(v),
                 Err(DriverError::NotFound { .. }) => {}
                 Err(err) => return Err(err),

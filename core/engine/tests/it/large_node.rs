@@ -60,15 +60,23 @@ async fn thousands_of_generated_domains_sync_completely_and_resync_writes_nothin
         .await
         .unwrap();
     assert_eq!(page.total as usize, N);
-    let running = store
-        .list_vms(&VmQuery {
-            state: Some(PowerState::Running),
-            limit: 1,
-            ..VmQuery::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(running.total as usize, node.stats.running);
+    // States come from the domains' XML and the short paused/other/transient lists.
+    for (state, expected) in [
+        (PowerState::Running, node.stats.running),
+        (PowerState::Paused, node.stats.paused),
+        (PowerState::Shutoff, node.stats.shutoff),
+    ] {
+        let found = store
+            .list_vms(&VmQuery {
+                state: Some(state),
+                limit: 1,
+                ..VmQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(found.total as usize, expected, "{state:?}");
+    }
+    assert!(node.stats.paused > 0 && node.stats.running > 0 && node.stats.shutoff > 0);
 
     // Names with XML metacharacters and unicode are stored as libvirt has them.
     let odd = store
