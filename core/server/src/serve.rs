@@ -109,6 +109,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         .await?;
     tracing::info!("shutting down: closing host connections");
     fleet.shutdown().await;
+    store.close().await;
     Ok(())
 }
 

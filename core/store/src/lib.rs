@@ -32,14 +32,14 @@ pub use stats_repository::{StatsRepository, StatsRow, StatsTarget};
 pub use task_repository::{TaskPage, TaskQuery, TaskRepository};
 
 /// Every repository of one database.
+#[async_trait::async_trait]
 pub trait Store:
     HostRepository + InventoryRepository + NetworkRepository + TaskRepository + StatsRepository
 {
-}
-
-impl<T: HostRepository + InventoryRepository + NetworkRepository + TaskRepository + StatsRepository>
-    Store for T
-{
+    /// Closes the database once the calls in flight are done; later calls fail. SQLite moves
+    /// its write-ahead log into the database file here, so a store that is dropped instead
+    /// does that work in the background, on whatever runs next.
+    async fn close(&self);
 }
 
 use std::sync::Arc;

@@ -47,10 +47,15 @@ impl Checkpointer {
     pub(crate) fn wake(&self) {
         self.wake.notify_one();
     }
+
+    /// Stops the task: no further checkpoint starts.
+    pub(crate) fn stop(&self) {
+        self.task.abort();
+    }
 }
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
-        self.task.abort();
+        self.stop();
     }
 }

@@ -1,7 +1,7 @@
 //! The SQLite implementation of the repositories.
 
 use crate::sqlite_checkpointer::Checkpointer;
-use crate::{HostConfig, HostRepository, HostStateRecord, StoreError};
+use crate::{HostConfig, HostRepository, HostStateRecord, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
@@ -78,6 +78,17 @@ impl SqliteStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(host_from_row).transpose()
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn close(&self) {
+        // No checkpoint may start now: closing the last connection checkpoints the whole log.
+        if let Some(c) = &self.checkpoints {
+            c.stop();
+        }
+        self.pool.close().await;
     }
 }
 

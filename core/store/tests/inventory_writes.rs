@@ -8,7 +8,7 @@ use virtumancer_model::{
     VmInventory, VolumeInventory,
 };
 use virtumancer_store::{
-    HostConfig, HostRepository, InventoryBatch, InventoryRepository, SqliteStore,
+    HostConfig, HostRepository, InventoryBatch, InventoryRepository, SqliteStore, Store, VmQuery,
 };
 
 fn url(dir: &tempfile::TempDir) -> String {
@@ -221,6 +221,52 @@ async fn a_large_commit_is_checkpointed_in_the_background() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test]
+async fn close_moves_the_log_into_the_database_and_later_calls_fail() {
+    let (dir, store, host) = store().await;
+    let batch = InventoryBatch {
+        insert_vms: (0..300)
+            .map(|i| {
+                let v = vm(
+                    &format!("vm-{i}"),
+                    &format!("00000000-0000-0000-0000-{i:012}"),
+                    vec![disk("vda", Some(&format!("/images/{i}.qcow2")))],
+                );
+                (VmId::new(), v, format!("h{i}"))
+            })
+            .collect(),
+        ..InventoryBatch::default()
+    };
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    w.write(&batch).await.unwrap();
+    w.commit().await.unwrap();
+    let wal = dir.path().join("v.db-wal");
+    assert!(
+        std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
+        "the commit went to the log"
+    );
+    store.close().await;
+    // The last connection's close checkpointed the log and removed it.
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "the log is still there after close"
+    );
+    assert!(
+        store.list_vms(&VmQuery::default()).await.is_err(),
+        "a closed store still answered"
+    );
+    // Everything is in the database file itself.
+    let again = SqliteStore::open(&url(&dir)).await.unwrap();
+    let page = again
+        .list_vms(&VmQuery {
+            limit: 1,
+            ..VmQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 300);
 }
 
 #[tokio::test]
