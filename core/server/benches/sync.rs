@@ -15,7 +15,9 @@
 //! Then the no-change re-sync time and the rows it wrote, and the time to read one page of
 //! `GET /api/v1/vms`. Everything is measured in the same run, so ratios compare like with like.
 //! Each figure is the median of `BENCH_ROUNDS` rounds (default 3), each round on fresh
-//! connections, because single runs on a 2-CPU machine vary by ±10 %.
+//! connections, because single runs on a 2-CPU machine vary by ±10 %. Every database is closed
+//! (which moves SQLite's log into the file) before the next thing is timed, so no measurement
+//! pays for the previous one's clean-up.
 //!
 //! `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
 //! (untimed) so that a profiler (`perf record`) sees mostly the sync.
