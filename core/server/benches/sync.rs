@@ -4,11 +4,13 @@
 //! `virt` crate alone) and Virtumancer's full sync of the same node into a fresh SQLite
 //! database (pools, volumes, networks, domains, states, block sizes, parsing, writes — read,
 //! parsed and written concurrently, as the server does it), and their ratio. Both are
-//! measured twice, because libvirt's test driver pays a one-time cost of about 0.27 s per
-//! 10,000 domains on the first listing of a fresh connection:
+//! measured twice, because the first listing of a node in a process pays one-time costs
+//! (about 0.27 s per 10,000 domains, in libvirt and the C heap):
 //!
-//! - cold: the first thing done on a freshly opened connection (what a host's sync on
-//!   connect costs);
+//! - cold: the first pass of a fresh process on a fresh connection (what a host's sync costs
+//!   when the server starts). Each cold figure is measured in a child process of its own, the
+//!   floor's and ours alternating which runs first, because within one process which
+//!   connection pays those costs depends on what ran before it;
 //! - warm: on a connection that has listed its domains before (what a periodic reconcile
 //!   costs).
 //!
@@ -65,13 +67,13 @@ fn enumerate(conn: &virt::connect::Connect) -> (Duration, usize) {
     (took, doms.len())
 }
 
-/// The floor on a fresh connection: (cold, warm, domains).
-fn floor(uri: &str) -> (Duration, Duration, usize) {
+/// The floor on a connection that has listed its domains once before: (time, domains).
+fn floor_warm(uri: &str) -> (Duration, usize) {
     let mut conn = virt::connect::Connect::open(Some(uri)).expect("open");
-    let (cold, n) = enumerate(&conn);
-    let (warm, _) = enumerate(&conn);
+    enumerate(&conn);
+    let warm = enumerate(&conn);
     let _ = conn.close();
-    (cold, warm, n)
+    warm
 }
 
 struct Ours {
@@ -115,7 +117,8 @@ async fn first_sync(
     (sync, store, took)
 }
 
-async fn ours(dir: &std::path::Path, uri: &str, n: usize) -> Ours {
+/// A connection through the libvirt plugin, as the server opens it.
+async fn connect(dir: &std::path::Path, uri: &str) -> Box<dyn HostConnection> {
     let mut cfg = BTreeMap::new();
     cfg.insert(
         "libvirt".to_owned(),
@@ -123,15 +126,20 @@ async fn ours(dir: &std::path::Path, uri: &str, n: usize) -> Ours {
     );
     let registry = Registry::from_inventory(&cfg).expect("registry");
     let parsed = HostUri::parse(uri).expect("uri");
-    let conn = registry
+    registry
         .host_connector(&parsed)
         .expect("connector")
         .open(&ConnectSpec::plain(parsed))
         .await
-        .expect("open");
-    let (_, cold_store, cold) = first_sync(dir, "cold.db", uri, conn.as_ref(), n).await;
+        .expect("open")
+}
+
+async fn ours(dir: &std::path::Path, uri: &str, n: usize) -> Ours {
+    let conn = connect(dir, uri).await;
+    // The connection's first pass, untimed (the cold figure comes from a child process).
+    let (_, first_store, _) = first_sync(dir, "first.db", uri, conn.as_ref(), n).await;
     // Closed here, its log is moved into the file now rather than during the next pass.
-    cold_store.close().await;
+    first_store.close().await;
     let cpu = cpu_time();
     let (sync, store, warm) = first_sync(dir, "warm.db", uri, conn.as_ref(), n).await;
     let warm_cpu = cpu_time() - cpu;
@@ -158,7 +166,7 @@ async fn ours(dir: &std::path::Path, uri: &str, n: usize) -> Ours {
     store.close().await;
     conn.close().await;
     Ours {
-        cold,
+        cold: Duration::ZERO,
         warm,
         warm_cpu,
         resync,
@@ -186,7 +194,62 @@ fn ratio(a: Duration, b: Duration) -> String {
     format!("{:.2}x", a.as_secs_f64() / b.as_secs_f64())
 }
 
+/// The environment variable that makes this binary a cold-pass child: `floor` or `ours`, with
+/// `BENCH_CHILD_URI`, `BENCH_CHILD_N` and `BENCH_CHILD_DIR`; it prints the seconds taken.
+const CHILD: &str = "BENCH_CHILD";
+
+/// One cold pass in this (fresh) process, as a child of [`cold_in_child`].
+fn cold_child(kind: &str) {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set"));
+    let (uri, dir) = (
+        var("BENCH_CHILD_URI"),
+        std::path::PathBuf::from(var("BENCH_CHILD_DIR")),
+    );
+    let n: usize = var("BENCH_CHILD_N").parse().expect("BENCH_CHILD_N");
+    let took = match kind {
+        "floor" => {
+            let mut conn = virt::connect::Connect::open(Some(&uri)).expect("open");
+            let (took, found) = enumerate(&conn);
+            assert_eq!(found, n);
+            let _ = conn.close();
+            took
+        }
+        "ours" => tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async {
+                let conn = connect(&dir, &uri).await;
+                let (_, store, took) = first_sync(&dir, "cold.db", &uri, conn.as_ref(), n).await;
+                store.close().await;
+                conn.close().await;
+                took
+            }),
+        other => panic!("unknown {CHILD} {other:?}"),
+    };
+    println!("{}", took.as_secs_f64());
+}
+
+/// Runs one cold pass (`floor` or `ours`) in a fresh process; returns its time.
+fn cold_in_child(kind: &str, uri: &str, n: usize, dir: &std::path::Path) -> Duration {
+    let out = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .env(CHILD, kind)
+        .env("BENCH_CHILD_URI", uri)
+        .env("BENCH_CHILD_N", n.to_string())
+        .env("BENCH_CHILD_DIR", dir)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("running the cold pass");
+    assert!(out.status.success(), "the {kind} cold pass failed");
+    let secs: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("the child prints its seconds");
+    Duration::from_secs_f64(secs)
+}
+
 fn main() {
+    if let Ok(kind) = std::env::var(CHILD) {
+        return cold_child(&kind);
+    }
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
@@ -213,7 +276,7 @@ fn main() {
     );
     println!(
         "{:>8} | {:^26} | {:^36} | {:^15} |",
-        "", "cold (fresh connection)", "warm (connection used before)", "no change"
+        "", "cold (fresh process)", "warm (connection used before)", "no change"
     );
     for n in sizes {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -228,12 +291,23 @@ fn main() {
         let uri = format!("test://{}", path.display());
         let (mut floors, mut runs) = (Vec::new(), Vec::new());
         for round in 0..rounds() {
-            let (cold, warm, floor_n) = floor(&uri);
-            assert_eq!(floor_n, n);
-            floors.push((cold, warm));
             let round_dir = dir.path().join(format!("round{round}"));
             std::fs::create_dir_all(&round_dir).expect("round dir");
-            runs.push(rt.block_on(ours(&round_dir, &uri, n)));
+            // Which cold pass runs first alternates, so neither always finds the machine's
+            // caches as the other left them.
+            let (cold_floor, cold_ours) = if round % 2 == 0 {
+                let f = cold_in_child("floor", &uri, n, &round_dir);
+                (f, cold_in_child("ours", &uri, n, &round_dir))
+            } else {
+                let o = cold_in_child("ours", &uri, n, &round_dir);
+                (cold_in_child("floor", &uri, n, &round_dir), o)
+            };
+            let (warm, floor_n) = floor_warm(&uri);
+            assert_eq!(floor_n, n);
+            floors.push((cold_floor, warm));
+            let mut run = rt.block_on(ours(&round_dir, &uri, n));
+            run.cold = cold_ours;
+            runs.push(run);
         }
         let floor_cold = median(floors.iter().map(|f| f.0));
         let floor_warm = median(floors.iter().map(|f| f.1));
