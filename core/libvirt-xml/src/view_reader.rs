@@ -14,6 +14,7 @@ use crate::view_tokens::{Token, Tokens};
 use quick_xml::XmlVersion;
 use quick_xml::events::BytesRef;
 use quick_xml::events::attributes::Attributes;
+use quick_xml::name::QName;
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use std::borrow::Cow;
@@ -54,6 +55,12 @@ struct Node<'a> {
 impl Node<'_> {
     fn name(&self) -> &str {
         &self.start[..self.name_len as usize]
+    }
+
+    /// The name a view's field matches: the local name, without a namespace prefix (as
+    /// quick-xml maps element names).
+    fn field_name(&self) -> &str {
+        QName(self.name()).local_name().into_inner()
     }
 
     fn has_attributes(&self) -> bool {
@@ -280,7 +287,7 @@ impl<'de, 't, 'a> de::Deserializer<'de> for ElementDe<'t, 'a> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ViewError> {
         visitor.visit_seq(SeqDe {
             next: self.first,
-            name: self.arena.nodes[self.first as usize].name(),
+            name: self.arena.nodes[self.first as usize].field_name(),
             el: self,
         })
     }
@@ -362,7 +369,7 @@ impl<'de, 't, 'a> de::SeqAccess<'de> for SeqDe<'t, 'a> {
             } else {
                 node.next_sibling
             };
-            if node.name() == self.name {
+            if node.field_name() == self.name {
                 // One element: its siblings of the same name are not part of it.
                 return seed
                     .deserialize(ElementDe {
@@ -377,8 +384,20 @@ impl<'de, 't, 'a> de::SeqAccess<'de> for SeqDe<'t, 'a> {
     }
 }
 
-/// An attribute's field name, `@` and the attribute's name, built without allocating for
-/// names of ordinary length.
+/// The part of an attribute's name its field is named after (as quick-xml maps them): the whole
+/// name for namespace declarations (`xmlns`, `xmlns:x`) and `xml:` attributes, else the local
+/// name.
+fn attribute_field(name: QName<'_>) -> &str {
+    let (local, prefix) = name.decompose();
+    if name.as_namespace_binding().is_some() || prefix.is_some_and(|p| p.is_xml()) {
+        name.into_inner()
+    } else {
+        local.into_inner()
+    }
+}
+
+/// An attribute's field name, `@` and [`attribute_field`], built without allocating for names
+/// of ordinary length.
 #[derive(Default)]
 struct Key {
     buf: [u8; 32],
@@ -427,7 +446,7 @@ impl<'t> MapDe<'t, '_> {
         let mut cur = nodes[self.node as usize].first_child;
         while cur != idx {
             let node = &nodes[cur as usize];
-            if node.name() == name {
+            if node.field_name() == name {
                 return true;
             }
             cur = node.next_sibling;
@@ -450,7 +469,7 @@ impl<'de, 't, 'a> de::MapAccess<'de> for MapDe<'t, 'a> {
                     let bad = |e: quick_xml::Error| ViewError(format!("<{}>: {e}", node.name()));
                     let value = a.normalized_value(XmlVersion::Implicit1_0).map_err(bad)?;
                     self.value = Some(Value::Text(value));
-                    let key = self.key.set(a.key.0);
+                    let key = self.key.set(attribute_field(a.key));
                     return seed.deserialize(StrDeserializer::new(key)).map(Some);
                 }
                 Some(Err(e)) => return Err(ViewError(format!("<{}>: {e}", node.name()))),
@@ -471,7 +490,7 @@ impl<'de, 't, 'a> de::MapAccess<'de> for MapDe<'t, 'a> {
             let idx = self.child;
             let child = &self.arena.nodes[idx as usize];
             self.child = child.next_sibling;
-            let name: &'t str = child.name();
+            let name: &'t str = child.field_name();
             if self.named_before(idx, name) {
                 continue;
             }

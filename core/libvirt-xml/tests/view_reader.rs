@@ -105,6 +105,11 @@ fn markup_is_split_where_quick_xml_splits_it() {
         ),
         // Mixed content: text around child elements.
         format!("<domain type='kvm'>{body}<features> a <acpi/> \n <apic/> b </features></domain>"),
+        // Prefixed names match their local names (`xmlns` and `xml:` attributes keep theirs),
+        // as quick-xml maps them; found by differential fuzzing.
+        format!(
+            "<domain type='kvm' xmlns:x='urn:x' xml:lang='en'>{body}<devices><disk x:type='file'><source :file='/a'/><target dev='vda'/></disk><x:interface type='user'/></devices></domain>"
+        ),
         // What follows the root element is not read.
         format!("<domain type='kvm'>{body}</domain><trailing>&unknown;</broken>"),
     ];
