@@ -109,7 +109,14 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         .await?;
     tracing::info!("shutting down: closing host connections");
     fleet.shutdown().await;
-    store.close().await;
+    // Moves SQLite's log into the database file; a connection still held somewhere must not
+    // keep the process from exiting.
+    if tokio::time::timeout(std::time::Duration::from_secs(5), store.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the database did not close within 5 s; exiting anyway");
+    }
     Ok(())
 }
 

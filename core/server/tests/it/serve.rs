@@ -127,3 +127,52 @@ async fn demo_host_can_be_switched_off_and_logs_can_be_json() {
         serde_json::from_str(first).unwrap_or_else(|e| panic!("not JSON ({e}): {first}"));
     assert!(parsed["level"].is_string());
 }
+
+#[tokio::test]
+async fn sigterm_closes_the_database_and_leaves_no_log_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Server::start(dir.path(), &[]).await;
+    let (_, hosts) = s.get("/api/v1/hosts").await;
+    let demo = hosts[0]["id"].as_str().unwrap().to_owned();
+    let mut ev = s.events("hosts").await;
+    // Connected means the demo host's first sync has been committed.
+    s.wait_host_state(&mut ev, &demo, "connected", T).await;
+    let wal = dir.path().join("virtumancer.db-wal");
+    assert!(
+        std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
+        "the server's writes are in the log while it runs"
+    );
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + T;
+    let exit = loop {
+        if let Some(exit) = s.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not exit on SIGTERM; log:\n{}",
+            crate::log(dir.path())
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await; // polling a child with a deadline
+    };
+    assert!(
+        exit.success(),
+        "exit {exit:?}; log:\n{}",
+        crate::log(dir.path())
+    );
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "the log is still there after a clean shutdown"
+    );
+    // Everything is in the database file: a restart finds the demo host (and does not add
+    // another).
+    drop(s);
+    let s = Server::start(dir.path(), &[]).await;
+    let (_, hosts) = s.get("/api/v1/hosts").await;
+    assert_eq!(hosts.as_array().unwrap().len(), 1);
+    assert_eq!(hosts[0]["id"].as_str(), Some(demo.as_str()));
+}
