@@ -175,12 +175,10 @@ async fn what_the_bulk_writer_stores_reads_back_exactly() {
     assert_eq!(hashes, ["h0", "h1", "h2"]);
 }
 
-#[tokio::test]
-async fn a_large_commit_is_checkpointed_in_the_background() {
-    let (dir, store, host) = store().await;
-    let file = dir.path().join("v.db");
+/// Inserts `n` VMs with one disk each, in one committed pass.
+async fn insert_many(store: &SqliteStore, host: HostId, n: usize) {
     let batch = InventoryBatch {
-        insert_vms: (0..500)
+        insert_vms: (0..n)
             .map(|i| {
                 let v = vm(
                     &format!("vm-{i}"),
@@ -195,6 +193,13 @@ async fn a_large_commit_is_checkpointed_in_the_background() {
     let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
     w.write(&batch).await.unwrap();
     w.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_large_commit_is_checkpointed_in_the_background() {
+    let (dir, store, host) = store().await;
+    let file = dir.path().join("v.db");
+    insert_many(&store, host, 500).await;
     // Nothing has awaited since the commit, so on this single-threaded runtime the checkpoint
     // cannot have run yet: what the file holds now is what the commit itself put there.
     let db_bytes = || std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
@@ -226,22 +231,7 @@ async fn a_large_commit_is_checkpointed_in_the_background() {
 #[tokio::test]
 async fn close_moves_the_log_into_the_database_and_later_calls_fail() {
     let (dir, store, host) = store().await;
-    let batch = InventoryBatch {
-        insert_vms: (0..300)
-            .map(|i| {
-                let v = vm(
-                    &format!("vm-{i}"),
-                    &format!("00000000-0000-0000-0000-{i:012}"),
-                    vec![disk("vda", Some(&format!("/images/{i}.qcow2")))],
-                );
-                (VmId::new(), v, format!("h{i}"))
-            })
-            .collect(),
-        ..InventoryBatch::default()
-    };
-    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
-    w.write(&batch).await.unwrap();
-    w.commit().await.unwrap();
+    insert_many(&store, host, 300).await;
     let wal = dir.path().join("v.db-wal");
     assert!(
         std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
