@@ -1,8 +1,9 @@
 //! A full inventory pass as a stream of parts. The connection's thread lists the domains and
 //! fetches their XML (the floor of any inventory: nothing else is on its path) while a second
 //! thread reads pools, networks and the domains' states and then parses and normalizes the
-//! domains, and the engine stores the first VMs while later ones are still being read. Every libvirt call of the pass holds the connection's call lock (ADR 0007), so
-//! the two threads never call at the same time and other jobs' calls get in between.
+//! domains, and the engine stores the first VMs while later ones are still being read. Every
+//! libvirt call of the pass holds the connection's call lock (ADR 0007), so the two threads
+//! never call at the same time and other jobs' calls get in between.
 
 use crate::blocking::CallLock;
 use crate::errors::driver_error;
