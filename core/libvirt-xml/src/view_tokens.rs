@@ -124,7 +124,7 @@ impl<'a> Tokens<'a> {
                     return self.fail(at, "unclosed end tag");
                 };
                 self.pos = at + len + 1;
-                let name = xml[at + 2..at + len].trim_end_matches(|c| is_space(c as u8));
+                let name = xml[at + 2..at + len].trim_end_matches([' ', '\t', '\r', '\n']);
                 match self.open.pop() {
                     Some(open) if open == name => Ok(Some(Token::End)),
                     Some(open) => self.fail(

@@ -103,6 +103,9 @@ fn markup_is_split_where_quick_xml_splits_it() {
         format!(
             "<domain type='kvm' >{body}<title>&lt;&#x41;&#66;&gt;</title ><features ><acpi /></features></domain >"
         ),
+        // Names ending in a character whose code point ends in a whitespace byte (U+0120,
+        // U+010A): only ASCII whitespace is trimmed from end tags.
+        format!("<domain type='kvm'>{body}<devices><diskĠ></diskĠ ><diskĊ/></devices></domain>"),
         // Mixed content: text around child elements.
         format!("<domain type='kvm'>{body}<features> a <acpi/> \n <apic/> b </features></domain>"),
         // Prefixed names match their local names (`xmlns` and `xml:` attributes keep theirs),
