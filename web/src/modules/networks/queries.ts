@@ -9,6 +9,7 @@ import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
 import type { Network, NetworkKindInfo } from '@/api/types'
 import { errorMessage } from '@/api/client'
+import { latestWins } from '@/lib/latestWins'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
 import { networksApi, type NetworksApi } from './api'
@@ -105,23 +106,9 @@ export interface NetworkListQueryOptions {
 export function createNetworkListQuery(opts: NetworkListQueryOptions = {}) {
   const source = opts.api ?? networksApi
   const state = reactive<NetworkListState>({ items: [], loaded: false, loading: false, error: null })
-  let seq = 0
-
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const res = await source.list()
-      if (mine !== seq) return // a newer request was started; its answer wins
-      state.items = res.items
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
-  }
+  const refetch = latestWins(state, () => source.list(), (res) => {
+    state.items = res.items
+  })
 
   const later = debounce(() => void refetch(), opts.debounceMs ?? NETWORK_DEBOUNCE_MS)
   const offs: (() => void)[] = []

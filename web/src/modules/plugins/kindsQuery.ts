@@ -1,6 +1,6 @@
 import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
-import { errorMessage } from '@/api/client'
+import { latestWins } from '@/lib/latestWins'
 
 /** A list of the kinds enabled plugins add (NIC kinds, network kinds). */
 export interface KindsState<T> {
@@ -24,22 +24,9 @@ export interface KindsQueryOptions {
  */
 export function createKindsQuery<T>(fetch: () => Promise<{ items: T[] }>, opts: KindsQueryOptions = {}) {
   const state = reactive({ items: [], loaded: false, loading: false, error: null }) as KindsState<T>
-  let seq = 0
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const list = await fetch()
-      if (mine !== seq) return
-      state.items = list.items
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
-  }
+  const refetch = latestWins(state, fetch, (list) => {
+    state.items = list.items
+  })
   const off = opts.stream?.onOpen(() => {
     if (opts.enabled?.() ?? true) void refetch()
   })

@@ -4,7 +4,7 @@
 // again), after every action (whose answer also shows at once), and on the Refresh button.
 import { computed, getCurrentInstance, getCurrentScope, onActivated, onScopeDispose, reactive } from 'vue'
 import type { PluginEntry } from '@/api/types'
-import { errorMessage } from '@/api/client'
+import { latestWins } from '@/lib/latestWins'
 import { pluginsApi, type PluginsApi } from './api'
 
 export interface PluginListState {
@@ -31,23 +31,9 @@ export function removePlugin(list: readonly PluginEntry[], kind: string): Plugin
 export function createPluginsQuery(opts: { api?: Pick<PluginsApi, 'list'> } = {}) {
   const source = opts.api ?? pluginsApi
   const state = reactive<PluginListState>({ items: [], loaded: false, loading: false, error: null })
-  let seq = 0
-
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const items = await source.list()
-      if (mine !== seq) return // a newer request was started; its answer wins
-      state.items = items
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
-  }
+  const refetch = latestWins(state, () => source.list(), (items) => {
+    state.items = items
+  })
 
   /** A list answer started before a local change would undo it: ask again, the newest wins. */
   function afterLocalChange() {

@@ -6,7 +6,7 @@
 import { computed, getCurrentScope, onScopeDispose, reactive } from 'vue'
 import type { EventStream } from '@/api/events'
 import type { Port, PortListQuery, PortSortKey, ServerEvent } from '@/api/types'
-import { errorMessage } from '@/api/client'
+import { LOAD_AGAIN, latestWins } from '@/lib/latestWins'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
 import { portsApi, type PortsApi } from './api'
@@ -96,30 +96,15 @@ export function createPortListQuery(opts: PortListQueryOptions = {}) {
   const source = opts.api ?? portsApi
   const filter = reactive(defaultPortFilter(opts.filter)) as PortListFilter
   const state = reactive<PortListState>({ items: [], total: 0, loaded: false, loading: false, error: null })
-  let seq = 0
-
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const res = await source.list(toPortQuery(filter))
-      if (mine !== seq) return // a newer request was started; its answer wins
-      // The page vanished (VMs or NICs went away): go to the new last page.
-      if (res.items.length === 0 && res.total > 0 && filter.page > 1) {
-        filter.page = Math.max(1, Math.ceil(res.total / filter.perPage))
-        await refetch()
-        return
-      }
-      state.items = res.items
-      state.total = res.total
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
+  const refetch = latestWins(state, () => source.list(toPortQuery(filter)), (res) => {
+    // The page vanished (VMs or NICs went away): go to the new last page.
+    if (res.items.length === 0 && res.total > 0 && filter.page > 1) {
+      filter.page = Math.max(1, Math.ceil(res.total / filter.perPage))
+      return LOAD_AGAIN
     }
-  }
+    state.items = res.items
+    state.total = res.total
+  })
 
   const later = debounce(() => void refetch(), opts.debounceMs ?? PORT_DEBOUNCE_MS)
   const handle = (ev: ServerEvent) => {

@@ -7,7 +7,7 @@
 import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
 import type { ServerEvent, Topology } from '@/api/types'
-import { errorMessage } from '@/api/client'
+import { latestWins } from '@/lib/latestWins'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
 import { topologyApi, type TopologyApi } from './api'
@@ -55,26 +55,15 @@ export interface TopologyQueryOptions {
 export function createTopologyQuery(hostId: () => string | null, opts: TopologyQueryOptions = {}) {
   const source = opts.api ?? topologyApi
   const state = reactive<TopologyState>({ hostId: null, data: null, loaded: false, loading: false, error: null })
-  let seq = 0
-
-  async function refetch(): Promise<void> {
-    const mine = ++seq
+  const load = () => {
     const wanted = hostId()
     // Another host: what is held is not its topology.
     if (wanted !== state.hostId) Object.assign(state, { hostId: wanted, data: null, loaded: false, error: null })
-    state.loading = true
-    try {
-      const data = await source.get(wanted ? { hostId: wanted } : {})
-      if (mine !== seq) return // a newer request was started; its answer wins
-      state.data = data
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
+    return source.get(wanted ? { hostId: wanted } : {})
   }
+  const refetch = latestWins(state, load, (data) => {
+    state.data = data
+  })
 
   const later = debounce(() => void refetch(), opts.debounceMs ?? TOPOLOGY_DEBOUNCE_MS)
   const handle = (ev: ServerEvent) => {

@@ -6,6 +6,7 @@ import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
 import type { InventoryChangedEvent, NicKindInfo, PowerState, Vm, VmDetail, VmList, VmListQuery, VmSortKey } from '@/api/types'
 import { errorMessage, isApiError } from '@/api/client'
+import { LOAD_AGAIN, latestWins } from '@/lib/latestWins'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
 import { addAllocation, type HostAllocation } from './allocation'
@@ -115,31 +116,19 @@ export function createVmListQuery(kind: VmListKind, opts: VmListQueryOptions = {
   const source = opts.api ?? vmsApi
   const filter = reactive(defaultFilter(opts.filter)) as VmListFilter
   const state = reactive<VmListState>({ items: [], total: 0, loaded: false, loading: false, error: null })
-  let seq = 0
-
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const query = toListQuery(filter)
-      const res = await (kind === 'managed' ? source.listManaged(query) : source.listDiscovered(query))
-      if (mine !== seq) return // a newer request was started; its answer wins
-      // The page vanished (e.g. the last page was imported): go to the new last page.
-      if (res.items.length === 0 && res.total > 0 && filter.page > 1) {
-        filter.page = Math.max(1, Math.ceil(res.total / filter.perPage))
-        await refetch()
-        return
-      }
-      state.items = res.items
-      state.total = res.total
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
+  const load = () => {
+    const query = toListQuery(filter)
+    return kind === 'managed' ? source.listManaged(query) : source.listDiscovered(query)
   }
+  const refetch = latestWins(state, load, (res) => {
+    // The page vanished (e.g. the last page was imported): go to the new last page.
+    if (res.items.length === 0 && res.total > 0 && filter.page > 1) {
+      filter.page = Math.max(1, Math.ceil(res.total / filter.perPage))
+      return LOAD_AGAIN
+    }
+    state.items = res.items
+    state.total = res.total
+  })
 
   const later = debounce(() => void refetch(), opts.debounceMs ?? INVENTORY_DEBOUNCE_MS)
   const handleInventory = (ev: InventoryChangedEvent) => {
@@ -461,28 +450,17 @@ export async function listAllPages(fetchPage: (page: number, perPage: number) =>
 export function createAllocationQuery(opts: SummaryQueryOptions = {}) {
   const source = opts.api ?? vmsApi
   const state = reactive({ perHost: new Map<string, HostAllocation>(), loaded: false, loading: false, error: null as string | null })
-  let seq = 0
-  async function refetch(): Promise<void> {
-    const mine = ++seq
-    state.loading = true
-    try {
-      const [managed, discovered] = await Promise.all([
-        listAllPages((page, perPage) => source.listManaged({ page, perPage })),
-        listAllPages((page, perPage) => source.listDiscovered({ page, perPage })),
-      ])
-      if (mine !== seq) return
-      const acc = new Map<string, HostAllocation>()
-      addAllocation(acc, managed)
-      addAllocation(acc, discovered)
-      state.perHost = acc
-      state.loaded = true
-      state.error = null
-    } catch (e) {
-      if (mine === seq) state.error = errorMessage(e)
-    } finally {
-      if (mine === seq) state.loading = false
-    }
-  }
+  const load = () =>
+    Promise.all([
+      listAllPages((page, perPage) => source.listManaged({ page, perPage })),
+      listAllPages((page, perPage) => source.listDiscovered({ page, perPage })),
+    ])
+  const refetch = latestWins(state, load, ([managed, discovered]) => {
+    const acc = new Map<string, HostAllocation>()
+    addAllocation(acc, managed)
+    addAllocation(acc, discovered)
+    state.perHost = acc
+  })
   return { state, refetch, dispose: liveSummary(refetch, opts) }
 }
 
