@@ -401,7 +401,6 @@ fn attribute_field(name: QName<'_>) -> &str {
 #[derive(Default)]
 struct Key {
     buf: [u8; 32],
-    len: usize,
     long: String,
 }
 
@@ -410,8 +409,7 @@ impl Key {
         if name.len() < self.buf.len() {
             self.buf[0] = b'@';
             self.buf[1..=name.len()].copy_from_slice(name.as_bytes());
-            self.len = name.len() + 1;
-            std::str::from_utf8(&self.buf[..self.len]).expect("'@' and a str are UTF-8")
+            std::str::from_utf8(&self.buf[..=name.len()]).expect("'@' and a str are UTF-8")
         } else {
             self.long.clear();
             self.long.push('@');
