@@ -3,7 +3,7 @@
 //! (ADR 0011). Used for new VMs, for rewriting the children of changed ones and for pools.
 
 use crate::StoreError;
-use crate::sqlite_raw::{RawConn, Stmt, blocking};
+use crate::sqlite_raw::{RawConn, Stmt, Val, blocking};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
@@ -133,14 +133,13 @@ fn write_children(
     vm_ids: &[String],
 ) -> Result<u64, StoreError> {
     let mut disks = Disks {
-        stmt: conn.prepare(
+        conn,
+        insert: conn.prepare(
             "INSERT INTO disks (host_id, source_key, kind, source_path, pool, volume, protocol, remote_name, format, \
              capacity_bytes, allocation_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (host_id, source_key) DO UPDATE SET kind = excluded.kind, source_path = excluded.source_path, \
-             pool = excluded.pool, volume = excluded.volume, protocol = excluded.protocol, remote_name = excluded.remote_name, \
-             format = excluded.format, capacity_bytes = excluded.capacity_bytes, allocation_bytes = excluded.allocation_bytes \
-             RETURNING id",
+             ON CONFLICT (host_id, source_key) DO NOTHING",
         )?,
+        update: None,
         host: host.to_string(),
         ids: HashMap::new(),
     };
@@ -216,7 +215,11 @@ fn write_children(
 
 /// Storage objects of one write: each upserted once, however many VMs attach it.
 struct Disks<'c> {
-    stmt: Stmt<'c>,
+    conn: &'c RawConn<'c>,
+    insert: Stmt<'c>,
+    /// For a storage object already stored (a changed VM's, or one shared with a VM of an
+    /// earlier write): prepared when first needed.
+    update: Option<Stmt<'c>>,
     host: String,
     ids: HashMap<String, i64>,
 }
@@ -230,25 +233,40 @@ impl Disks<'_> {
         if let Some(id) = self.ids.get(&key) {
             return Ok((Some(*id), 0));
         }
-        let id = self
-            .stmt
-            .run(&[
-                self.host.as_str().into(),
-                key.as_str().into(),
-                (&d.kind).into(),
-                (&d.source_path).into(),
-                (&d.pool).into(),
-                (&d.volume).into(),
-                (&d.protocol).into(),
-                (&d.remote_name).into(),
-                (&d.format).into(),
-                d.capacity_bytes.map(|v| v as i64).into(),
-                d.allocation_bytes.map(|v| v as i64).into(),
-            ])?
-            .ok_or_else(|| StoreError::Corrupt {
-                column: "disks.id",
-                message: "the upsert returned no id".into(),
-            })?;
+        let columns = [
+            (&d.kind).into(),
+            (&d.source_path).into(),
+            (&d.pool).into(),
+            (&d.volume).into(),
+            (&d.protocol).into(),
+            (&d.remote_name).into(),
+            (&d.format).into(),
+            d.capacity_bytes.map(|v| v as i64).into(),
+            d.allocation_bytes.map(|v| v as i64).into(),
+        ];
+        let (host, key_val) = (self.host.as_str().into(), key.as_str().into());
+        let mut vals = [Val::Null; 11];
+        vals[..2].copy_from_slice(&[host, key_val]);
+        vals[2..].copy_from_slice(&columns);
+        let id = match self.insert.insert(&vals)? {
+            Some(id) => id,
+            None => {
+                let update = match &mut self.update {
+                    Some(u) => u,
+                    None => self.update.insert(self.conn.prepare(
+                        "UPDATE disks SET kind = ?, source_path = ?, pool = ?, volume = ?, protocol = ?, \
+                         remote_name = ?, format = ?, capacity_bytes = ?, allocation_bytes = ? \
+                         WHERE host_id = ? AND source_key = ? RETURNING id",
+                    )?),
+                };
+                vals[..9].copy_from_slice(&columns);
+                vals[9..].copy_from_slice(&[host, key_val]);
+                update.run(&vals)?.ok_or_else(|| StoreError::Corrupt {
+                    column: "disks.id",
+                    message: "the stored disk the insert conflicted with was not found".into(),
+                })?
+            }
+        };
         self.ids.insert(key, id);
         Ok((Some(id), 1))
     }

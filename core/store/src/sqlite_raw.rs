@@ -149,6 +149,18 @@ impl Stmt<'_> {
         result
     }
 
+    /// Runs an `INSERT` like [`Stmt::run`]; returns the new row's id, or `None` when it
+    /// inserted nothing (an `ON CONFLICT … DO NOTHING` that met a conflict). Unlike `RETURNING`,
+    /// which makes SQLite open and close a temporary table on every run, this reads the
+    /// connection's last insert.
+    pub(crate) fn insert(&mut self, vals: &[Val<'_>]) -> Result<Option<i64>, StoreError> {
+        self.run(vals)?;
+        // SAFETY: `db` is our live, locked connection and this statement just completed on it,
+        // so its change count and last rowid are this statement's.
+        let inserted = unsafe { ffi::sqlite3_changes64(self.db.as_ptr()) } > 0;
+        Ok(inserted.then(|| unsafe { ffi::sqlite3_last_insert_rowid(self.db.as_ptr()) }))
+    }
+
     fn bind_and_step(&mut self, vals: &[Val<'_>]) -> Result<Option<i64>, StoreError> {
         // SAFETY: `raw` is live.
         let wanted = unsafe { ffi::sqlite3_bind_parameter_count(self.raw) };

@@ -175,6 +175,54 @@ async fn what_the_bulk_writer_stores_reads_back_exactly() {
     assert_eq!(hashes, ["h0", "h1", "h2"]);
 }
 
+#[tokio::test]
+async fn a_stored_disk_that_changed_is_updated_in_place_for_every_vm_attaching_it() {
+    let (_dir, store, host) = store().await;
+    let shared = "/var/lib/images/shared.qcow2";
+    let a = vm(
+        "a",
+        "00000000-0000-0000-0000-0000000000a1",
+        vec![disk("vda", Some(shared))],
+    );
+    let b = vm(
+        "b",
+        "00000000-0000-0000-0000-0000000000b1",
+        vec![disk("vdb", Some(shared))],
+    );
+    let ids = [VmId::new(), VmId::new()];
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    let first = InventoryBatch {
+        insert_vms: vec![
+            (ids[0], a.clone(), "a1".into()),
+            (ids[1], b.clone(), "b1".into()),
+        ],
+        ..InventoryBatch::default()
+    };
+    w.write(&first).await.unwrap();
+    w.commit().await.unwrap();
+
+    // A later pass: the image was grown and converted; only VM a is rewritten.
+    let mut grown = a.clone();
+    grown.disks[0].capacity_bytes = Some(5 << 30);
+    grown.disks[0].allocation_bytes = Some(1 << 20);
+    grown.disks[0].format = Some("raw".into());
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    let second = InventoryBatch {
+        update_vms: vec![(ids[0], grown.clone(), "a2".into())],
+        ..InventoryBatch::default()
+    };
+    w.write(&second).await.unwrap();
+    w.commit().await.unwrap();
+
+    let got_a = store.get_vm(ids[0]).await.unwrap().expect("a");
+    assert_eq!(got_a.disks, grown.disks);
+    // One storage object: VM b's attachment sees the new size too.
+    let got_b = store.get_vm(ids[1]).await.unwrap().expect("b");
+    assert_eq!(got_b.disks[0].capacity_bytes, Some(5 << 30));
+    assert_eq!(got_b.disks[0].format.as_deref(), Some("raw"));
+    assert_eq!(got_b.disks[0].target, "vdb");
+}
+
 /// Inserts `n` VMs with one disk each, in one committed pass.
 async fn insert_many(store: &SqliteStore, host: HostId, n: usize) {
     let batch = InventoryBatch {
