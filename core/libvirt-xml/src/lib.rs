@@ -16,6 +16,7 @@ mod element;
 mod interface;
 mod network;
 mod storage;
+mod view_attributes;
 mod view_reader;
 mod view_tokens;
 

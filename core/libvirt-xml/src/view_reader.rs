@@ -4,16 +4,15 @@
 //! takes to produce it; a full sync parses thousands. This reader tokenizes once
 //! ([`crate::view_tokens`], split exactly as quick-xml splits) into a flat arena that borrows
 //! tags (and text without entities) from the input, then drives the views' derived
-//! `Deserialize` impls over it. Attributes are read, with quick-xml's attribute parser, only
-//! for elements a view reads. It follows quick-xml's mapping, which the views are written for:
+//! `Deserialize` impls over it. Attributes are read ([`crate::view_attributes`], split as
+//! quick-xml splits them) only for elements a view reads. It follows quick-xml's mapping, which the views are written for:
 //! `@name` fields are attributes, `$text` is the element's text, other fields are child
 //! elements, a `Vec` takes every child of its name, and text is trimmed. Tests compare both
 //! readers on every captured document and on mutated ones.
 
+use crate::view_attributes::ViewAttributes;
 use crate::view_tokens::{Token, Tokens};
-use quick_xml::XmlVersion;
 use quick_xml::events::BytesRef;
-use quick_xml::events::attributes::Attributes;
 use quick_xml::name::QName;
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
@@ -45,6 +44,8 @@ struct Node<'a> {
     /// The start tag between `<` and `>` (or `/>`): the name, then the attributes.
     start: &'a str,
     name_len: u32,
+    /// Where the local name (the name without a namespace prefix) starts in `start`.
+    local_start: u32,
     text: Option<Cow<'a, str>>,
     /// Why the text could not be read; reported only when a view asks for it.
     bad_text: Option<Box<str>>,
@@ -60,7 +61,7 @@ impl Node<'_> {
     /// The name a view's field matches: the local name, without a namespace prefix (as
     /// quick-xml maps element names).
     fn field_name(&self) -> &str {
-        QName(self.name()).local_name().into_inner()
+        &self.start[self.local_start as usize..self.name_len as usize]
     }
 
     fn has_attributes(&self) -> bool {
@@ -68,8 +69,8 @@ impl Node<'_> {
     }
 
     /// The attributes in document order; an item is an error from the first malformed one on.
-    fn attributes(&self) -> Attributes<'_> {
-        Attributes::new(self.start, self.name_len as usize)
+    fn attributes(&self) -> ViewAttributes<'_> {
+        ViewAttributes::new(self.start, self.name_len as usize)
     }
 }
 
@@ -188,9 +189,13 @@ impl<'a> Arena<'a> {
     /// Adds an element under the innermost open one; returns its index.
     fn open(&mut self, tag: &'a str, name_len: usize, stack: &mut [(u32, u32)]) -> u32 {
         let idx = self.nodes.len() as u32;
+        // As quick-xml's `local_name`: what follows the first `:`.
+        let prefix = tag.as_bytes()[..name_len].iter().position(|&b| b == b':');
+        let local_start = prefix.map_or(0, |i| i + 1);
         self.nodes.push(Node {
             start: tag,
             name_len: name_len as u32,
+            local_start: local_start as u32,
             text: None,
             bad_text: None,
             first_child: NONE,
@@ -387,10 +392,15 @@ impl<'de, 't, 'a> de::SeqAccess<'de> for SeqDe<'t, 'a> {
 /// The part of an attribute's name its field is named after (as quick-xml maps them): the whole
 /// name for namespace declarations (`xmlns`, `xmlns:x`) and `xml:` attributes, else the local
 /// name.
-fn attribute_field(name: QName<'_>) -> &str {
-    let (local, prefix) = name.decompose();
-    if name.as_namespace_binding().is_some() || prefix.is_some_and(|p| p.is_xml()) {
-        name.into_inner()
+fn attribute_field(name: &str) -> &str {
+    // Without a prefix the name is the field, `xmlns` included.
+    if !name.as_bytes().contains(&b':') {
+        return name;
+    }
+    let qname = QName(name);
+    let (local, prefix) = qname.decompose();
+    if qname.as_namespace_binding().is_some() || prefix.is_some_and(|p| p.is_xml()) {
+        name
     } else {
         local.into_inner()
     }
@@ -425,7 +435,7 @@ struct MapDe<'t, 'a> {
     arena: &'t Arena<'a>,
     node: u32,
     /// Attributes not yet visited; `None` once they are all read.
-    attrs: Option<Attributes<'t>>,
+    attrs: Option<ViewAttributes<'t>>,
     text_done: bool,
     child: u32,
     key: Key,
@@ -463,11 +473,9 @@ impl<'de, 't, 'a> de::MapAccess<'de> for MapDe<'t, 'a> {
         let node = &self.arena.nodes[self.node as usize];
         if let Some(attrs) = &mut self.attrs {
             match attrs.next() {
-                Some(Ok(a)) => {
-                    let bad = |e: quick_xml::Error| ViewError(format!("<{}>: {e}", node.name()));
-                    let value = a.normalized_value(XmlVersion::Implicit1_0).map_err(bad)?;
+                Some(Ok((name, value))) => {
                     self.value = Some(Value::Text(value));
-                    let key = self.key.set(attribute_field(a.key));
+                    let key = self.key.set(attribute_field(name));
                     return seed.deserialize(StrDeserializer::new(key)).map(Some);
                 }
                 Some(Err(e)) => return Err(ViewError(format!("<{}>: {e}", node.name()))),

@@ -101,13 +101,28 @@ impl<'a> Tokens<'a> {
                 _ => self.fail(at, "unclosed reference: `&` without `;`"),
             },
             _ => {
-                let end = memchr::memchr2(b'<', b'&', &bytes[at..]).map_or(xml.len(), |i| at + i);
+                // Text between tags is mostly short indentation: a plain loop beats a
+                // vectorized search's setup, and notes the CR that line-end normalization
+                // would change on the way.
+                let (mut end, mut cr) = (xml.len(), false);
+                for (i, &b) in bytes[at..].iter().enumerate() {
+                    match b {
+                        b'<' | b'&' => {
+                            end = at + i;
+                            break;
+                        }
+                        b'\r' => cr = true,
+                        _ => {}
+                    }
+                }
                 self.pos = end;
-                let text = BytesText::from_escaped(&xml[at..end]).xml10_content();
-                Ok(Some(Token::Text(match text {
-                    Cow::Borrowed(_) => Cow::Borrowed(&xml[at..end]),
-                    Cow::Owned(o) => Cow::Owned(o),
-                })))
+                let text = &xml[at..end];
+                if !cr {
+                    return Ok(Some(Token::Text(Cow::Borrowed(text))));
+                }
+                Ok(Some(Token::Text(Cow::Owned(
+                    BytesText::from_escaped(text).xml10_content().into_owned(),
+                ))))
             }
         }
     }
@@ -124,7 +139,9 @@ impl<'a> Tokens<'a> {
                     return self.fail(at, "unclosed end tag");
                 };
                 self.pos = at + len + 1;
-                let name = xml[at + 2..at + len].trim_end_matches([' ', '\t', '\r', '\n']);
+                let raw = &bytes[at + 2..at + len];
+                let kept = raw.iter().rposition(|&b| !is_space(b)).map_or(0, |i| i + 1);
+                let name = &xml[at + 2..at + 2 + kept];
                 match self.open.pop() {
                     Some(open) if open == name => Ok(Some(Token::End)),
                     Some(open) => self.fail(

@@ -115,6 +115,10 @@ fn markup_is_split_where_quick_xml_splits_it() {
         ),
         // What follows the root element is not read.
         format!("<domain type='kvm'>{body}</domain><trailing>&unknown;</broken>"),
+        // Whitespace around `=`, tabs, line ends and references in values, `'` inside `"`.
+        format!(
+            "<domain type = 'kvm'>{body}<devices><disk\ttype\n=\t\"file\" device='disk'><source file='/a\tb\r\nc&amp;d&#x20;e✓\"'/><target dev='vda' bus='vir\ttio'/><serial>it&apos;s</serial></disk></devices></domain>"
+        ),
     ];
     for (i, xml) in read.iter().enumerate() {
         assert!(
@@ -131,6 +135,11 @@ fn markup_is_split_where_quick_xml_splits_it() {
         format!("<domain type='kvm'>{body}<!-- unclosed </domain>"),
         format!("<domain type='kvm'>{body}<"),
         "&amp;<domain type='kvm'/>".to_owned(),
+        // A name given twice, a value without quotes or without `=`, an unknown entity.
+        format!("<domain type='kvm' type='qemu'>{body}</domain>"),
+        format!("<domain type=kvm>{body}</domain>"),
+        format!("<domain type>{body}</domain>"),
+        format!("<domain type='&nope;'>{body}</domain>"),
     ];
     for (i, xml) in refused.iter().enumerate() {
         assert!(
