@@ -5,10 +5,10 @@
 //! ([`crate::view_tokens`], split exactly as quick-xml splits) into a flat arena that borrows
 //! tags (and text without entities) from the input, then drives the views' derived
 //! `Deserialize` impls over it. Attributes are read ([`crate::view_attributes`], split as
-//! quick-xml splits them) only for elements a view reads. It follows quick-xml's mapping, which the views are written for:
-//! `@name` fields are attributes, `$text` is the element's text, other fields are child
-//! elements, a `Vec` takes every child of its name, and text is trimmed. Tests compare both
-//! readers on every captured document and on mutated ones.
+//! quick-xml splits them) only for elements a view reads. It follows quick-xml's mapping, which
+//! the views are written for: `@name` fields are attributes, `$text` is the element's text,
+//! other fields are child elements, a `Vec` takes every child of its name, and text is trimmed.
+//! Tests compare both readers on every captured document and on mutated ones.
 
 use crate::view_attributes::ViewAttributes;
 use crate::view_tokens::{Token, Tokens};
