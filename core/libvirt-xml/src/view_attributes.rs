@@ -9,15 +9,12 @@
 //! a name runs to `=` or whitespace, whitespace may surround `=`, the value must be quoted and
 //! runs to the same quote; any other shape is an error, as is a name given twice.
 
+use crate::view_tokens::is_space;
 use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::name::QName;
 use std::borrow::Cow;
 use std::collections::HashSet;
-
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
 
 /// Names a tag declared so far: a few inline, a set beyond that (so that a tag with very many
 /// attributes costs linear time, as in quick-xml).

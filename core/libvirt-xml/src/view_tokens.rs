@@ -45,7 +45,8 @@ pub(crate) struct Tokens<'a> {
     open: Vec<&'a str>,
 }
 
-fn is_space(b: u8) -> bool {
+/// XML whitespace.
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
