@@ -1,8 +1,8 @@
 //! libvirt's connection close callback, forwarded into a tokio `watch` channel.
 //!
-//! `virt` 0.4 has no safe wrapper for `virConnectRegisterCloseCallback`, so this module holds
-//! the crate's only `unsafe` code. The callback runs on the event-loop thread and only sends
-//! into the channel.
+//! `virt` 0.4 has no safe wrapper for `virConnectRegisterCloseCallback`, so this module calls it
+//! through `virt::sys` (the crate's `unsafe` code is listed at the top of `lib.rs`). The callback
+//! runs on the event-loop thread and only sends into the channel.
 
 use std::ffi::c_void;
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! `virConnectGetAllDomainStats` and the node CPU/memory statistics through `virt::sys`: the
 //! `virt` crate returns the stats records without decoding or freeing them, and has no node
-//! statistics at all. This file and the callback files are the plugin's only `unsafe`.
+//! statistics at all. (The crate's `unsafe` code is listed at the top of `lib.rs`.)
 
 use crate::errors::driver_error;
 use std::ffi::CStr;
