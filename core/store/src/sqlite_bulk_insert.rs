@@ -135,8 +135,8 @@ fn write_children(
     let mut disks = Disks {
         conn,
         insert: conn.prepare(
-            "INSERT INTO disks (host_id, source_key, kind, source_path, pool, volume, protocol, remote_name, format, \
-             capacity_bytes, allocation_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO disks (kind, source_path, pool, volume, protocol, remote_name, format, capacity_bytes, \
+             allocation_bytes, host_id, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (host_id, source_key) DO NOTHING",
         )?,
         update: None,
@@ -233,7 +233,8 @@ impl Disks<'_> {
         if let Some(id) = self.ids.get(&key) {
             return Ok((Some(*id), 0));
         }
-        let columns = [
+        // The insert and the update take the same values in the same order.
+        let vals: [Val<'_>; 11] = [
             (&d.kind).into(),
             (&d.source_path).into(),
             (&d.pool).into(),
@@ -243,11 +244,9 @@ impl Disks<'_> {
             (&d.format).into(),
             d.capacity_bytes.map(|v| v as i64).into(),
             d.allocation_bytes.map(|v| v as i64).into(),
+            self.host.as_str().into(),
+            key.as_str().into(),
         ];
-        let (host, key_val) = (self.host.as_str().into(), key.as_str().into());
-        let mut vals = [Val::Null; 11];
-        vals[..2].copy_from_slice(&[host, key_val]);
-        vals[2..].copy_from_slice(&columns);
         let id = match self.insert.insert(&vals)? {
             Some(id) => id,
             None => {
@@ -259,8 +258,6 @@ impl Disks<'_> {
                          WHERE host_id = ? AND source_key = ? RETURNING id",
                     )?),
                 };
-                vals[..9].copy_from_slice(&columns);
-                vals[9..].copy_from_slice(&[host, key_val]);
                 update.run(&vals)?.ok_or_else(|| StoreError::Corrupt {
                     column: "disks.id",
                     message: "the stored disk the insert conflicted with was not found".into(),
