@@ -205,7 +205,13 @@ impl InventorySync {
             changed: Vec::new(),
             other_changes: false,
         };
-        while let Some(batch) = batches.recv().await {
+        while let Some(mut batch) = batches.recv().await {
+            // Batches that queued up while the last one was written go in one write: each
+            // write has fixed costs (preparing its statements), which a writer that lags
+            // behind should not pay once per small batch.
+            while let Ok(more) = batches.try_recv() {
+                batch.append(more);
+            }
             self.push(&mut pending, batch, synced_at).await?;
         }
         Ok(pending)

@@ -66,6 +66,21 @@ impl InventoryBatch {
             && self.upsert_pools.is_empty()
             && self.remove_pools.is_empty()
     }
+
+    /// Adds `other`'s writes to this batch. Batches of one pass can be joined in any order: a
+    /// pass reports each VM, network and pool once, so no two of its batches touch the same
+    /// row, and no write of one depends on another's (disks name their pool, they do not
+    /// reference its rows).
+    pub fn append(&mut self, mut other: InventoryBatch) {
+        self.insert_vms.append(&mut other.insert_vms);
+        self.update_vms.append(&mut other.update_vms);
+        self.state_changes.append(&mut other.state_changes);
+        self.gone_vms.append(&mut other.gone_vms);
+        self.upsert_networks.append(&mut other.upsert_networks);
+        self.remove_networks.append(&mut other.remove_networks);
+        self.upsert_pools.append(&mut other.upsert_pools);
+        self.remove_pools.append(&mut other.remove_pools);
+    }
 }
 
 /// Which VMs to list.

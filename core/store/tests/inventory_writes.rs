@@ -101,6 +101,17 @@ fn vm(name: &str, uuid: &str, disks: Vec<DiskInventory>) -> VmInventory {
 
 #[tokio::test]
 async fn what_the_bulk_writer_stores_reads_back_exactly() {
+    bulk_writes_read_back(false).await;
+}
+
+#[tokio::test]
+async fn batches_joined_into_one_write_store_the_same() {
+    bulk_writes_read_back(true).await;
+}
+
+/// Writes three VMs and a pool in two batches of one pass (or in one, the second with the
+/// first appended, as a writer that lags behind joins them) and reads them back.
+async fn bulk_writes_read_back(join: bool) {
     let (_dir, store, host) = store().await;
     let long = "n".repeat(255);
     let shared = "/var/lib/images/shared disk & <more>.qcow2";
@@ -153,11 +164,18 @@ async fn what_the_bulk_writer_stores_reads_back_exactly() {
         ],
         ..InventoryBatch::default()
     };
-    let rows = w.write(&first).await.unwrap() + w.write(&second).await.unwrap();
+    let rows = if join {
+        let mut joined = second;
+        joined.append(first);
+        w.write(&joined).await.unwrap()
+    } else {
+        w.write(&first).await.unwrap() + w.write(&second).await.unwrap()
+    };
     w.commit().await.unwrap();
     // 3 VMs, 3 attachments, 3 NICs, 3 consoles, the pool and its volume, and the shared disk
-    // once per batch that used it.
-    assert_eq!(rows, 3 + 3 + 3 + 3 + 1 + 1 + 2);
+    // once per write that used it.
+    let disk_writes = if join { 1 } else { 2 };
+    assert_eq!(rows, 3 + 3 + 3 + 3 + 1 + 1 + disk_writes);
 
     for (id, want) in ids.iter().zip([&a, &b, &c]) {
         let got = store.get_vm(*id).await.unwrap().expect("stored");
@@ -173,6 +191,14 @@ async fn what_the_bulk_writer_stores_reads_back_exactly() {
     let mut hashes: Vec<_> = states.iter().map(|s| s.config_hash.as_str()).collect();
     hashes.sort_unstable();
     assert_eq!(hashes, ["h0", "h1", "h2"]);
+    let pools = store.pool_hashes(host).await.unwrap();
+    assert_eq!(
+        pools
+            .iter()
+            .map(|p| p.config_hash.as_str())
+            .collect::<Vec<_>>(),
+        ["ph"]
+    );
 }
 
 #[tokio::test]
