@@ -26,8 +26,11 @@
 //! `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
 //! (untimed) so that a profiler (`perf record`) sees mostly the sync.
 
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The server's allocator, configured as the server configures it. (Its unit test is the
+/// server's; a bench without the test harness only compiles it.)
+#[path = "../src/allocator.rs"]
+#[allow(dead_code, unused_imports)]
+mod allocator;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -267,6 +270,7 @@ fn cold_in_child(kind: &str, uri: &str, n: usize, dir: &std::path::Path) -> Dura
 }
 
 fn main() {
+    allocator::keep_freed_memory();
     if let Ok(kind) = std::env::var(CHILD) {
         return cold_child(&kind);
     }

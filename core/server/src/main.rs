@@ -2,6 +2,7 @@
 //! and API, and the embedded web UI. The only crate that names concrete plugins (see
 //! [`plugins`]).
 
+mod allocator;
 mod cli;
 mod config;
 mod plugins;
@@ -10,12 +11,8 @@ mod web_assets;
 
 use clap::Parser as _;
 
-/// mimalloc: sync parses and stores thousands of small objects per second; glibc's allocator
-/// cost about 10 % of a 10,000-domain sync (measured by `make bench`).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> anyhow::Result<()> {
+    allocator::keep_freed_memory();
     let cli = cli::Cli::parse();
     match cli.command {
         cli::Command::Serve(args) => {
