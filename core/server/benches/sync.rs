@@ -270,7 +270,7 @@ fn cold_in_child(kind: &str, uri: &str, n: usize, dir: &std::path::Path) -> Dura
 }
 
 fn main() {
-    allocator::keep_freed_memory();
+    allocator::configure();
     if let Ok(kind) = std::env::var(CHILD) {
         return cold_child(&kind);
     }

@@ -12,7 +12,7 @@ mod web_assets;
 use clap::Parser as _;
 
 fn main() -> anyhow::Result<()> {
-    allocator::keep_freed_memory();
+    allocator::configure();
     let cli = cli::Cli::parse();
     match cli.command {
         cli::Command::Serve(args) => {
