@@ -5,9 +5,10 @@
 //! pass more than they save, both through the first touch of fresh memory:
 //!
 //! - it hands memory freed for a second back to the OS, so every inventory pass, which comes
-//!   minutes after the last, touched its whole working set afresh and the kernel zeroed each
-//!   page on first touch: 5–8 % of a warm pass's CPU. Freed memory is now kept for reuse, at
-//!   the price of holding on to the largest pass's footprint;
+//!   minutes after the last, touches its whole working set afresh and the kernel zeroes each
+//!   page on first touch (about 3 % of the samples in a profile of repeated passes; benchmark
+//!   runs of back-to-back passes gave 0–8 % less CPU without the purge). Freed memory is now
+//!   kept for reuse, at the price of holding on to the largest pass's footprint;
 //! - it asks for transparent huge pages, and with the kernel's usual `defrag=madvise` a fault
 //!   in such memory may stop to compact memory for a 2 MiB page and then zeroes all of it. A
 //!   pass in a fresh process took 367 ms (323–483) for 10,000 domains with them and 339 ms
