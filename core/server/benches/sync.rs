@@ -210,12 +210,9 @@ const CHILD: &str = "BENCH_CHILD";
 /// parses no node file in our process, so that cost belongs to neither side of the ratio.
 #[allow(unsafe_code)]
 fn settle_heap() {
-    unsafe extern "C" {
-        fn malloc_trim(pad: usize) -> std::ffi::c_int;
-    }
     // SAFETY: `malloc_trim` takes no pointers and may be called at any time from any thread.
     unsafe {
-        malloc_trim(0);
+        libc::malloc_trim(0);
     }
 }
 
