@@ -9,40 +9,52 @@ use virtumancer_model::{
     PowerState, StoragePoolInventory, VmInventory, VolumeInventory,
 };
 
-/// Volumes of every pool, to size disks and to name the pool a file disk lives in.
+/// Volumes of every pool, to size disks and to name the pool a file disk lives in. Each
+/// volume is stored once; both lookups point into that list.
 #[derive(Debug, Clone, Default)]
 pub struct VolumeIndex {
-    /// Path → (pool, volume).
-    by_path: HashMap<String, (String, VolumeInventory)>,
-    /// Pool → volume name → volume.
-    by_name: HashMap<String, HashMap<String, VolumeInventory>>,
+    /// (pool, volume), in the order the pools listed them.
+    volumes: Vec<(String, VolumeInventory)>,
+    /// Path → position in `volumes`.
+    by_path: HashMap<String, usize>,
+    /// Pool → volume name → position in `volumes`.
+    by_name: HashMap<String, HashMap<String, usize>>,
 }
 
 impl VolumeIndex {
     /// Indexes the volumes of `pools`.
     pub fn new(pools: &[StoragePoolInventory]) -> Self {
-        let mut idx = Self::default();
+        let count = pools.iter().map(|p| p.volumes.len()).sum();
+        let mut idx = Self {
+            volumes: Vec::with_capacity(count),
+            by_path: HashMap::with_capacity(count),
+            by_name: HashMap::with_capacity(pools.len()),
+        };
         for p in pools {
             let named = idx.by_name.entry(p.name.clone()).or_default();
+            named.reserve(p.volumes.len());
             for v in &p.volumes {
+                let at = idx.volumes.len();
                 if let Some(path) = &v.path {
-                    idx.by_path
-                        .insert(path.clone(), (p.name.clone(), v.clone()));
+                    idx.by_path.insert(path.clone(), at);
                 }
-                named.insert(v.name.clone(), v.clone());
+                named.insert(v.name.clone(), at);
+                idx.volumes.push((p.name.clone(), v.clone()));
             }
         }
         idx
     }
 
     /// The pool and volume a disk is, by pool and volume name or by path.
-    fn lookup<'i>(&'i self, disk: &'i Disk) -> Option<(&'i str, &'i VolumeInventory)> {
+    fn lookup(&self, disk: &Disk) -> Option<(&str, &VolumeInventory)> {
         let src = disk.source.as_ref()?;
-        if let (Some(pool), Some(vol)) = (&src.pool, &src.volume) {
-            return self.by_name.get(pool)?.get(vol).map(|v| (pool.as_str(), v));
-        }
-        let path = src.file.as_ref().or(src.dev.as_ref())?;
-        self.by_path.get(path).map(|(p, v)| (p.as_str(), v))
+        let at = if let (Some(pool), Some(vol)) = (&src.pool, &src.volume) {
+            *self.by_name.get(pool)?.get(vol)?
+        } else {
+            *self.by_path.get(src.file.as_ref().or(src.dev.as_ref())?)?
+        };
+        let (pool, v) = &self.volumes[at];
+        Some((pool.as_str(), v))
     }
 }
 
