@@ -58,7 +58,7 @@ pub struct LibvirtConnection {
     calls: CallLock,
     closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
     events_tx: broadcast::Sender<InventoryEvent>,
-    volumes: Arc<Mutex<VolumeIndex>>,
+    volumes: Arc<Mutex<Arc<VolumeIndex>>>,
     uri: String,
 }
 
@@ -86,7 +86,7 @@ impl LibvirtConnection {
             calls: CallLock::new(rpc),
             closed_tx,
             events_tx,
-            volumes: Arc::new(Mutex::new(VolumeIndex::default())),
+            volumes: Arc::default(),
             uri,
         }
     }
@@ -203,7 +203,7 @@ impl InventoryReader for LibvirtConnection {
                 move || {
                     let conn = Self::handle(&live)?;
                     let pass = inventory_stream::run(&conn.0, &parts, &calls, until, |index| {
-                        *volumes.lock().expect("volume index mutex poisoned") = index.clone();
+                        *volumes.lock().expect("volume index mutex poisoned") = index;
                     });
                     // If the connection was released meanwhile, this is its last reference and
                     // closing it is a call too.
@@ -213,9 +213,17 @@ impl InventoryReader for LibvirtConnection {
                 },
             )
             .await;
-            if let Err(err) = pass {
+            match pass {
+                Ok(handles) => {
+                    // The engine has every part once the channel closes; the handles are
+                    // freed beside its last writes.
+                    drop(tx);
+                    tokio::task::spawn_blocking(move || drop(handles));
+                }
                 // Nobody listening any more is fine: the pass was abandoned.
-                let _ = tx.send(Err(err)).await;
+                Err(err) => {
+                    let _ = tx.send(Err(err)).await;
+                }
             }
         });
         rx
@@ -233,7 +241,7 @@ impl InventoryReader for LibvirtConnection {
             CALL_DEADLINE,
             "reading a VM",
             move || {
-                let index = volumes.lock().expect("volume index mutex poisoned").clone();
+                let index = Arc::clone(&volumes.lock().expect("volume index mutex poisoned"));
                 inventory::vm_by_uuid(&Self::handle(&live)?.0, &uuid, &index)
             },
         )
