@@ -8,6 +8,7 @@
 use crate::blocking::CallLock;
 use crate::errors::driver_error;
 use crate::inventory::{self, DomainStates, KnownState};
+use crate::libvirt_xml_text::LibvirtXmlText;
 use crate::normalize::VolumeIndex;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -36,7 +37,7 @@ pub type PartSender = mpsc::Sender<Result<InventoryPart, DriverError>>;
 /// A domain as libvirt described it, not yet parsed.
 struct RawDomain {
     dom: VirDomain,
-    xml: String,
+    xml: LibvirtXmlText,
 }
 
 fn abandoned() -> DriverError {
@@ -126,7 +127,7 @@ fn fetch(
     let mut chunk = Vec::with_capacity(size);
     for dom in domains {
         left -= 1;
-        let xml = match rpc.call(|| Ok(dom.get_xml_desc(0)))? {
+        let xml = match rpc.call(|| Ok(LibvirtXmlText::of_domain(&dom, 0)))? {
             Ok(x) => x,
             Err(err) => match driver_error(&err) {
                 // Undefined between listing and reading: it is gone, not an error.
@@ -160,7 +161,8 @@ fn parse(
     for chunk in raw {
         let mut vms = Vec::with_capacity(chunk.len());
         for d in chunk {
-            let xml = Domain::from_xml(&d.xml).map_err(|e| DriverError::Backend(e.to_string()))?;
+            let xml = Domain::from_xml(d.xml.as_str())
+                .map_err(|e| DriverError::Backend(e.to_string()))?;
             let (state, persistent) = match states.of(&xml) {
                 KnownState::Known(state, persistent) => (state, persistent),
                 KnownState::Ask => match rpc.call(|| inventory::ask_state(&d.dom)) {

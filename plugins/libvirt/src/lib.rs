@@ -8,7 +8,7 @@
 //! registered before the first connection opens, so keepalive and close callbacks work. Every
 //! blocking libvirt call runs on tokio's blocking pool, bounded per connection, and is wrapped
 //! in a timeout so that one hung host cannot stall anything else.
-#![allow(unsafe_code)] // libvirt's close callback, events and bulk stats have no safe wrapper in `virt`, and OpenSSL is initialized by symbol; see close_callback.rs, inventory_events.rs, domain_stats.rs and event_loop.rs
+#![allow(unsafe_code)] // libvirt's close callback, events and bulk stats have no safe wrapper in `virt`, and OpenSSL is initialized by symbol; see close_callback.rs, inventory_events.rs, domain_stats.rs and event_loop.rs; domain XML is read in place, see libvirt_xml_text.rs
 
 mod blocking;
 mod close_callback;
@@ -22,6 +22,7 @@ mod facts;
 mod inventory;
 mod inventory_events;
 mod inventory_stream;
+mod libvirt_xml_text;
 mod network_xml;
 mod networks;
 mod nic_addresses;
