@@ -340,15 +340,23 @@ impl Domain {
 
     /// Memory at boot in bytes (default unit KiB).
     pub fn memory_bytes(&self) -> Option<u64> {
-        self.memory.bytes("KiB")
+        memory_bytes(&self.memory)
     }
 
     /// Current (balloon) memory in bytes, or the boot memory when not set.
     pub fn current_memory_bytes(&self) -> Option<u64> {
-        self.current_memory
-            .as_ref()
-            .map_or_else(|| self.memory_bytes(), |m| m.bytes("KiB"))
+        current_memory_bytes(&self.memory, self.current_memory.as_ref())
     }
+}
+
+/// `<memory>` in bytes (default unit KiB).
+pub(crate) fn memory_bytes(memory: &Size) -> Option<u64> {
+    memory.bytes("KiB")
+}
+
+/// `<currentMemory>` in bytes, or `<memory>` when it is not set.
+pub(crate) fn current_memory_bytes(memory: &Size, current: Option<&Size>) -> Option<u64> {
+    current.map_or_else(|| memory_bytes(memory), |m| m.bytes("KiB"))
 }
 
 /// A domain document that keeps everything libvirt wrote: typed reads through [`Domain`],

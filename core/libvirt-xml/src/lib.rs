@@ -12,6 +12,7 @@ mod common;
 mod devices;
 mod disk;
 mod domain;
+mod domain_inventory;
 mod element;
 mod interface;
 mod network;
@@ -33,6 +34,7 @@ pub use domain::{
     BootDevice, Clock, Cpu, CpuModel, CpuTopology, Domain, DomainDocument, Features, Loader,
     MaxMemory, Nvram, Os, OsType, StateAttr, Timer, Vcpu,
 };
+pub use domain_inventory::{DomainInventoryView, InventoryDevices};
 pub use element::{Element, Node, TreeError};
 pub use interface::{
     Bandwidth, BandwidthLimit, Interface, InterfaceSource, InterfaceTarget, LinkState, MacElement,

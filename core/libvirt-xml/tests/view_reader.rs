@@ -7,7 +7,8 @@ use common::Rng;
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
 use virtumancer_libvirt_xml::{
-    Capabilities, Domain, Network, StoragePool, StorageVolume, XmlError,
+    Capabilities, Domain, DomainInventoryView, InventoryDevices, Network, StoragePool,
+    StorageVolume, XmlError,
 };
 
 /// Both readers on one document: when the reference reads it, ours must read the same value.
@@ -43,10 +44,50 @@ fn documents() -> Vec<(String, String)> {
     out
 }
 
+/// What [`DomainInventoryView`] must read from a document [`Domain`] reads as `d`.
+fn inventoried(d: Domain) -> DomainInventoryView {
+    DomainInventoryView {
+        kind: d.kind,
+        id: d.id,
+        name: d.name,
+        uuid: d.uuid,
+        title: d.title,
+        description: d.description,
+        max_memory: d.max_memory,
+        memory: d.memory,
+        current_memory: d.current_memory,
+        vcpu: d.vcpu,
+        os: d.os,
+        cpu: d.cpu,
+        devices: InventoryDevices {
+            disks: d.devices.disks,
+            interfaces: d.devices.interfaces,
+            graphics: d.devices.graphics,
+        },
+    }
+}
+
+/// A domain document through both readers, and the inventory's view of it: whenever the full
+/// view reads it, the inventory's view reads the same fields.
+fn same_domain(name: &str, xml: &str) -> bool {
+    let read = same(name, xml, Domain::from_xml);
+    if let Ok(full) = Domain::from_xml(xml) {
+        match DomainInventoryView::from_xml(xml) {
+            Ok(view) => assert_eq!(
+                view,
+                inventoried(full),
+                "{name}: the inventory view differs"
+            ),
+            Err(e) => panic!("{name}: only the full view reads it; the inventory view: {e}\n{xml}"),
+        }
+    }
+    read
+}
+
 /// Reads `xml` with the view its file name says; true when the reference could read it.
 fn check(name: &str, xml: &str) -> bool {
     match name.split('-').next().unwrap_or("") {
-        "domain" => same(name, xml, Domain::from_xml),
+        "domain" => same_domain(name, xml),
         "network" => same(name, xml, Network::from_xml),
         "pool" => same(name, xml, StoragePool::from_xml),
         "volume" => same(name, xml, StorageVolume::from_xml),

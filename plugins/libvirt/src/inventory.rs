@@ -8,7 +8,7 @@ use std::time::Instant;
 use virt::connect::Connect;
 use virt::domain::Domain as VirDomain;
 use virtumancer_drivers::DriverError;
-use virtumancer_libvirt_xml::{Domain, Network, StoragePool, StorageVolume};
+use virtumancer_libvirt_xml::{DomainInventoryView, Network, StoragePool, StorageVolume};
 use virtumancer_model::{PowerState, StoragePoolInventory, VmInventory};
 
 fn e(err: virt::error::Error) -> DriverError {
@@ -103,14 +103,14 @@ pub(crate) fn parse_vm(
     volumes: &VolumeIndex,
     calls: Option<(&CallLock, Instant)>,
 ) -> Result<VmInventory, DriverError> {
-    let xml = Domain::from_xml(xml).map_err(xml_err)?;
+    let xml = DomainInventoryView::from_xml(xml).map_err(xml_err)?;
     vm_from_view(dom, xml, state, persistent, volumes, calls)
 }
 
 /// [`parse_vm`] for a domain whose XML is parsed already.
 pub(crate) fn vm_from_view(
     dom: &VirDomain,
-    xml: Domain,
+    xml: DomainInventoryView,
     state: PowerState,
     persistent: bool,
     volumes: &VolumeIndex,
@@ -177,7 +177,7 @@ impl DomainStates {
     }
 
     /// The state of the domain `xml` describes.
-    pub(crate) fn of(&self, xml: &Domain) -> KnownState {
+    pub(crate) fn of(&self, xml: &DomainInventoryView) -> KnownState {
         let Some(uuid) = xml
             .uuid
             .as_deref()
@@ -234,12 +234,12 @@ mod tests {
     const TRANSIENT: &str = "6695eb01-f6a4-8304-79aa-97f2502e1003";
     const PLAIN: &str = "6695eb01-f6a4-8304-79aa-97f2502e1004";
 
-    fn domain(id: Option<u32>, uuid: Option<&str>) -> Domain {
+    fn domain(id: Option<u32>, uuid: Option<&str>) -> DomainInventoryView {
         let id = id.map(|i| format!(" id='{i}'")).unwrap_or_default();
         let uuid = uuid
             .map(|u| format!("<uuid>{u}</uuid>"))
             .unwrap_or_default();
-        Domain::from_xml(&format!(
+        DomainInventoryView::from_xml(&format!(
             "<domain type='test'{id}><name>d</name>{uuid}<memory>1</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>"
         ))
         .unwrap()

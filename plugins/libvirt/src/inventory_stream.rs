@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use virt::connect::Connect;
 use virt::domain::Domain as VirDomain;
 use virtumancer_drivers::{DriverError, InventoryPart};
-use virtumancer_libvirt_xml::Domain;
+use virtumancer_libvirt_xml::DomainInventoryView;
 
 /// Domains per message between the threads, and VMs per part sent to the engine, at most…
 const CHUNK: usize = 256;
@@ -161,7 +161,7 @@ fn parse(
     for chunk in raw {
         let mut vms = Vec::with_capacity(chunk.len());
         for d in chunk {
-            let xml = Domain::from_xml(d.xml.as_str())
+            let xml = DomainInventoryView::from_xml(d.xml.as_str())
                 .map_err(|e| DriverError::Backend(e.to_string()))?;
             let (state, persistent) = match states.of(&xml) {
                 KnownState::Known(state, persistent) => (state, persistent),

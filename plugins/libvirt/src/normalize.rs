@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use virtumancer_libvirt_xml::{
-    Disk, Domain, Graphics, Interface, Network, StoragePool, StorageVolume, Vlan,
+    Disk, DomainInventoryView, Graphics, Interface, Network, StoragePool, StorageVolume, Vlan,
 };
 use virtumancer_model::{
     DiskInventory, GraphicsInventory, NetworkInventory, NicInventory, PortgroupInventory,
@@ -85,7 +85,7 @@ pub fn needs_block_info(disk: &Disk, volumes: &VolumeIndex) -> bool {
 /// The inventory of one domain, moved out of its parsed view. `block_sizes` maps a disk
 /// target to (capacity, allocation) for disks outside pools.
 pub fn vm(
-    d: Domain,
+    d: DomainInventoryView,
     state: PowerState,
     persistent: bool,
     volumes: &VolumeIndex,
@@ -330,7 +330,7 @@ mod tests {
             .collect();
         let pools = vec![pool(&pool_xml, true, false, vols)];
         let idx = VolumeIndex::new(&pools);
-        let d = Domain::from_xml(&corpus("domain-qemu-full-inactive.xml")).unwrap();
+        let d = DomainInventoryView::from_xml(&corpus("domain-qemu-full-inactive.xml")).unwrap();
         let mut blocks = HashMap::new();
         for k in &d.devices.disks {
             if needs_block_info(k, &idx) {
@@ -397,7 +397,8 @@ mod tests {
 
     #[test]
     fn unknown_interface_kinds_are_kept() {
-        let d = Domain::from_xml(&corpus("domain-qemu-q35-misc-inactive.xml")).unwrap();
+        let d =
+            DomainInventoryView::from_xml(&corpus("domain-qemu-q35-misc-inactive.xml")).unwrap();
         let v = vm(
             d.clone(),
             PowerState::Shutoff,
