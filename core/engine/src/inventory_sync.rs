@@ -17,8 +17,9 @@ use virtumancer_model::{Event, HostId, HostInventory, VmId};
 use virtumancer_store::{InventoryBatch, InventoryWriter, Store};
 
 /// How long a full pass may hold the database's write transaction while the host is still
-/// being read. A slower host's pass is rolled back and buffered in memory instead, then
-/// written in one go at the end, so other writers never wait long behind a slow host.
+/// being read, unless [`InventorySync::with_write_through_budget`] says otherwise. A slower
+/// host's pass is rolled back and buffered in memory instead, then written in one go at the
+/// end, so other writers never wait long behind a slow host.
 const WRITE_THROUGH_BUDGET: Duration = Duration::from_secs(2);
 
 /// What one pass changed.
@@ -38,6 +39,7 @@ pub struct InventorySync {
     host: HostId,
     store: Arc<dyn Store>,
     bus: EventBus,
+    write_through_budget: Duration,
 }
 
 impl std::fmt::Debug for InventorySync {
@@ -96,7 +98,20 @@ struct Pending {
 impl InventorySync {
     /// A syncer for `host`.
     pub fn new(host: HostId, store: Arc<dyn Store>, bus: EventBus) -> Self {
-        Self { host, store, bus }
+        Self {
+            host,
+            store,
+            bus,
+            write_through_budget: WRITE_THROUGH_BUDGET,
+        }
+    }
+
+    /// The same syncer with another write-through budget: a pass that has held the write
+    /// transaction this long falls back to buffering. Zero buffers every pass after its first
+    /// write; a long budget keeps a slow pass (one under valgrind, say) writing through.
+    pub fn with_write_through_budget(mut self, budget: Duration) -> Self {
+        self.write_through_budget = budget;
+        self
     }
 
     /// Full pass: every VM, network and pool. VMs no longer reported are marked gone.
@@ -237,7 +252,9 @@ impl InventorySync {
             }
             let writer = p.writer.as_mut().expect("opened above");
             p.rows += writer.write(&batch).await?;
-            if p.opened.is_some_and(|t| t.elapsed() > WRITE_THROUGH_BUDGET) {
+            if p.opened
+                .is_some_and(|t| t.elapsed() >= self.write_through_budget)
+            {
                 // The host reads slowly: give the database back and write everything at the
                 // end instead. Dropping the writer rolls back what it wrote.
                 tracing::debug!(host = %self.host, "sync pass falls back to buffering");

@@ -6,6 +6,7 @@ mod large_node;
 mod stats_history;
 mod supervisor;
 mod sync;
+mod write_budget;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
