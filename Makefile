@@ -1,5 +1,5 @@
 # The entry points: `make run` and `make test`. Everything else is a building block.
-.PHONY: run test bench fuzz deps web build release openapi lint fmt plugins testbed-start testbed-stop clean-data help
+.PHONY: run test bench bench-instructions fuzz deps web build release openapi lint fmt plugins testbed-start testbed-stop clean-data help
 
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= data
@@ -12,6 +12,7 @@ help:
 	@echo "make lint     cargo fmt --check + clippy"
 	@echo "make plugins  build the example WASM plugins (wasm32-wasip2) into installable directories"
 	@echo "make bench    benchmarks: inventory sync, live stats, WASM plugin calls and compiles"
+	@echo "make bench-instructions  the sync benchmark's cold passes counted in instructions (callgrind)"
 	@echo "make fuzz     fuzz the domain XML parser for FUZZ_SECONDS (default 60)"
 
 deps:
@@ -39,6 +40,9 @@ bench: deps
 	$(CARGO) bench --locked -p virtumancer --bench sync
 	$(CARGO) bench --locked -p virtumancer --bench stats
 	$(CARGO) bench --locked -p virtumancer-plugin-host --bench plugins
+
+bench-instructions: deps
+	bash scripts/bench-instructions.sh
 
 fuzz:
 	$(CARGO) install --locked cargo-fuzz

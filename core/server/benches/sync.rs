@@ -24,13 +24,18 @@
 //! pays for the previous one's clean-up.
 //!
 //! `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
-//! (untimed) so that a profiler (`perf record`) sees mostly the sync.
+//! (untimed) so that a profiler (`perf record`) sees mostly the sync. The timed parts are marked
+//! for callgrind (`scripts/bench-instructions.sh` counts their instructions), and
+//! `BENCH_WRITE_THROUGH_SECS` lifts the sync's write-through budget for runs under valgrind.
 
 /// The server's allocator, configured as the server configures it. (Its unit test is the
 /// server's; a bench without the test harness only compiles it.)
 #[path = "../src/allocator.rs"]
 #[allow(dead_code, unused_imports)]
 mod allocator;
+
+#[path = "support/callgrind.rs"]
+mod callgrind;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -61,6 +66,7 @@ fn cpu_time() -> Duration {
 
 /// Lists every domain and fetches its XML; returns the time and the domain count.
 fn enumerate(conn: &virt::connect::Connect) -> (Duration, usize) {
+    callgrind::start();
     let t = Instant::now();
     let mut bytes = 0;
     let doms = conn.list_all_domains(0).expect("list");
@@ -68,6 +74,7 @@ fn enumerate(conn: &virt::connect::Connect) -> (Duration, usize) {
         bytes += d.get_xml_desc(0).expect("xml").len();
     }
     let took = t.elapsed();
+    callgrind::stop();
     assert!(bytes > 0);
     (took, doms.len())
 }
@@ -123,9 +130,11 @@ async fn first_sync(
     {
         sync = sync.with_write_through_budget(Duration::from_secs(secs));
     }
+    callgrind::start();
     let t = Instant::now();
     let report = sync.full(conn).await.expect("full sync");
     let took = t.elapsed();
+    callgrind::stop();
     assert_eq!(report.vms_seen, n);
     (sync, store, took)
 }
