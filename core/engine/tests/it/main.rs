@@ -32,6 +32,39 @@ pub fn registry(dir: &std::path::Path) -> Arc<Registry> {
     Arc::new(Registry::from_inventory(&cfg).expect("registry"))
 }
 
+/// A database file `file` in `dir` holding one host with `uri`.
+pub async fn store_with_host(
+    dir: &std::path::Path,
+    file: &str,
+    uri: &str,
+) -> (Arc<dyn virtumancer_store::Store>, HostId) {
+    let url = format!("sqlite:{}", dir.join(file).display());
+    let store = virtumancer_store::open(&url).await.unwrap();
+    let host = HostId::new();
+    let cfg = virtumancer_store::HostConfig {
+        name: "h".into(),
+        uri: uri.into(),
+        key_file: None,
+        host_key: None,
+    };
+    store.insert_host(host, &cfg, false).await.unwrap();
+    (store, host)
+}
+
+/// A connection to `uri` through the libvirt plugin.
+pub async fn open(
+    dir: &std::path::Path,
+    uri: &str,
+) -> Box<dyn virtumancer_drivers::HostConnection> {
+    let uri = virtumancer_model::HostUri::parse(uri).unwrap();
+    registry(dir)
+        .host_connector(&uri)
+        .unwrap()
+        .open(&virtumancer_drivers::ConnectSpec::plain(uri))
+        .await
+        .unwrap()
+}
+
 pub async fn start_in(dir: tempfile::TempDir) -> Env {
     start_with(dir, FleetOptions::default()).await
 }

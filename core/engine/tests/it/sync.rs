@@ -1,37 +1,11 @@
 //! Inventory sync on libvirt's test driver and real SQLite files.
 
-use crate::{registry, start, wait_state};
+use crate::{open, start, store_with_host, wait_state};
 use std::sync::Arc;
 use std::time::Duration;
-use virtumancer_drivers::{ConnectSpec, HostConnection};
 use virtumancer_engine::{EventBus, InventorySync, NewHost};
-use virtumancer_model::{HostId, HostState, HostUri, PowerState};
+use virtumancer_model::{HostId, HostState, PowerState};
 use virtumancer_store::{HostConfig, Store, VmQuery};
-
-async fn store_with_host(dir: &std::path::Path) -> (Arc<dyn Store>, HostId) {
-    let store = virtumancer_store::open(&format!("sqlite:{}", dir.join("v.db").display()))
-        .await
-        .unwrap();
-    let id = HostId::new();
-    let cfg = HostConfig {
-        name: "h".into(),
-        uri: "test:///default".into(),
-        key_file: None,
-        host_key: None,
-    };
-    store.insert_host(id, &cfg, false).await.unwrap();
-    (store, id)
-}
-
-async fn open(dir: &std::path::Path, uri: &str) -> Box<dyn HostConnection> {
-    let reg = registry(dir);
-    let uri = HostUri::parse(uri).unwrap();
-    reg.host_connector(&uri)
-        .unwrap()
-        .open(&ConnectSpec::plain(uri))
-        .await
-        .unwrap()
-}
 
 fn all() -> VmQuery {
     VmQuery {
@@ -45,7 +19,7 @@ fn all() -> VmQuery {
 #[tokio::test]
 async fn full_sync_records_everything_and_a_no_change_resync_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, host) = store_with_host(dir.path()).await;
+    let (store, host) = store_with_host(dir.path(), "v.db", "test:///default").await;
     let conn = open(dir.path(), "test:///default").await;
     let bus = EventBus::new();
     let mut events = bus.subscribe();
@@ -101,7 +75,7 @@ async fn full_sync_records_everything_and_a_no_change_resync_writes_nothing() {
 #[tokio::test]
 async fn vanished_vms_are_marked_gone_not_deleted_and_come_back() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, host) = store_with_host(dir.path()).await;
+    let (store, host) = store_with_host(dir.path(), "v.db", "test:///default").await;
     let conn = open(dir.path(), "test:///default").await;
     let sync = InventorySync::new(host, Arc::clone(&store), EventBus::new());
     let mut inv = conn.inventory().snapshot().await.unwrap();
@@ -166,7 +140,7 @@ async fn vanished_vms_are_marked_gone_not_deleted_and_come_back() {
 #[tokio::test]
 async fn a_failed_read_applies_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, host) = store_with_host(dir.path()).await;
+    let (store, host) = store_with_host(dir.path(), "v.db", "test:///default").await;
     let conn = open(dir.path(), "test:///default").await;
     let sync = InventorySync::new(host, Arc::clone(&store), EventBus::new());
     conn.close().await;

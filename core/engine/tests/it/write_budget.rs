@@ -2,39 +2,15 @@
 //! what it wrote and writes everything at the end: the result must be the same as writing
 //! through, and a pass that fails after falling back must still apply nothing.
 
-use crate::registry;
+use crate::{open, store_with_host};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use virtumancer_drivers::{ConnectSpec, DriverError, HostConnection, InventoryPart};
+use virtumancer_drivers::{DriverError, InventoryPart};
 use virtumancer_engine::{EventBus, InventorySync, SyncReport};
-use virtumancer_model::{HostId, HostUri};
-use virtumancer_store::{HostConfig, Store, VmQuery};
-
-async fn store_with_host(dir: &std::path::Path, file: &str, uri: &str) -> (Arc<dyn Store>, HostId) {
-    let url = format!("sqlite:{}", dir.join(file).display());
-    let store = virtumancer_store::open(&url).await.unwrap();
-    let host = HostId::new();
-    let cfg = HostConfig {
-        name: "h".into(),
-        uri: uri.into(),
-        key_file: None,
-        host_key: None,
-    };
-    store.insert_host(host, &cfg, false).await.unwrap();
-    (store, host)
-}
-
-async fn open(dir: &std::path::Path, uri: &str) -> Box<dyn HostConnection> {
-    let uri = HostUri::parse(uri).unwrap();
-    registry(dir)
-        .host_connector(&uri)
-        .unwrap()
-        .open(&ConnectSpec::plain(uri))
-        .await
-        .unwrap()
-}
+use virtumancer_model::HostId;
+use virtumancer_store::{Store, VmQuery};
 
 /// `value` without the keys that differ between two databases holding the same inventory:
 /// our ids, the host's id and name, and when rows were written.
