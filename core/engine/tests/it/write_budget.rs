@@ -82,6 +82,28 @@ async fn dump(store: &Arc<dyn Store>, host: HostId) -> Vec<Value> {
     out
 }
 
+/// How many more times than once the VMs in `dump` attach a disk (as the store keys disks:
+/// by path, else pool and volume, else protocol and name).
+fn shared_disk_repeats(dump: &[Value]) -> u64 {
+    let mut uses = std::collections::HashMap::<String, u64>::new();
+    for disk in dump.iter().filter_map(|v| v["disks"].as_array()).flatten() {
+        let text = |k: &str| disk[k].as_str().map(str::to_owned);
+        let key = text("sourcePath")
+            .or_else(|| Some(format!("volume:{}/{}", text("pool")?, text("volume")?)))
+            .or_else(|| {
+                Some(format!(
+                    "{}:{}",
+                    text("protocol")?,
+                    text("remoteName").unwrap_or_default()
+                ))
+            });
+        if let Some(key) = key {
+            *uses.entry(key).or_default() += 1;
+        }
+    }
+    uses.values().map(|n| n - 1).sum()
+}
+
 #[tokio::test]
 async fn a_pass_over_its_write_budget_buffers_and_stores_the_same() {
     const N: usize = 300;
@@ -117,9 +139,16 @@ async fn a_pass_over_its_write_budget_buffers_and_stores_the_same() {
         results.push((report, dump(&store, host).await));
     }
     let (through, buffered) = (&results[0], &results[1]);
-    assert_eq!(
-        through.0.rows_written, buffered.0.rows_written,
-        "rows counted once, not also for the rolled-back writes"
+    // A disk several VMs attach is upserted (and counted) once per write that attaches it,
+    // and how a pass's batches group into writes depends on timing: the two counts may differ
+    // by those repeats, never by the rows of the write that was rolled back.
+    let repeats = shared_disk_repeats(&through.1);
+    assert!(
+        through.0.rows_written.abs_diff(buffered.0.rows_written) <= repeats,
+        "rows counted once, not also for the rolled-back writes: {} written through, {} \
+         buffered, {repeats} repeated upserts of shared disks at most",
+        through.0.rows_written,
+        buffered.0.rows_written
     );
     assert_eq!(through.1.len(), buffered.1.len());
     assert!(
