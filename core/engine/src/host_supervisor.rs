@@ -4,6 +4,7 @@
 use crate::state_recorder::Report;
 use crate::{Backoff, EngineError, InventorySync, SyncReport};
 use chrono::Utc;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
@@ -109,6 +110,7 @@ impl HostSupervisor {
             reports,
             backoff,
             commands: rx,
+            deferred: VecDeque::new(),
             sync,
             reconcile_every,
             live: live_tx,
@@ -165,6 +167,8 @@ struct Run {
     reports: mpsc::UnboundedSender<Report>,
     backoff: Backoff,
     commands: mpsc::UnboundedReceiver<Command>,
+    /// Commands that arrived during a full pass and wait for it to end.
+    deferred: VecDeque<Command>,
     sync: InventorySync,
     reconcile_every: Duration,
     live: watch::Sender<LiveConnection>,
@@ -182,6 +186,53 @@ async fn until_closed<F: std::future::Future>(
     tokio::select! {
         out = work => Some(out),
         _ = closed.wait_for(Option::is_some) => None,
+    }
+}
+
+/// Why a full pass did not finish.
+enum Cut {
+    /// The connection closed (the caller's next look at `closed` reports the loss).
+    Closed,
+    /// A command that ends the connection (stop, disconnect, reconfigure; `None` when the
+    /// fleet is gone): it must not wait for a pass that can take minutes on a large or slow
+    /// host, so the pass is dropped, which rolls its transaction back.
+    Ending(Option<Command>),
+}
+
+/// Runs a full pass unless the connection closes or an ending command arrives first. Other
+/// commands are kept in `deferred`, in order, for after the pass.
+async fn full_pass_until_cut(
+    closed: &mut watch::Receiver<Option<virtumancer_drivers::CloseReason>>,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    deferred: &mut VecDeque<Command>,
+    pass: impl std::future::Future<Output = ()>,
+) -> Result<(), Cut> {
+    tokio::pin!(pass);
+    loop {
+        tokio::select! {
+            () = &mut pass => return Ok(()),
+            _ = closed.wait_for(Option::is_some) => return Err(Cut::Closed),
+            cmd = commands.recv() => match cmd {
+                Some(
+                    c @ (Command::Connect
+                    | Command::Resync
+                    | Command::InspectVm { .. }
+                    | Command::ResyncVm { .. }),
+                ) => deferred.push_back(c),
+                ending => return Err(Cut::Ending(ending)),
+            },
+        }
+    }
+}
+
+/// The next command: a deferred one first.
+async fn next_command(
+    deferred: &mut VecDeque<Command>,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+) -> Option<Command> {
+    match deferred.pop_front() {
+        Some(c) => Some(c),
+        None => commands.recv().await,
     }
 }
 
@@ -325,7 +376,52 @@ impl Run {
     async fn serve_shared(&mut self, conn: Arc<dyn HostConnection>) -> Served {
         let served = self.serve(conn).await;
         self.live.send_replace(None);
+        self.refuse_deferred();
         served
+    }
+
+    /// Answers the commands deferred during a full pass that the connection did not outlive.
+    fn refuse_deferred(&mut self) {
+        for cmd in std::mem::take(&mut self.deferred) {
+            match cmd {
+                Command::InspectVm { reply, .. } => {
+                    let _ = reply.send(Err(EngineError::HostNotConnected(self.host_id)));
+                }
+                Command::ResyncVm { reply, .. } => {
+                    let _ = reply.send(Err(EngineError::HostNotConnected(self.host_id)));
+                }
+                // Nothing to re-read without a connection; "connect" came while connected.
+                _ => {}
+            }
+        }
+    }
+
+    /// A full pass on `conn`. `Some` when a command ended the connection before the pass
+    /// finished: the pass is dropped (its transaction rolls back), the connection closed, and
+    /// the result is what `serve` returns.
+    async fn pass(
+        &mut self,
+        conn: &Arc<dyn HostConnection>,
+        closed: &mut watch::Receiver<Option<virtumancer_drivers::CloseReason>>,
+        why: &str,
+    ) -> Option<Served> {
+        let pass = full_sync(&self.sync, self.host_id, conn.as_ref(), why);
+        match full_pass_until_cut(closed, &mut self.commands, &mut self.deferred, pass).await {
+            Ok(()) | Err(Cut::Closed) => None,
+            Err(Cut::Ending(cmd)) => {
+                tracing::info!(host = %self.host_id, why, "inventory sync cut short: the connection is ending");
+                Some(self.end(conn, cmd).await)
+            }
+        }
+    }
+
+    /// Closes `conn` for `cmd` (stop, disconnect, reconfigure, or `None`: the fleet is gone).
+    async fn end(&mut self, conn: &Arc<dyn HostConnection>, cmd: Option<Command>) -> Served {
+        conn.close().await;
+        match self.apply(cmd) {
+            Wake::Stop => Served::Stop,
+            Wake::Retry | Wake::Ignore => Served::Released,
+        }
     }
 
     /// Holds an open connection until it drops or a command ends it.
@@ -374,7 +470,9 @@ impl Run {
         let mut events_open = true;
         // Every host call below races the close callback: a host that hangs mid-call is
         // reported lost by keepalive instead of holding the supervisor until the call fails.
-        let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "connect")).await;
+        if let Some(served) = self.pass(&conn, &mut closed, "connect").await {
+            return served;
+        }
         let mut reconcile = tokio::time::interval_at(
             tokio::time::Instant::now() + self.reconcile_every,
             self.reconcile_every,
@@ -398,25 +496,33 @@ impl Run {
                         }
                     }
                     Ok(InventoryEvent::NetworksChanged | InventoryEvent::StoragePoolsChanged) => {
-                        let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "network or pool event")).await;
+                        if let Some(served) = self.pass(&conn, &mut closed, "network or pool event").await {
+                            return served;
+                        }
                     }
                     // Missed events: only a full pass is sure to catch up.
                     Err(RecvError::Lagged(_)) => {
-                        let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "missed events")).await;
+                        if let Some(served) = self.pass(&conn, &mut closed, "missed events").await {
+                            return served;
+                        }
                     }
                     Err(RecvError::Closed) => events_open = false,
                 },
                 _ = reconcile.tick() => {
-                    let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "periodic reconcile")).await;
+                    if let Some(served) = self.pass(&conn, &mut closed, "periodic reconcile").await {
+                        return served;
+                    }
                 }
-                cmd = self.commands.recv() => {
+                cmd = next_command(&mut self.deferred, &mut self.commands) => {
                     // Already connected: "connect" has nothing to do.
                     if matches!(cmd, Some(Command::Connect)) {
                         continue;
                     }
                     match cmd {
                         Some(Command::Resync) => {
-                            let _ = until_closed(&mut closed, self.full_sync(conn.as_ref(), "user resync")).await;
+                            if let Some(served) = self.pass(&conn, &mut closed, "user resync").await {
+                                return served;
+                            }
                             continue;
                         }
                         Some(Command::InspectVm { uuid, reply }) => {
@@ -434,27 +540,21 @@ impl Run {
                         }
                         _ => {}
                     }
-                    conn.close().await;
-                    return match self.apply(cmd) {
-                        Wake::Stop => Served::Stop,
-                        Wake::Retry | Wake::Ignore => Served::Released,
-                    };
+                    return self.end(&conn, cmd).await;
                 }
             }
         }
     }
 }
 
-impl Run {
-    /// A full inventory pass; failures are logged (the next pass or reconnect retries).
-    async fn full_sync(&self, conn: &dyn HostConnection, why: &str) {
-        match self.sync.full(conn).await {
-            Ok(r) => {
-                tracing::info!(host = %self.host_id, why, vms = r.vms_seen, changed = r.vms_changed, rows = r.rows_written, "inventory synced")
-            }
-            Err(e) => {
-                tracing::warn!(host = %self.host_id, why, error = %e, "inventory sync failed")
-            }
+/// A full inventory pass; failures are logged (the next pass or reconnect retries).
+async fn full_sync(sync: &InventorySync, host: HostId, conn: &dyn HostConnection, why: &str) {
+    match sync.full(conn).await {
+        Ok(r) => {
+            tracing::info!(host = %host, why, vms = r.vms_seen, changed = r.vms_changed, rows = r.rows_written, "inventory synced")
+        }
+        Err(e) => {
+            tracing::warn!(host = %host, why, error = %e, "inventory sync failed")
         }
     }
 }

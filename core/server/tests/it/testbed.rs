@@ -7,7 +7,7 @@ mod ovs;
 mod plugins;
 mod power;
 
-use crate::{Server, bin};
+use crate::{Events, Server, bin};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -423,23 +423,9 @@ impl Drop for Resume {
     }
 }
 
-#[tokio::test]
-async fn a_hung_libvirtd_is_detected_by_keepalive_within_15_s() {
-    let Some(tb) = testbed("a_hung_libvirtd_is_detected_by_keepalive_within_15_s") else {
-        return;
-    };
-    let (_d, s) = server().await;
-    let mut ev = s.events("hosts").await;
-    let uri = format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port);
-    let (st, h) = s
-        .post("/api/v1/hosts", json!({"name": "hang", "uri": uri}))
-        .await;
-    assert_eq!(st, 201, "{h}");
-    let id = h["id"].as_str().unwrap().to_owned();
-    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(30))
-        .await;
-
-    // The daemon stops answering but its socket stays open: only keepalive can tell.
+/// Stops the testbed libvirtd with SIGSTOP: its sockets stay open but it answers nothing.
+/// It resumes when the guard is dropped.
+fn hang_libvirtd() -> Resume {
     let pid = std::fs::read_to_string("/run/libvirt/libvirtd.virtumancer.pid")
         .unwrap()
         .trim()
@@ -452,6 +438,33 @@ async fn a_hung_libvirtd_is_detected_by_keepalive_within_15_s() {
             .unwrap()
             .success()
     );
+    resume
+}
+
+/// Adds a host on the testbed libvirtd over `qemu+tcp` and waits until it is connected.
+async fn connected_tcp_host(s: &Server, ev: &mut Events, tb: &Testbed, name: &str) -> String {
+    let uri = format!("qemu+tcp://127.0.0.1:{}/system", tb.tcp_port);
+    let (st, h) = s
+        .post("/api/v1/hosts", json!({"name": name, "uri": uri}))
+        .await;
+    assert_eq!(st, 201, "{h}");
+    let id = h["id"].as_str().unwrap().to_owned();
+    s.wait_host_state(ev, &id, "connected", Duration::from_secs(30))
+        .await;
+    id
+}
+
+#[tokio::test]
+async fn a_hung_libvirtd_is_detected_by_keepalive_within_15_s() {
+    let Some(tb) = testbed("a_hung_libvirtd_is_detected_by_keepalive_within_15_s") else {
+        return;
+    };
+    let (_d, s) = server().await;
+    let mut ev = s.events("hosts").await;
+    let id = connected_tcp_host(&s, &mut ev, &tb, "hang").await;
+
+    // The daemon stops answering but its socket stays open: only keepalive can tell.
+    let resume = hang_libvirtd();
     let stopped_at = std::time::Instant::now();
     // A full read now waits inside the hung daemon: libvirt 9.0 does not check keepalive on
     // a connection while a call waits on it, so detection must not depend on that.
@@ -476,6 +489,48 @@ async fn a_hung_libvirtd_is_detected_by_keepalive_within_15_s() {
     assert_eq!(st, 200, "the API answers while the host hangs");
     drop(resume);
     s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(90))
+        .await;
+}
+
+#[tokio::test]
+async fn disconnecting_ends_a_sync_that_waits_on_a_hung_libvirtd() {
+    let Some(tb) = testbed("disconnecting_ends_a_sync_that_waits_on_a_hung_libvirtd") else {
+        return;
+    };
+    let (_d, s) = server().await;
+    let mut ev = s.events("hosts").await;
+    let id = connected_tcp_host(&s, &mut ev, &tb, "hang-cut").await;
+
+    let resume = hang_libvirtd();
+    // The supervisor takes commands in order: the pass starts (and waits on the hung daemon)
+    // before it sees the disconnect.
+    let (st, _) = s
+        .post(&format!("/api/v1/hosts/{id}/actions/resync"), json!({}))
+        .await;
+    assert_eq!(st, 202);
+    let (st, body) = s
+        .post(&format!("/api/v1/hosts/{id}/actions/disconnect"), json!({}))
+        .await;
+    assert!((200..300).contains(&st), "{st} {body}");
+    // The disconnect ends the pass at once. Were it queued behind the pass, keepalive would
+    // first report the connection lost, with that reason.
+    let next = ev
+        .wait(Duration::from_secs(30), |e| {
+            e["type"] == "hostState" && e["hostId"] == id && e["state"] != "connected"
+        })
+        .await;
+    assert_eq!(next["state"], "disconnected", "{next}");
+    assert!(
+        next["reason"].is_null(),
+        "the user's disconnect, not a loss: {next}"
+    );
+
+    drop(resume);
+    let (st, _) = s
+        .post(&format!("/api/v1/hosts/{id}/actions/connect"), json!({}))
+        .await;
+    assert!((200..300).contains(&st), "{st}");
+    s.wait_host_state(&mut ev, &id, "connected", Duration::from_secs(60))
         .await;
 }
 
