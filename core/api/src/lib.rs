@@ -158,6 +158,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(vms::import_vms))
             .routes(routes!(vms::dismiss_vms))
             .routes(routes!(vms::import_all_vms))
+            .routes(routes!(vms::undismiss_vms))
             .routes(routes!(vms::resync_host))
             .routes(routes!(actions::vm_action))
             .routes(routes!(actions::bulk_vm_action))

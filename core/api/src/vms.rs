@@ -27,12 +27,20 @@ pub enum VmSortKey {
     NameDesc,
     /// By host, then name.
     Host,
+    /// By host descending, then name.
+    HostDesc,
     /// By state, then name.
     State,
+    /// By state descending, then name.
+    StateDesc,
     /// Newest first.
     Created,
+    /// Oldest first.
+    CreatedAsc,
     /// Largest memory first.
     Memory,
+    /// Smallest memory first.
+    MemoryAsc,
 }
 
 impl From<VmSortKey> for VmSort {
@@ -41,9 +49,13 @@ impl From<VmSortKey> for VmSort {
             VmSortKey::Name => Self::Name,
             VmSortKey::NameDesc => Self::NameDesc,
             VmSortKey::Host => Self::Host,
+            VmSortKey::HostDesc => Self::HostDesc,
             VmSortKey::State => Self::State,
+            VmSortKey::StateDesc => Self::StateDesc,
             VmSortKey::Created => Self::Created,
+            VmSortKey::CreatedAsc => Self::CreatedAsc,
             VmSortKey::Memory => Self::Memory,
+            VmSortKey::MemoryAsc => Self::MemoryAsc,
         }
     }
 }
@@ -230,7 +242,22 @@ pub async fn dismiss_vms(
     Ok(Json(s.vms.dismiss(&b.vm_ids).await?.into()))
 }
 
-/// Imports every discovered VM of a host.
+/// Shows dismissed VMs in the discovered list again.
+#[utoipa::path(post, path = "/vms/undismiss", tag = "vms", operation_id = "undismissVms", request_body = VmSelection,
+    responses(
+        (status = 200, description = "Shown again", body = BulkResult),
+        (status = 400, description = "Malformed body", body = ApiError),
+        (status = 413, description = "Body too large", body = ApiError),
+        (status = 422, description = "No ids, or more than 10,000", body = ApiError),
+    ))]
+pub async fn undismiss_vms(
+    State(s): State<AppState>,
+    AppJson(b): AppJson<VmSelection>,
+) -> Result<Json<BulkResult>, ApiError> {
+    Ok(Json(s.vms.undismiss(&b.vm_ids).await?.into()))
+}
+
+/// Imports every discovered VM of a host, except those the user dismissed.
 #[utoipa::path(post, path = "/hosts/{id}/actions/import-all", tag = "vms", operation_id = "importAllVms",
     params(("id" = String, Path, description = "Host id")),
     responses(

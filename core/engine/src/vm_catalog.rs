@@ -103,6 +103,12 @@ impl VmCatalog {
         Ok(self.outcome(ids, done))
     }
 
+    /// Shows dismissed VMs in the discovered list again.
+    pub async fn undismiss(&self, ids: &[VmId]) -> Result<BulkOutcome, EngineError> {
+        let done = self.store.set_dismissed(&dedup(ids)?, false).await?;
+        Ok(self.outcome(ids, done))
+    }
+
     fn outcome(&self, asked: &[VmId], done: Vec<(VmId, HostId)>) -> BulkOutcome {
         // Group by host so each host's UI refreshes once.
         let mut by_host: HashMap<HostId, Vec<VmId>> = HashMap::new();

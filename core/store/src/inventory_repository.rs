@@ -116,12 +116,20 @@ pub enum VmSort {
     NameDesc,
     /// By host name, then VM name.
     Host,
+    /// By host name descending, then VM name.
+    HostDesc,
     /// By state, then name.
     State,
+    /// By state descending, then name.
+    StateDesc,
     /// Newest first.
     Created,
+    /// Oldest first.
+    CreatedAsc,
     /// By memory, largest first.
     Memory,
+    /// By memory, smallest first.
+    MemoryAsc,
 }
 
 /// A page of VMs and the total matching the query.
@@ -191,7 +199,8 @@ pub trait InventoryRepository: Send + Sync {
         ids: &[VmId],
         managed: bool,
     ) -> Result<Vec<(VmId, HostId)>, StoreError>;
-    /// Marks every discovered, present VM of a host managed; returns their ids.
+    /// Marks every discovered, present VM of a host managed, except those the user dismissed;
+    /// returns their ids.
     async fn import_all(&self, host: HostId) -> Result<Vec<VmId>, StoreError>;
     /// Hides (or shows again) discovered VMs; returns the VMs that exist with their host.
     async fn set_dismissed(

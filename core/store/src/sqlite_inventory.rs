@@ -268,9 +268,15 @@ impl InventoryRepository for SqliteStore {
             VmSort::Name => page!("ORDER BY v.name COLLATE NOCASE, h.name, v.id"),
             VmSort::NameDesc => page!("ORDER BY v.name COLLATE NOCASE DESC, h.name, v.id"),
             VmSort::Host => page!("ORDER BY h.name COLLATE NOCASE, v.name COLLATE NOCASE, v.id"),
+            VmSort::HostDesc => {
+                page!("ORDER BY h.name COLLATE NOCASE DESC, v.name COLLATE NOCASE, v.id")
+            }
             VmSort::State => page!("ORDER BY v.state, v.name COLLATE NOCASE, v.id"),
+            VmSort::StateDesc => page!("ORDER BY v.state DESC, v.name COLLATE NOCASE, v.id"),
             VmSort::Created => page!("ORDER BY v.created_at DESC, v.id"),
+            VmSort::CreatedAsc => page!("ORDER BY v.created_at, v.id"),
             VmSort::Memory => page!("ORDER BY v.memory_bytes DESC, v.name COLLATE NOCASE, v.id"),
+            VmSort::MemoryAsc => page!("ORDER BY v.memory_bytes, v.name COLLATE NOCASE, v.id"),
         };
         let rows = query
             .bind(&host)
@@ -407,7 +413,7 @@ impl InventoryRepository for SqliteStore {
 
     async fn import_all(&self, host: HostId) -> Result<Vec<VmId>, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar(
-            "UPDATE vms SET managed = 1, dismissed = 0, updated_at = ? WHERE host_id = ? AND managed = 0 AND gone_at IS NULL RETURNING id",
+            "UPDATE vms SET managed = 1, updated_at = ? WHERE host_id = ? AND managed = 0 AND dismissed = 0 AND gone_at IS NULL RETURNING id",
         )
         .bind(Utc::now())
         .bind(host.to_string())

@@ -82,26 +82,39 @@ async fn discovered_vms_can_be_searched_imported_and_shown_with_hardware() {
 }
 
 #[tokio::test]
-async fn dismiss_hides_and_import_all_takes_everything_left() {
+async fn dismiss_hides_import_all_leaves_dismissed_and_undismiss_shows_again() {
     let a = api().await;
     let host = synced(&a).await;
+    let import_all = format!("/api/v1/hosts/{host}/actions/import-all");
     let (_, d) = a.get("/api/v1/discovered-vms").await;
     let id = d["items"][0]["id"].as_str().unwrap().to_owned();
     let (s, r) = a.post("/api/v1/vms/dismiss", json!({"vmIds": [id]})).await;
     assert_eq!((s, r["done"].clone()), (StatusCode::OK, json!([id])));
     assert_eq!(a.get("/api/v1/discovered-vms").await.1["total"], 0);
+    let (_, all) = a.get("/api/v1/discovered-vms?includeDismissed=true").await;
     assert_eq!(
-        a.get("/api/v1/discovered-vms?includeDismissed=true")
-            .await
-            .1["total"],
-        1
+        (
+            all["total"].as_u64(),
+            all["items"][0]["dismissed"].as_bool()
+        ),
+        (Some(1), Some(true))
     );
+
+    // The user said no to this one: "import all" leaves it alone.
+    let (s, r) = a.post(&import_all, json!({})).await;
+    assert_eq!((s, r["done"].clone()), (StatusCode::OK, json!([])));
+    assert_eq!(a.get("/api/v1/vms").await.1["total"], 0);
+
+    let bogus = "00000000-0000-4000-8000-000000000001";
     let (s, r) = a
-        .post(
-            &format!("/api/v1/hosts/{host}/actions/import-all"),
-            json!({}),
-        )
+        .post("/api/v1/vms/undismiss", json!({"vmIds": [id, bogus]}))
         .await;
+    assert_eq!(
+        (s, r["done"].clone(), r["notFound"].clone()),
+        (StatusCode::OK, json!([id]), json!([bogus]))
+    );
+    assert_eq!(a.get("/api/v1/discovered-vms").await.1["total"], 1);
+    let (s, r) = a.post(&import_all, json!({})).await;
     assert_eq!((s, r["done"].clone()), (StatusCode::OK, json!([id])));
     let (_, m) = a.get("/api/v1/vms").await;
     assert_eq!(

@@ -139,7 +139,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Imports every discovered VM of a host. */
+        /** Imports every discovered VM of a host, except those the user dismissed. */
         post: operations["importAllVms"];
         delete?: never;
         options?: never;
@@ -644,6 +644,23 @@ export interface paths {
         put?: never;
         /** Imports VMs: they become managed. Ids that name no VM are reported, not fatal. */
         post: operations["importVms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/undismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shows dismissed VMs in the discovered list again. */
+        post: operations["undismissVms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1821,7 +1838,7 @@ export interface components {
          * @description Sort orders for VM lists.
          * @enum {string}
          */
-        VmSortKey: "name" | "nameDesc" | "host" | "state" | "created" | "memory";
+        VmSortKey: "name" | "nameDesc" | "host" | "hostDesc" | "state" | "stateDesc" | "created" | "createdAsc" | "memory" | "memoryAsc";
         /**
          * @description One VM's usage over the last tick. Rates are `None` until two samples exist, while the VM
          *     is off, and where the hypervisor reports nothing.
@@ -3690,6 +3707,57 @@ export interface operations {
         };
         responses: {
             /** @description Imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No ids, or more than 10,000 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    undismissVms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VmSelection"];
+            };
+        };
+        responses: {
+            /** @description Shown again */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -2,9 +2,9 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { PowerState, VmSortKey } from '@/api/types'
 import { defaultFilter, PER_PAGE_OPTIONS, type VmListFilter } from './queries'
+import { SORT_KEYS } from './sorting'
 
 const STATES: readonly PowerState[] = ['running', 'paused', 'shuttingDown', 'shutoff', 'crashed', 'suspended', 'unknown']
-const SORTS: readonly VmSortKey[] = ['name', 'nameDesc', 'host', 'state', 'created', 'memory']
 
 const one = (v: LocationQuery[string] | undefined): string | null => (Array.isArray(v) ? (v[0] ?? null) : v) || null
 
@@ -17,7 +17,7 @@ export function filterFromQuery(q: LocationQuery): Partial<VmListFilter> {
   const state = one(q.state)
   if (state && (STATES as string[]).includes(state)) out.state = state as PowerState
   const sort = one(q.sort)
-  if (sort && (SORTS as string[]).includes(sort)) out.sort = sort as VmSortKey
+  if (sort && (SORT_KEYS as readonly string[]).includes(sort)) out.sort = sort as VmSortKey
   const page = Number(one(q.page))
   if (Number.isInteger(page) && page >= 1) out.page = page
   const perPage = Number(one(q.perPage))
