@@ -27,6 +27,7 @@ export const vmsApi = {
   get: (id: string): Promise<VmDetail> => unwrap(api.GET('/api/v1/vms/{id}', byId(id))),
   importVms: (vmIds: string[]): Promise<BulkResult> => unwrap(api.POST('/api/v1/vms/import', { body: { vmIds } })),
   dismissVms: (vmIds: string[]): Promise<BulkResult> => unwrap(api.POST('/api/v1/vms/dismiss', { body: { vmIds } })),
+  undismissVms: (vmIds: string[]): Promise<BulkResult> => unwrap(api.POST('/api/v1/vms/undismiss', { body: { vmIds } })),
   importAll: (hostId: string): Promise<BulkResult> =>
     unwrap(api.POST('/api/v1/hosts/{id}/actions/import-all', byId(hostId))),
   resyncHost: (hostId: string): Promise<Host> => unwrap(api.POST('/api/v1/hosts/{id}/actions/resync', byId(hostId))),

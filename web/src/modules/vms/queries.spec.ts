@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { LocationQuery } from 'vue-router'
+import { filterFromQuery, queryFromFilter } from './routeQuery'
+import { SORT_KEYS } from './sorting'
 import { ApiError } from '@/api/client'
 import type { VmDetail, VmList } from '@/api/types'
 import {
@@ -38,6 +41,15 @@ describe('pure helpers', () => {
       page: 3,
       perPage: 200,
     })
+  })
+
+  it('the URL keeps every filter, the dismissed toggle and each sort order', () => {
+    for (const sort of SORT_KEYS) {
+      const f = defaultFilter({ hostId: 'h', state: 'paused', q: 'web', page: 2, perPage: 100, sort, dismissed: true })
+      expect({ ...defaultFilter(), ...filterFromQuery(queryFromFilter(f) as LocationQuery) }).toEqual(f)
+    }
+    expect(queryFromFilter(defaultFilter())).toEqual({})
+    expect(filterFromQuery({ sort: 'bogus', dismissed: 'yes' })).toEqual({})
   })
 
   it('eventConcernsList: host filter and VM-less events', () => {

@@ -29,10 +29,12 @@ export interface VmListFilter {
   sort: VmSortKey
   page: number
   perPage: number
+  /** The discovered list also shows the VMs the user dismissed. */
+  dismissed: boolean
 }
 
 export function defaultFilter(over: Partial<VmListFilter> = {}): VmListFilter {
-  return { hostId: null, state: null, q: '', sort: 'name', page: 1, perPage: 50, ...over }
+  return { hostId: null, state: null, q: '', sort: 'name', page: 1, perPage: 50, dismissed: false, ...over }
 }
 
 /** The query string for a filter (empty values left out). */
@@ -118,7 +120,8 @@ export function createVmListQuery(kind: VmListKind, opts: VmListQueryOptions = {
   const state = reactive<VmListState>({ items: [], total: 0, loaded: false, loading: false, error: null })
   const load = () => {
     const query = toListQuery(filter)
-    return kind === 'managed' ? source.listManaged(query) : source.listDiscovered(query)
+    if (kind === 'managed') return source.listManaged(query)
+    return source.listDiscovered(filter.dismissed ? { ...query, includeDismissed: true } : query)
   }
   const refetch = latestWins(state, load, (res) => {
     // The page vanished (e.g. the last page was imported): go to the new last page.

@@ -20,6 +20,7 @@ export function filterFromQuery(q: LocationQuery): Partial<VmListFilter> {
   if (sort && (SORT_KEYS as readonly string[]).includes(sort)) out.sort = sort as VmSortKey
   const page = Number(one(q.page))
   if (Number.isInteger(page) && page >= 1) out.page = page
+  if (one(q.dismissed) === 'true') out.dismissed = true
   const perPage = Number(one(q.perPage))
   if ((PER_PAGE_OPTIONS as readonly number[]).includes(perPage)) out.perPage = perPage
   return out
@@ -34,6 +35,7 @@ export function queryFromFilter(f: VmListFilter): LocationQueryRaw {
   if (f.sort !== d.sort) q.sort = f.sort
   if (f.page !== d.page) q.page = String(f.page)
   if (f.perPage !== d.perPage) q.perPage = String(f.perPage)
+  if (f.dismissed) q.dismissed = 'true'
   return q
 }
 

@@ -1,5 +1,6 @@
 export * as importVms from './import'
 export * as dismissVms from './dismiss'
+export * as undismissVms from './undismiss'
 export * as importAllVms from './importAll'
 export * as resyncHost from './resyncHost'
 export { BULK_CHUNK_SIZE, runBulk, summarizeBulk, type BulkOutcome, type BulkProgress } from './bulk'
