@@ -1,0 +1,64 @@
+import { expect, test, type Page } from '@playwright/test'
+import type { Host } from '../src/api/types'
+import { deleteTestHosts, uniqueName } from './testbed'
+
+// The layout on a phone and on a laptop, against the real server with one test:///default host
+// and its VM imported (so the VM list, its table and a VM's page have content to lay out).
+
+/** Whether the page scrolls sideways (content wider than the screen). */
+const overflowsSideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
+
+test('on a phone the navigation is a drawer and pages fit the screen; on a laptop it is a sidebar', async ({ page, request }) => {
+  await deleteTestHosts(request)
+  const created = await request.post('/api/v1/hosts', { data: { name: uniqueName('e2e-layout'), uri: 'test:///default' } })
+  expect(created.status()).toBe(201)
+  const host = (await created.json()) as Host
+  try {
+    await expect
+      .poll(async () => (await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}`)).json()).total, { timeout: 30_000 })
+      .toBe(1)
+    const vm = (await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}`)).json()).items[0]
+    expect((await request.post('/api/v1/vms/import', { data: { vmIds: [vm.id] } })).status()).toBe(200)
+
+    await page.setViewportSize({ width: 390, height: 844 })
+    for (const path of ['/discovered', `/vms?hostId=${host.id}`, `/vms/${vm.id}`]) {
+      await page.goto(path)
+      await expect(page.getByTestId('nav-toggle')).toBeVisible()
+      await expect(page.getByTestId('app-nav')).not.toBeInViewport()
+      await expect(page.locator('main')).not.toBeEmpty()
+      expect(await overflowsSideways(page), path).toBe(false)
+    }
+
+    // The menu opens the drawer; Escape closes it; following a link closes it too.
+    const toggle = page.getByTestId('nav-toggle')
+    await toggle.click()
+    await expect(page.getByTestId('app-nav')).toBeInViewport()
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('app-nav')).not.toBeInViewport()
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    await toggle.click()
+    await page.getByTestId('nav-discovered').click()
+    await expect(page).toHaveURL(/\/discovered$/)
+    await expect(page.getByTestId('app-nav')).not.toBeInViewport()
+    // A closed drawer is out of the keyboard's way.
+    await expect(page.getByTestId('nav-discovered')).toBeHidden()
+
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await expect(page.getByTestId('nav-toggle')).toBeHidden()
+    await expect(page.getByTestId('app-nav')).toBeInViewport()
+    await expect(page.getByTestId('nav-discovered')).toBeVisible()
+
+    // A NIC's actions stay on screen though its table is wider than the page, at both sizes.
+    await page.goto(`/vms/${vm.id}`)
+    const actions = page.getByTestId('vm-nic-actions').first()
+    await actions.scrollIntoViewIfNeeded()
+    await expect(actions).toBeInViewport({ ratio: 1 })
+    await page.setViewportSize({ width: 390, height: 844 })
+    await actions.scrollIntoViewIfNeeded()
+    await expect(actions).toBeInViewport({ ratio: 1 })
+  } finally {
+    await request.delete(`/api/v1/hosts/${host.id}`)
+  }
+})
