@@ -62,3 +62,28 @@ test('on a phone the navigation is a drawer and pages fit the screen; on a lapto
     await request.delete(`/api/v1/hosts/${host.id}`)
   }
 })
+
+test("a VM's page names the VM in the tab and leads back to the list as it was left", async ({ page, request }) => {
+  await deleteTestHosts(request)
+  const created = await request.post('/api/v1/hosts', { data: { name: uniqueName('e2e-back'), uri: 'test:///default' } })
+  expect(created.status()).toBe(201)
+  const host = (await created.json()) as Host
+  try {
+    await expect
+      .poll(async () => (await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}`)).json()).total, { timeout: 30_000 })
+      .toBe(1)
+    await page.goto(`/discovered?hostId=${host.id}&sort=memory`)
+    await page.getByTestId('discovered-row-test').getByTestId('vm-name').click()
+    await expect(page.getByTestId('vm-detail-name')).toHaveText('test')
+    await expect(page).toHaveTitle('test · Virtumancer')
+    await page.getByRole('link', { name: '← Discovered VMs' }).click()
+    await expect(page).toHaveURL(new RegExp(`/discovered\\?(?=.*hostId=${host.id})(?=.*sort=memory)`))
+    await expect(page).toHaveTitle('Discovered VMs · Virtumancer')
+
+    // A malformed id names no VM: the page says so rather than offering a retry.
+    await page.goto('/vms/not-a-uuid')
+    await expect(page.getByTestId('vm-not-found')).toBeVisible()
+  } finally {
+    await request.delete(`/api/v1/hosts/${host.id}`)
+  }
+})

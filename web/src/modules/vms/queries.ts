@@ -217,7 +217,8 @@ export function createVmDetailQuery(id: () => string, opts: VmDetailQueryOptions
       state.error = null
     } catch (e) {
       if (mine !== seq) return
-      if (isApiError(e) && (e.code === 'vm_not_found' || e.status === 404)) {
+      // A malformed id in the URL names no VM either: retrying cannot help.
+      if (isApiError(e) && (e.code === 'vm_not_found' || e.code === 'invalid_id' || e.status === 404)) {
         state.detail = null
         state.notFound = true
         state.error = null

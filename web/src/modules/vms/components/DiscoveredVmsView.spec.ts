@@ -64,4 +64,16 @@ describe('DiscoveredVmsView', () => {
     expect(api.listDiscovered).toHaveBeenLastCalledWith(expect.objectContaining({ hostId: 'host-b' }))
     expect(w.get(tid('discovered-selection-count')).text()).toBe('')
   })
+
+  it('puts the page it moved to in the URL when its page vanished', async () => {
+    const a = makeVm({ name: 'a' })
+    api.listDiscovered.mockImplementation(async (q: { page: number }) => (q.page === 1 ? page([a], 1) : page([], 1, q.page)))
+    const w = mount(DiscoveredVmsView, {
+      props: { hosts, initial: { page: 3 } },
+      global: { stubs: { teleport: true, RouterLink: RouterLinkStub } },
+    })
+    await flushPromises()
+    expect(w.find(tid('discovered-row-a')).exists()).toBe(true)
+    expect(w.emitted('filterChange')!.at(-1)![0]).toMatchObject({ page: 1 })
+  })
 })
