@@ -4,7 +4,7 @@ import type { BulkResult } from '@/api/types'
 import { vmsApi } from '../api'
 import { createVmListQuery } from '../queries'
 import { page } from '../testing'
-import { runBulk, summarizeBulk, type BulkProgress } from './bulk'
+import { bulkChunkSize, runBulk, summarizeBulk, type BulkProgress } from './bulk'
 import * as importVms from './import'
 import * as dismissVms from './dismiss'
 
@@ -13,8 +13,12 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `id-${i}`)
 afterEach(() => vi.restoreAllMocks())
 
 describe('runBulk', () => {
+  it('sends about a tenth per request (25 to 500 ids) so that progress moves', () => {
+    expect([1, 40, 250, 1234, 5000, 10_000].map(bulkChunkSize)).toEqual([25, 25, 25, 124, 500, 500])
+  })
+
   it('sends chunks of 500, reports progress and aggregates done and notFound', async () => {
-    const all = ids(1234)
+    const all = ids(12340)
     const calls: number[] = []
     const call = vi.fn(async (chunk: string[]): Promise<BulkResult> => {
       calls.push(chunk.length)
@@ -23,17 +27,18 @@ describe('runBulk', () => {
     })
     const progress: BulkProgress[] = []
     const out = await runBulk(all, call, { onProgress: (p) => progress.push({ ...p }) })
-    expect(calls).toEqual([500, 500, 234])
-    expect(progress).toEqual([
-      { done: 0, total: 1234 },
-      { done: 500, total: 1234 },
-      { done: 1000, total: 1234 },
-      { done: 1234, total: 1234 },
+    expect(calls).toEqual([...Array(24).fill(500), 340])
+    expect(progress[0]).toEqual({ done: 0, total: 12340 })
+    expect(progress.slice(1, 3)).toEqual([
+      { done: 500, total: 12340 },
+      { done: 1000, total: 12340 },
     ])
-    expect(out.notFound).toEqual(['id-100', 'id-200', 'id-300', 'id-400', 'id-500', 'id-600', 'id-700', 'id-800', 'id-900', 'id-1000', 'id-1100', 'id-1200'])
-    expect(out.done).toHaveLength(1234 - 12)
+    expect(progress.at(-1)).toEqual({ done: 12340, total: 12340 })
+    expect(out.notFound).toHaveLength(123)
+    expect(out.notFound.slice(0, 2)).toEqual(['id-100', 'id-200'])
+    expect(out.done).toHaveLength(12340 - 123)
     expect(out.error).toBeNull()
-    expect(summarizeBulk(out, 'imported')).toBe('1222 imported, 12 not found')
+    expect(summarizeBulk(out, 'imported')).toBe('12217 imported, 123 not found')
   })
 
   it('removes duplicate ids and stops at the first failing chunk', async () => {
@@ -61,11 +66,11 @@ describe('import / dismiss actions', () => {
     const list = vi.fn().mockResolvedValue(page([]))
     const q = createVmListQuery('discovered', { api: { listDiscovered: list, listManaged: list } })
     const progress: number[] = []
-    const out = await importVms.run(ids(1001), { onProgress: (p) => progress.push(p.done) })
-    expect(importSpy).toHaveBeenCalledTimes(3)
-    expect(progress).toEqual([0, 500, 1000, 1001])
-    expect(out.notFound).toEqual(['id-0', 'id-500', 'id-1000'])
-    expect(out.done).toHaveLength(998)
+    const out = await importVms.run(ids(5001), { onProgress: (p) => progress.push(p.done) })
+    expect(importSpy).toHaveBeenCalledTimes(11)
+    expect(progress).toEqual([0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5001])
+    expect(out.notFound).toEqual(['id-0', 'id-500', 'id-1000', 'id-1500', 'id-2000', 'id-2500', 'id-3000', 'id-3500', 'id-4000', 'id-4500', 'id-5000'])
+    expect(out.done).toHaveLength(5001 - 11)
     expect(list).toHaveBeenCalledTimes(1) // invalidated
     q.dispose()
   })

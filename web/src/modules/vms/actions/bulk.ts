@@ -1,8 +1,15 @@
 import type { BulkResult } from '@/api/types'
 import { errorMessage } from '@/api/client'
 
-/** The server accepts up to 10,000 ids per request; we send smaller chunks to show progress. */
+/** The server accepts up to 10,000 ids per request; we send smaller chunks to show progress… */
 export const BULK_CHUNK_SIZE = 500
+/** …about a tenth of the selection each (so progress moves for a few hundred too), at least this many. */
+export const MIN_BULK_CHUNK_SIZE = 25
+
+/** The chunk size for `n` ids. */
+export function bulkChunkSize(n: number): number {
+  return Math.min(BULK_CHUNK_SIZE, Math.max(MIN_BULK_CHUNK_SIZE, Math.ceil(n / 10)))
+}
 
 export interface BulkProgress {
   /** Ids sent and answered so far. */
@@ -36,8 +43,8 @@ export async function runBulk(
   call: (chunk: string[]) => Promise<BulkResult>,
   opts: BulkOptions = {},
 ): Promise<BulkOutcome> {
-  const size = Math.max(1, opts.chunkSize ?? BULK_CHUNK_SIZE)
   const unique = [...new Set(ids)]
+  const size = Math.max(1, opts.chunkSize ?? bulkChunkSize(unique.length))
   const out: BulkOutcome = { done: [], notFound: [], failed: [], error: null, total: unique.length }
   opts.onProgress?.({ done: 0, total: unique.length })
   for (let i = 0; i < unique.length; i += size) {
