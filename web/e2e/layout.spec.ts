@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test'
-import type { Host } from '../src/api/types'
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
+import type { Host, Vm, VmList } from '../src/api/types'
 import { deleteTestHosts, uniqueName } from './testbed'
 
 // The layout on a phone and on a laptop, against the real server with one test:///default host
@@ -9,16 +9,20 @@ import { deleteTestHosts, uniqueName } from './testbed'
 const overflowsSideways = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
 
-test('on a phone the navigation is a drawer and pages fit the screen; on a laptop it is a sidebar', async ({ page, request }) => {
+/** Adds a test:///default host (removing others of that URI) and waits for its VM to be found. */
+async function hostWithVm(request: APIRequestContext, prefix: string): Promise<{ host: Host; vm: Vm }> {
   await deleteTestHosts(request)
-  const created = await request.post('/api/v1/hosts', { data: { name: uniqueName('e2e-layout'), uri: 'test:///default' } })
+  const created = await request.post('/api/v1/hosts', { data: { name: uniqueName(prefix), uri: 'test:///default' } })
   expect(created.status()).toBe(201)
   const host = (await created.json()) as Host
+  const found = async () => (await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}`)).json()) as VmList
+  await expect.poll(async () => (await found()).total, { timeout: 30_000 }).toBe(1)
+  return { host, vm: (await found()).items[0]! }
+}
+
+test('on a phone the navigation is a drawer and pages fit the screen; on a laptop it is a sidebar', async ({ page, request }) => {
+  const { host, vm } = await hostWithVm(request, 'e2e-layout')
   try {
-    await expect
-      .poll(async () => (await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}`)).json()).total, { timeout: 30_000 })
-      .toBe(1)
-    const vm = (await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}`)).json()).items[0]
     expect((await request.post('/api/v1/vms/import', { data: { vmIds: [vm.id] } })).status()).toBe(200)
 
     await page.setViewportSize({ width: 390, height: 844 })
@@ -64,14 +68,8 @@ test('on a phone the navigation is a drawer and pages fit the screen; on a lapto
 })
 
 test("a VM's page names the VM in the tab and leads back to the list as it was left", async ({ page, request }) => {
-  await deleteTestHosts(request)
-  const created = await request.post('/api/v1/hosts', { data: { name: uniqueName('e2e-back'), uri: 'test:///default' } })
-  expect(created.status()).toBe(201)
-  const host = (await created.json()) as Host
+  const { host } = await hostWithVm(request, 'e2e-back')
   try {
-    await expect
-      .poll(async () => (await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}`)).json()).total, { timeout: 30_000 })
-      .toBe(1)
     await page.goto(`/discovered?hostId=${host.id}&sort=memory`)
     await page.getByTestId('discovered-row-test').getByTestId('vm-name').click()
     await expect(page.getByTestId('vm-detail-name')).toHaveText('test')
