@@ -198,6 +198,18 @@ async fn bad_vm_requests_are_precise_4xx() {
         .await;
     assert_eq!(error_code(s, &b, StatusCode::BAD_REQUEST), "invalid_json");
     let (s, b) = a
+        .post("/api/v1/vms/undismiss", json!({"vmIds": ["nope"]}))
+        .await;
+    assert_eq!(error_code(s, &b, StatusCode::BAD_REQUEST), "invalid_json");
+    let (s, b) = a.post("/api/v1/vms/undismiss", json!({"vmIds": []})).await;
+    assert_eq!(
+        error_code(s, &b, StatusCode::UNPROCESSABLE_ENTITY),
+        "invalid_request"
+    );
+    // Only the orders the API lists: a plausible-looking one is refused, not ignored.
+    let (s, b) = a.get("/api/v1/vms?sort=memoryDesc").await;
+    assert_eq!(error_code(s, &b, StatusCode::BAD_REQUEST), "invalid_query");
+    let (s, b) = a
         .post(
             "/api/v1/hosts/00000000-0000-4000-8000-000000000000/actions/import-all",
             json!({}),
