@@ -18,6 +18,20 @@ type Offered = (typeof COLUMNS)[SortColumn]['first' | 'reverse']
 /** Compiles only while every order the API accepts belongs to a column. */
 export const EVERY_ORDER_HAS_A_COLUMN: Exclude<VmSortKey, Offered> extends never ? true : never = true
 
+/** Each order in words, for views without column headers (the cards). */
+export const SORT_LABELS: Record<VmSortKey, string> = {
+  name: 'Name, A to Z',
+  nameDesc: 'Name, Z to A',
+  host: 'Host, A to Z',
+  hostDesc: 'Host, Z to A',
+  state: 'State',
+  stateDesc: 'State, reversed',
+  created: 'Newest first',
+  createdAsc: 'Oldest first',
+  memory: 'Most memory first',
+  memoryAsc: 'Least memory first',
+}
+
 /** Every order the lists accept (as the API does). */
 export const SORT_KEYS: readonly VmSortKey[] = Object.values(COLUMNS).flatMap((c) => [c.first, c.reverse])
 

@@ -7,6 +7,7 @@ import ConfirmDialog from '@/components/ui/ConfirmDialog.vue'
 import { makeTask } from '@/modules/tasks/testing'
 import { useTaskStore } from '@/stores/tasks'
 import { makeVm, page, POWER_RULES } from '../testing'
+import { SORT_KEYS } from '../sorting'
 import ManagedVmsView from './ManagedVmsView.vue'
 
 const api = vi.hoisted(() => ({ listManaged: vi.fn(), listDiscovered: vi.fn(), powerRules: vi.fn(), powerAction: vi.fn(), bulkPowerAction: vi.fn() }))
@@ -49,3 +50,23 @@ describe('ManagedVmsView bulk power', () => {
     expect(useTaskStore().drawer.map((t) => t.id)).toEqual([parent.id])
   })
 })
+
+describe('ManagedVmsView cards', () => {
+  it('offers every order in words where there are no column headers to click', async () => {
+    api.listManaged.mockResolvedValue(page([makeVm({ managed: true, name: 'a' })]))
+    const w = mount(ManagedVmsView, { props: { hosts: [hostA] }, global: { stubs: { teleport: true, RouterLink: RouterLinkStub } } })
+    await flushPromises()
+    await w.get(tid('vms-view-cards')).trigger('click')
+    const sort = w.get(tid('vms-sort'))
+    expect(sort.findAll('option').map((o) => o.attributes('value'))).toEqual([...SORT_KEYS])
+    await sort.setValue('memoryAsc')
+    await flushPromises()
+    expect(api.listManaged).toHaveBeenLastCalledWith(expect.objectContaining({ sort: 'memoryAsc' }))
+    expect(w.emitted('filterChange')!.at(-1)![0]).toMatchObject({ sort: 'memoryAsc' })
+
+    await w.get(tid('vms-view-table')).trigger('click')
+    expect(w.find(tid('vms-sort')).exists()).toBe(false)
+    localStorage.clear()
+  })
+})
+
