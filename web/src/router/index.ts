@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router'
+import { setPageTitle } from '@/lib/pageTitle'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -37,5 +38,5 @@ export const router = createRouter({
 
 router.afterEach((to) => {
   const title = to.meta.title as string | undefined
-  document.title = title ? `${title} · Virtumancer` : 'Virtumancer'
+  setPageTitle(title)
 })

@@ -3,6 +3,7 @@ import type { VmSortKey } from '@/api/types'
 
 export type SortColumn = 'name' | 'host' | 'state' | 'memory' | 'created'
 type Direction = 'ascending' | 'descending'
+type Column = { first: VmSortKey; reverse: VmSortKey; firstDirection: Direction }
 
 /** Each column's first-click order and its reverse, and the direction of the first. */
 const COLUMNS = {
@@ -12,7 +13,7 @@ const COLUMNS = {
   // Largest and newest first: what an operator looks for.
   memory: { first: 'memory', reverse: 'memoryAsc', firstDirection: 'descending' },
   created: { first: 'created', reverse: 'createdAsc', firstDirection: 'descending' },
-} as const satisfies Record<SortColumn, { first: VmSortKey; reverse: VmSortKey; firstDirection: Direction }>
+} as const satisfies Record<SortColumn, Column>
 
 type Offered = (typeof COLUMNS)[SortColumn]['first' | 'reverse']
 /** Compiles only while every order the API accepts belongs to a column. */
@@ -37,7 +38,7 @@ export const SORT_KEYS: readonly VmSortKey[] = Object.values(COLUMNS).flatMap((c
 
 /** How `current` sorts `column`: its direction, or null when it sorts by another column. */
 export function sortDirection(column: SortColumn, current: VmSortKey): Direction | null {
-  const c: { first: VmSortKey; reverse: VmSortKey; firstDirection: Direction } = COLUMNS[column]
+  const c: Column = COLUMNS[column]
   if (current === c.first) return c.firstDirection
   if (current === c.reverse) return c.firstDirection === 'ascending' ? 'descending' : 'ascending'
   return null
@@ -45,6 +46,6 @@ export function sortDirection(column: SortColumn, current: VmSortKey): Direction
 
 /** The order a click on `column` asks for: its first order, or the reverse when that is current. */
 export function nextSort(column: SortColumn, current: VmSortKey): VmSortKey {
-  const c: { first: VmSortKey; reverse: VmSortKey } = COLUMNS[column]
+  const c: Column = COLUMNS[column]
   return current === c.first ? c.reverse : c.first
 }
