@@ -1,12 +1,12 @@
 //! The inventory writer (bulk inserts through SQLite's C API, background checkpoints) against
 //! real SQLite files: what it writes reads back exactly.
 
+mod common;
+
 use chrono::Utc;
+use common::vm;
 use std::time::{Duration, Instant};
-use virtumancer_model::{
-    DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, StoragePoolInventory, VmId,
-    VmInventory, VolumeInventory,
-};
+use virtumancer_model::{DiskInventory, HostId, StoragePoolInventory, VmId, VolumeInventory};
 use virtumancer_store::{
     HostConfig, HostRepository, InventoryBatch, InventoryRepository, SqliteStore, Store, VmQuery,
 };
@@ -47,55 +47,6 @@ fn disk(target: &str, path: Option<&str>) -> DiskInventory {
         serial: None,
         capacity_bytes: path.map(|_| 1 << 30),
         allocation_bytes: None,
-    }
-}
-
-fn vm(name: &str, uuid: &str, disks: Vec<DiskInventory>) -> VmInventory {
-    VmInventory {
-        uuid: uuid.into(),
-        name: name.into(),
-        title: Some("<b>&\"'</b> ünï ✓".into()),
-        description: None,
-        state: PowerState::Running,
-        persistent: true,
-        vcpus: 2,
-        current_vcpus: 1,
-        memory_bytes: 1 << 30,
-        current_memory_bytes: 1 << 29,
-        max_memory_bytes: Some(1 << 31),
-        firmware: "efi".into(),
-        os_type: "hvm".into(),
-        arch: Some("x86_64".into()),
-        machine: None,
-        cpu_mode: Some("host-passthrough".into()),
-        cpu_model: None,
-        boot_devices: vec!["hd".into(), "cdrom".into()],
-        disks,
-        nics: vec![NicInventory {
-            kind: "network".into(),
-            mac: Some("52:54:00:aa:bb:01".into()),
-            model: Some("virtio".into()),
-            network: Some("ovs".into()),
-            bridge: None,
-            portgroup: Some("vlan20".into()),
-            source_dev: None,
-            source_mode: None,
-            vlan_tags: vec![10, 20, 4094],
-            trunk: true,
-            native_vlan: Some(10),
-            virtualport_type: Some("openvswitch".into()),
-            interface_id: Some("iface".into()),
-            target_dev: Some("vnet0".into()),
-            link_state: None,
-            plugin_kind: None,
-        }],
-        graphics: vec![GraphicsInventory {
-            kind: "vnc".into(),
-            port: Some(5900),
-            autoport: true,
-            listen: Some("127.0.0.1".into()),
-            has_password: true,
-        }],
     }
 }
 

@@ -1,34 +1,21 @@
 //! VM list ordering against a real SQLite file: every sort key, both directions.
 
+mod common;
+
 use chrono::{Duration, Utc};
 use virtumancer_model::{HostId, PowerState, VmId, VmInventory};
 use virtumancer_store::{
     HostConfig, HostRepository, InventoryBatch, InventoryRepository, SqliteStore, VmQuery, VmSort,
 };
 
+/// VM `n` named `name` in `state` with `gib` GiB of memory.
 fn vm(name: &str, n: u8, state: PowerState, gib: u64) -> VmInventory {
+    let uuid = format!("00000000-0000-0000-0000-0000000000{n:02x}");
     VmInventory {
-        uuid: format!("00000000-0000-0000-0000-0000000000{n:02x}"),
-        name: name.into(),
-        title: None,
-        description: None,
         state,
-        persistent: true,
-        vcpus: 1,
-        current_vcpus: 1,
         memory_bytes: gib << 30,
         current_memory_bytes: gib << 30,
-        max_memory_bytes: None,
-        firmware: "bios".into(),
-        os_type: "hvm".into(),
-        arch: None,
-        machine: None,
-        cpu_mode: None,
-        cpu_model: None,
-        boot_devices: Vec::new(),
-        disks: Vec::new(),
-        nics: Vec::new(),
-        graphics: Vec::new(),
+        ..common::vm(name, &uuid, Vec::new())
     }
 }
 
