@@ -1,5 +1,6 @@
 // Test fixtures for the vms module (imported by *.spec.ts only).
 import type { InventoryChangedEvent, NicInventory, NicKindInfo, PowerActionRule, ServerEvent, Vm, VmDetail, VmList } from '@/api/types'
+import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import type { EventSourceLike } from './queries'
 
 let n = 0
@@ -146,3 +147,14 @@ export const macvtapNic = (over: Partial<NicInventory> = {}): NicInventory =>
     pluginKind: { kind: 'macvtap', plugin: 'org.virtumancer.example.macvtap', params: { dev: 'eth0', mode: 'bridge' } },
     ...over,
   })
+
+/** A router with the VM page's route, for components that link to VMs. */
+export function vmRouter(): Router {
+  return createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { render: () => null } },
+      { path: '/vms/:id', name: 'vm', component: { render: () => null } },
+    ],
+  })
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { mount, RouterLinkStub } from '@vue/test-utils'
-import { makeVm } from '../testing'
+import { flushPromises, mount } from '@vue/test-utils'
+import { makeVm, vmRouter } from '../testing'
 import DiscoveredVmsTable from './DiscoveredVmsTable.vue'
 
 describe('DiscoveredVmsTable', () => {
@@ -9,7 +9,7 @@ describe('DiscoveredVmsTable', () => {
     const vm = makeVm({ name, title: '<b>bold</b> ✓' })
     const w = mount(DiscoveredVmsTable, {
       props: { items: [vm], selected: new Set<string>(), sort: 'name' },
-      global: { stubs: { RouterLink: RouterLinkStub } },
+      global: { plugins: [vmRouter()] },
     })
     const row = w.findAll('tbody tr').find((tr) => tr.attributes('data-testid') === `discovered-row-${name}`)!
     expect(row).toBeTruthy()
@@ -24,7 +24,7 @@ describe('DiscoveredVmsTable', () => {
     const b = makeVm({ name: 'b' })
     const w = mount(DiscoveredVmsTable, {
       props: { items: [a, b], selected: new Set([a.id]), sort: 'name' },
-      global: { stubs: { RouterLink: RouterLinkStub } },
+      global: { plugins: [vmRouter()] },
     })
     await w.get('[data-testid="discovered-select-b"]').setValue(true)
     expect(w.emitted('toggle')![0]).toEqual([b])
@@ -32,5 +32,27 @@ describe('DiscoveredVmsTable', () => {
     expect((all.element as HTMLInputElement).indeterminate).toBe(true)
     await all.setValue(true)
     expect(w.emitted('toggleAll')![0]).toEqual([true])
+  })
+
+  it('links each name to its VM: a plain click navigates in the app, a modified click is the browser\'s', async () => {
+    const vm = makeVm({ name: 'linked' })
+    const router = vmRouter()
+    await router.push('/')
+    const w = mount(DiscoveredVmsTable, {
+      props: { items: [vm], selected: new Set<string>(), sort: 'name' },
+      global: { plugins: [router] },
+    })
+    const a = w.get('[data-testid="vm-name"]')
+    expect(a.attributes('href')).toBe(`/vms/${vm.id}`)
+    const ctrl = new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true })
+    a.element.dispatchEvent(ctrl)
+    await flushPromises()
+    expect(ctrl.defaultPrevented).toBe(false)
+    expect(router.currentRoute.value.path).toBe('/')
+    const plain = new MouseEvent('click', { bubbles: true, cancelable: true })
+    a.element.dispatchEvent(plain)
+    await flushPromises()
+    expect(plain.defaultPrevented).toBe(true)
+    expect(router.currentRoute.value.path).toBe(`/vms/${vm.id}`)
   })
 })

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { makeVm, page } from '../testing'
+import { makeVm, page, vmRouter } from '../testing'
 import DiscoveredVmsView from './DiscoveredVmsView.vue'
 
 const api = vi.hoisted(() => ({ listManaged: vi.fn(), listDiscovered: vi.fn(), undismissVms: vi.fn() }))
@@ -19,7 +19,7 @@ beforeEach(() => {
 })
 
 function view() {
-  return mount(DiscoveredVmsView, { props: { hosts }, global: { stubs: { teleport: true, RouterLink: RouterLinkStub } } })
+  return mount(DiscoveredVmsView, { props: { hosts }, global: { stubs: { teleport: true, RouterLink: RouterLinkStub }, plugins: [vmRouter()] } })
 }
 
 describe('DiscoveredVmsView', () => {
@@ -70,7 +70,7 @@ describe('DiscoveredVmsView', () => {
     api.listDiscovered.mockImplementation(async (q: { page: number }) => (q.page === 1 ? page([a], 1) : page([], 1, q.page)))
     const w = mount(DiscoveredVmsView, {
       props: { hosts, initial: { page: 3 } },
-      global: { stubs: { teleport: true, RouterLink: RouterLinkStub } },
+      global: { stubs: { teleport: true, RouterLink: RouterLinkStub }, plugins: [vmRouter()] },
     })
     await flushPromises()
     expect(w.find(tid('discovered-row-a')).exists()).toBe(true)

@@ -6,7 +6,7 @@ import type { Host } from '@/api/types'
 import ConfirmDialog from '@/components/ui/ConfirmDialog.vue'
 import { makeTask } from '@/modules/tasks/testing'
 import { useTaskStore } from '@/stores/tasks'
-import { makeVm, page, POWER_RULES } from '../testing'
+import { makeVm, page, POWER_RULES, vmRouter } from '../testing'
 import { SORT_KEYS } from '../sorting'
 import ManagedVmsView from './ManagedVmsView.vue'
 
@@ -32,7 +32,7 @@ describe('ManagedVmsView bulk power', () => {
     const parent = makeTask({ kind: 'bulk.vm.forceOff', vmId: null, targetName: '3 VMs' })
     api.bulkPowerAction.mockResolvedValue({ parent, tasks: [makeTask(), makeTask(), makeTask()], notFound: [] })
     const Harness = defineComponent({ setup: () => () => h('div', [h(ManagedVmsView, { hosts: [hostA] }), h(ConfirmDialog)]) })
-    const w = mount(Harness, { global: { stubs: { teleport: true, RouterLink: RouterLinkStub } } })
+    const w = mount(Harness, { global: { stubs: { teleport: true, RouterLink: RouterLinkStub }, plugins: [vmRouter()] } })
     await flushPromises()
 
     expect(w.find(tid('vms-bulk-bar')).exists()).toBe(false)
@@ -54,7 +54,7 @@ describe('ManagedVmsView bulk power', () => {
 describe('ManagedVmsView cards', () => {
   it('offers every order in words where there are no column headers to click', async () => {
     api.listManaged.mockResolvedValue(page([makeVm({ managed: true, name: 'a' })]))
-    const w = mount(ManagedVmsView, { props: { hosts: [hostA] }, global: { stubs: { teleport: true, RouterLink: RouterLinkStub } } })
+    const w = mount(ManagedVmsView, { props: { hosts: [hostA] }, global: { stubs: { teleport: true, RouterLink: RouterLinkStub }, plugins: [vmRouter()] } })
     await flushPromises()
     await w.get(tid('vms-view-cards')).trigger('click')
     const sort = w.get(tid('vms-sort'))

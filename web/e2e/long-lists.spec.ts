@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Locator } from '@playwright/test'
+import type { Host, VmList } from '../src/api/types'
+import { uniqueName } from './testbed'
+
+// A page of 150 VMs (a test-driver node file written here) in real Chromium: the rows are all
+// there, but only those on or near the screen carry their live usage and power menu, which
+// follow the scroll without changing any row's height.
+
+const COUNT = 150
+const name = (i: number) => `long-${String(i).padStart(3, '0')}`
+
+function nodeXml(): string {
+  const domains = Array.from(
+    { length: COUNT },
+    (_, i) =>
+      `<domain type='test'><name>${name(i)}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>` +
+      `<os><type arch='x86_64'>hvm</type></os></domain>`,
+  )
+  return `<node>${domains.join('')}</node>`
+}
+
+const height = async (l: Locator) => (await l.boundingBox())!.height
+
+/** Checks that `far` defers its costly part, that scrolling to it renders it, and that `near` then defers. */
+async function followsTheScroll(near: Locator, far: Locator) {
+  await expect(near.getByTestId('vm-usage')).toBeVisible()
+  await expect(near.getByTestId('vm-power-menu')).toBeVisible()
+  await expect(far.getByTestId('vm-usage-deferred')).toHaveCount(1)
+  await expect(far.getByTestId('vm-usage')).toHaveCount(0)
+  await expect(far.getByTestId('vm-power-menu')).toHaveCount(0)
+  const before = await height(far)
+  await far.scrollIntoViewIfNeeded()
+  await expect(far.getByTestId('vm-usage')).toBeVisible()
+  await expect(far.getByTestId('vm-power-menu')).toBeVisible()
+  await expect(far.getByTestId('vm-usage-deferred')).toHaveCount(0)
+  expect(await height(far)).toBe(before)
+  await expect(near.getByTestId('vm-usage-deferred')).toHaveCount(1)
+}
+
+test('a long VM list renders live usage and menus only near the screen, without moving rows', async ({ page, request }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'virtumancer-e2e-long-'))
+  const file = join(dir, 'node.xml')
+  writeFileSync(file, nodeXml())
+  const created = await request.post('/api/v1/hosts', { data: { name: uniqueName('e2e-long'), uri: `test://${file}` } })
+  expect(created.status()).toBe(201)
+  const host = (await created.json()) as Host
+  try {
+    const found = async () => ((await (await request.get(`/api/v1/discovered-vms?hostId=${host.id}&perPage=1`)).json()) as VmList).total
+    await expect.poll(found, { timeout: 30_000 }).toBe(COUNT)
+    expect((await request.post(`/api/v1/hosts/${host.id}/actions/import-all`)).status()).toBe(200)
+
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.goto(`/vms?hostId=${host.id}&perPage=200`)
+    await page.getByTestId('vms-view-table').click()
+    const rows = page.locator('[data-testid^="vm-row-"]')
+    await expect(rows).toHaveCount(COUNT)
+    await followsTheScroll(page.getByTestId(`vm-row-${name(0)}`), page.getByTestId(`vm-row-${name(COUNT - 1)}`))
+
+    // The menu of a row rendered late works like any other.
+    await page.getByTestId(`vm-row-${name(COUNT - 1)}`).getByTestId('vm-power-menu').click()
+    await expect(page.getByTestId(`vm-power-menu-list-${name(COUNT - 1)}`)).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId(`vm-power-menu-list-${name(COUNT - 1)}`)).toHaveCount(0)
+
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.getByTestId('vms-view-cards').click()
+    await expect(page.locator('[data-testid^="vm-card-"]')).toHaveCount(COUNT)
+    await followsTheScroll(page.getByTestId(`vm-card-${name(0)}`), page.getByTestId(`vm-card-${name(COUNT - 1)}`))
+  } finally {
+    await page.evaluate(() => localStorage.removeItem('virtumancer.vms.view')).catch(() => {})
+    const r = await request.delete(`/api/v1/hosts/${host.id}`)
+    expect([204, 404]).toContain(r.status())
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
