@@ -4,8 +4,9 @@ import { uniqueName, deleteTestHosts } from './testbed'
 
 // Runs against the same real server as the other specs (started by the Makefile with no hosts),
 // after them, serially. It adds its own test:///default host (whose domain "test" runs), imports
-// the VM, drives it through pause → resume → shutdown from the UI, and deletes the host at the
-// end. States and tasks arrive over the WebSocket; waits use expect() polling, never sleeps.
+// the VM, drives it through pause → resume → shutdown and autostart on → off from the UI, and
+// deletes the host at the end. States and tasks arrive over the WebSocket; waits use expect()
+// polling, never sleeps.
 
 /** The discovered VM "test" of a host, once the host's first sync found it. */
 async function discoveredTestVm(request: APIRequestContext, hostId: string): Promise<Vm> {
@@ -103,10 +104,25 @@ test('pause, resume and shut down the test VM; states and tasks update live', as
     }
     const tasks = (await (await request.get(`/api/v1/tasks?vmId=${vm.id}`)).json()) as TaskList
     expect(tasks.items.map((t) => t.kind)).toEqual(['vm.shutdown', 'vm.resume', 'vm.pause'])
+
+    // Autostart: the page says which way it is and offers only the other; both switch live.
+    await page.goto(`/vms/${vm.id}`)
+    const autostart = page.getByTestId('vm-autostart')
+    await expect(autostart).toHaveText('Off')
+    await expect(page.getByTestId('vm-power-autostartOff')).toBeDisabled()
+    await page.getByTestId('vm-power-autostartOn').click()
+    await expectDrawerTask(page, 'vm.autostartOn', 'succeeded')
+    await expect(autostart).toHaveText('On: starts when its host boots')
+    await expect(page.getByTestId('vm-power-autostartOn')).toBeDisabled()
+    await page.getByTestId('vm-power-autostartOff').click()
+    await expectDrawerTask(page, 'vm.autostartOff', 'succeeded')
+    await expect(autostart).toHaveText('Off')
+    await expect(page.getByTestId('vm-power-autostartOn')).toBeEnabled()
   } finally {
     // Leave libvirt's shared test driver as found ("test" running), then delete our host.
     const vms = (await (await request.get(`/api/v1/vms?hostId=${host.id}`)).json()) as VmList
     const test = vms.items?.find((v) => v.name === 'test')
+    if (test?.autostart) await request.post(`/api/v1/vms/${test.id}/actions/autostartOff`)
     if (test && test.state === 'shutoff') {
       await request.post(`/api/v1/vms/${test.id}/actions/start`)
       await expect

@@ -52,6 +52,7 @@ impl Hash for VmConfig<'_> {
             description,
             state: _,
             persistent,
+            autostart,
             vcpus,
             current_vcpus,
             memory_bytes,
@@ -68,7 +69,7 @@ impl Hash for VmConfig<'_> {
             nics,
             graphics,
         } = self.0;
-        (uuid, name, title, description, persistent).hash(h);
+        (uuid, name, title, description, persistent, autostart).hash(h);
         (vcpus, current_vcpus, memory_bytes, current_memory_bytes).hash(h);
         (max_memory_bytes, firmware, os_type, arch, machine).hash(h);
         (cpu_mode, cpu_model, boot_devices, disks).hash(h);
@@ -154,6 +155,7 @@ mod tests {
             description: None,
             state: PowerState::Running,
             persistent: true,
+            autostart: false,
             vcpus: 2,
             current_vcpus: 2,
             memory_bytes: 1 << 30,
@@ -209,6 +211,10 @@ mod tests {
         c.nics[0].portgroup = Some("vlan20".into());
         assert_ne!(vm(&a), vm(&c));
         assert_eq!(vm(&a).len(), 64);
+        // Autostart is configuration: switching it is stored by the next sync.
+        let mut autostart = a.clone();
+        autostart.autostart = true;
+        assert_ne!(vm(&a), vm(&autostart));
         // A fixed display port is configuration.
         let mut fixed = a.clone();
         fixed.graphics[0].autoport = false;

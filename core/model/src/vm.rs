@@ -27,6 +27,8 @@ pub struct Vm {
     pub state: PowerState,
     /// Persistent definition (false: transient).
     pub persistent: bool,
+    /// Started by its host when the host boots.
+    pub autostart: bool,
     /// Imported into Virtumancer's management.
     pub managed: bool,
     /// Hidden from the discovered list by the user.

@@ -21,6 +21,10 @@ pub struct VmInventory {
     pub state: PowerState,
     /// Whether the hypervisor keeps a persistent definition (false for transient VMs).
     pub persistent: bool,
+    /// Whether the host starts the VM when it boots. (Plugins that do not report it leave it
+    /// off.)
+    #[serde(default)]
+    pub autostart: bool,
     /// Maximum vCPUs.
     pub vcpus: u32,
     /// vCPUs online at boot.

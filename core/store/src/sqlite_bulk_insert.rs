@@ -89,10 +89,10 @@ fn write_vms(
     // Formatted once, as sqlx formats a `DateTime<Utc>`, so that reads parse it the same way.
     let at = at.to_rfc3339_opts(SecondsFormat::AutoSi, false);
     let mut stmt = conn.prepare(
-        "INSERT INTO vms (id, host_id, uuid, name, title, description, state, persistent, vcpus, current_vcpus, \
-         memory_bytes, current_memory_bytes, max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, \
-         boot_devices, config_hash, last_seen_at, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO vms (id, host_id, uuid, name, title, description, state, persistent, autostart, vcpus, \
+         current_vcpus, memory_bytes, current_memory_bytes, max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, \
+         cpu_model, boot_devices, config_hash, last_seen_at, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     for ((_, v, hash), id) in vms.iter().zip(ids) {
         let boot = json(&v.boot_devices);
@@ -105,6 +105,7 @@ fn write_vms(
             (&v.description).into(),
             v.state.as_str().into(),
             v.persistent.into(),
+            v.autostart.into(),
             i64::from(v.vcpus).into(),
             i64::from(v.current_vcpus).into(),
             (v.memory_bytes as i64).into(),

@@ -38,7 +38,7 @@ pub(crate) fn source_key(d: &DiskInventory) -> Option<String> {
 macro_rules! select_vms {
     ($tail:literal) => {
         concat!(
-            "SELECT v.id, v.host_id, h.name AS host_name, v.uuid, v.name, v.title, v.description, v.state, v.persistent, ",
+            "SELECT v.id, v.host_id, h.name AS host_name, v.uuid, v.name, v.title, v.description, v.state, v.persistent, v.autostart, ",
             "v.managed, v.dismissed, v.vcpus, v.current_vcpus, v.memory_bytes, v.current_memory_bytes, v.firmware, v.os_type, ",
             "v.config_hash, v.gone_at, v.last_seen_at, v.created_at, v.updated_at, h.last_synced_at, v.max_memory_bytes, ",
             "v.arch, v.machine, v.cpu_mode, v.cpu_model, v.boot_devices FROM vms v JOIN hosts h ON h.id = v.host_id ",
@@ -73,6 +73,7 @@ fn vm_from_row(r: &SqliteRow) -> Result<Vm, StoreError> {
         description: r.try_get("description")?,
         state: PowerState::parse(&state).ok_or_else(|| corrupt("vms.state", &state))?,
         persistent: r.try_get("persistent")?,
+        autostart: r.try_get("autostart")?,
         managed: r.try_get("managed")?,
         dismissed: r.try_get("dismissed")?,
         vcpus: r.try_get::<i64, _>("vcpus")? as u32,

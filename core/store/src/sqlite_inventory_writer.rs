@@ -109,8 +109,8 @@ async fn upsert_pool(
     Ok(rows)
 }
 
-/// Binds the columns of `vms` shared by insert and update, in this order: name, title,
-/// description, state, persistent, vcpus, current_vcpus, memory_bytes, current_memory_bytes,
+/// Binds the columns of `vms` an update sets, in this order: name, title,
+/// description, state, persistent, autostart, vcpus, current_vcpus, memory_bytes, current_memory_bytes,
 /// max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, boot_devices, config_hash.
 macro_rules! bind_vm_columns {
     ($q:expr, $v:expr, $hash:expr) => {
@@ -119,6 +119,7 @@ macro_rules! bind_vm_columns {
             .bind(&$v.description)
             .bind($v.state.as_str())
             .bind($v.persistent)
+            .bind($v.autostart)
             .bind(i64::from($v.vcpus))
             .bind(i64::from($v.current_vcpus))
             .bind($v.memory_bytes as i64)
@@ -197,7 +198,7 @@ impl InventoryWriter for SqliteInventoryWriter {
         let mut rows = insert_vms(tx, host, &b.insert_vms, synced_at).await?;
         for (id, v, hash) in &b.update_vms {
             let q = sqlx::query(
-                "UPDATE vms SET name = ?, title = ?, description = ?, state = ?, persistent = ?, vcpus = ?, current_vcpus = ?, \
+                "UPDATE vms SET name = ?, title = ?, description = ?, state = ?, persistent = ?, autostart = ?, vcpus = ?, current_vcpus = ?, \
                  memory_bytes = ?, current_memory_bytes = ?, max_memory_bytes = ?, firmware = ?, os_type = ?, arch = ?, machine = ?, \
                  cpu_mode = ?, cpu_model = ?, boot_devices = ?, config_hash = ?, gone_at = NULL, last_seen_at = ?, updated_at = ? \
                  WHERE id = ?",

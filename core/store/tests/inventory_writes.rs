@@ -71,11 +71,12 @@ async fn bulk_writes_read_back(join: bool) {
         "00000000-0000-0000-0000-00000000000a",
         vec![disk("vda", Some(shared)), disk("sda", None)],
     );
-    let b = vm(
+    let mut b = vm(
         &long,
         "00000000-0000-0000-0000-00000000000b",
         vec![disk("vda", Some(shared))],
     );
+    b.autostart = true;
     let c = vm(
         "日本語の名前",
         "00000000-0000-0000-0000-00000000000c",
@@ -133,6 +134,10 @@ async fn bulk_writes_read_back(join: bool) {
         assert_eq!(got.vm.name, want.name);
         assert_eq!(got.vm.uuid, want.uuid);
         assert_eq!(got.vm.title, want.title);
+        assert_eq!(
+            (got.vm.persistent, got.vm.autostart),
+            (want.persistent, want.autostart)
+        );
         assert_eq!(got.boot_devices, want.boot_devices);
         assert_eq!(got.disks, want.disks);
         assert_eq!(got.nics, want.nics);
@@ -150,6 +155,20 @@ async fn bulk_writes_read_back(join: bool) {
             .collect::<Vec<_>>(),
         ["ph"]
     );
+
+    // An update stores the flags too: autostart switched off on one VM and on on another.
+    let (mut off, mut on) = (b.clone(), a.clone());
+    (off.autostart, on.autostart) = (false, true);
+    let mut w = store.begin_inventory(host, Utc::now()).await.unwrap();
+    let update = InventoryBatch {
+        update_vms: vec![(ids[1], off, "h1b".into()), (ids[0], on, "h0b".into())],
+        ..InventoryBatch::default()
+    };
+    w.write(&update).await.unwrap();
+    w.commit().await.unwrap();
+    let autostart = |v: Option<virtumancer_model::VmDetail>| v.expect("stored").vm.autostart;
+    assert!(!autostart(store.get_vm(ids[1]).await.unwrap()));
+    assert!(autostart(store.get_vm(ids[0]).await.unwrap()));
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use crate::blocking::CallLock;
 use crate::errors::driver_error;
-use crate::normalize::{self, VolumeIndex};
+use crate::normalize::{self, DomainFlags, VolumeIndex};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 use virt::connect::Connect;
@@ -75,21 +75,20 @@ pub(crate) fn network(
     ))
 }
 
-/// One domain's inventory, asking libvirt for its state.
+/// One domain's inventory, asking libvirt for its state, persistence and autostart.
 pub fn vm(dom: &VirDomain, volumes: &VolumeIndex) -> Result<VmInventory, DriverError> {
-    let (state, persistent) = ask_state(dom)?;
-    vm_with(dom, state, persistent, volumes)
+    let flags = ask_flags(dom)?;
+    vm_with(dom, flags, volumes)
 }
 
-/// One domain's inventory with state and persistence already known.
+/// One domain's inventory with its flags already known.
 fn vm_with(
     dom: &VirDomain,
-    state: PowerState,
-    persistent: bool,
+    flags: DomainFlags,
     volumes: &VolumeIndex,
 ) -> Result<VmInventory, DriverError> {
     let xml = dom.get_xml_desc(0).map_err(e)?;
-    parse_vm(dom, &xml, state, persistent, volumes, None)
+    parse_vm(dom, &xml, flags, volumes, None)
 }
 
 /// One domain's inventory from its XML, asking libvirt only for the sizes of disks that are
@@ -98,21 +97,19 @@ fn vm_with(
 pub(crate) fn parse_vm(
     dom: &VirDomain,
     xml: &str,
-    state: PowerState,
-    persistent: bool,
+    flags: DomainFlags,
     volumes: &VolumeIndex,
     calls: Option<(&CallLock, Instant)>,
 ) -> Result<VmInventory, DriverError> {
     let xml = DomainInventoryView::from_xml(xml).map_err(xml_err)?;
-    vm_from_view(dom, xml, state, persistent, volumes, calls)
+    vm_from_view(dom, xml, flags, volumes, calls)
 }
 
 /// [`parse_vm`] for a domain whose XML is parsed already.
 pub(crate) fn vm_from_view(
     dom: &VirDomain,
     xml: DomainInventoryView,
-    state: PowerState,
-    persistent: bool,
+    flags: DomainFlags,
     volumes: &VolumeIndex,
     calls: Option<(&CallLock, Instant)>,
 ) -> Result<VmInventory, DriverError> {
@@ -133,7 +130,7 @@ pub(crate) fn vm_from_view(
             blocks.insert(disk.target.dev.clone(), (info.capacity, info.allocation));
         }
     }
-    Ok(normalize::vm(xml, state, persistent, volumes, &blocks))
+    Ok(normalize::vm(xml, flags, volumes, &blocks))
 }
 
 fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<uuid::Uuid>, DriverError> {
@@ -144,39 +141,42 @@ fn uuids(conn: &Connect, flags: u32) -> Result<HashSet<uuid::Uuid>, DriverError>
         .collect()
 }
 
-/// The power state and persistence of every domain, from three list calls that each return
-/// only the few domains that are paused, in some other active state, or transient. Whether a
-/// domain is active at all its XML tells (an active domain has an `id`), and active domains
-/// outside those lists are running. Listing every running domain instead cost a 10,000-domain
-/// pass as much as the listing of all domains.
+/// The power state, persistence and autostart of every domain, from four list calls that each
+/// return only the few domains that are paused, in some other active state, transient, or
+/// started with their host. Whether a domain is active at all its XML tells (an active domain
+/// has an `id`), and active domains outside those lists are running. Listing every running
+/// domain instead cost a 10,000-domain pass as much as the listing of all domains.
 pub(crate) struct DomainStates {
     paused: HashSet<uuid::Uuid>,
     other: HashSet<uuid::Uuid>,
     transient: HashSet<uuid::Uuid>,
+    autostart: HashSet<uuid::Uuid>,
 }
 
 /// What [`DomainStates::of`] could tell from the lists.
 pub(crate) enum KnownState {
-    /// The state and persistence.
-    Known(PowerState, bool),
+    /// The state, persistence and autostart.
+    Known(DomainFlags),
     /// Active in a state the lists do not name (shutting down, crashed, suspended), or the
     /// XML has no readable UUID: libvirt must be asked.
     Ask,
 }
 
 impl DomainStates {
-    /// Reads the three lists. Domains whose state changes between these calls and the reading
+    /// Reads the four lists. Domains whose state changes between these calls and the reading
     /// of their XML get a slightly stale state; the lifecycle event of that change corrects it.
+    /// (Autostart changes send no event: the next pass, or our own action's re-read, sees them.)
     pub(crate) fn read(conn: &Connect) -> Result<Self, DriverError> {
         use virt::sys;
         Ok(Self {
             paused: uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_PAUSED)?,
             other: uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_OTHER)?,
             transient: uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_TRANSIENT)?,
+            autostart: uuids(conn, sys::VIR_CONNECT_LIST_DOMAINS_AUTOSTART)?,
         })
     }
 
-    /// The state of the domain `xml` describes.
+    /// The flags of the domain `xml` describes.
     pub(crate) fn of(&self, xml: &DomainInventoryView) -> KnownState {
         let Some(uuid) = xml
             .uuid
@@ -185,25 +185,29 @@ impl DomainStates {
         else {
             return KnownState::Ask;
         };
-        let persistent = !self.transient.contains(&uuid);
-        match xml.id {
-            None => KnownState::Known(PowerState::Shutoff, persistent),
-            Some(_) if self.paused.contains(&uuid) => {
-                KnownState::Known(PowerState::Paused, persistent)
-            }
-            Some(_) if self.other.contains(&uuid) => KnownState::Ask,
-            Some(_) => KnownState::Known(PowerState::Running, persistent),
-        }
+        let state = match xml.id {
+            None => PowerState::Shutoff,
+            Some(_) if self.paused.contains(&uuid) => PowerState::Paused,
+            Some(_) if self.other.contains(&uuid) => return KnownState::Ask,
+            Some(_) => PowerState::Running,
+        };
+        KnownState::Known(DomainFlags {
+            state,
+            persistent: !self.transient.contains(&uuid),
+            autostart: self.autostart.contains(&uuid),
+        })
     }
 }
 
-/// A domain's state and persistence asked of libvirt (the caller holds the call lock).
-pub(crate) fn ask_state(dom: &VirDomain) -> Result<(PowerState, bool), DriverError> {
+/// A domain's state, persistence and autostart asked of libvirt (the caller holds the call
+/// lock).
+pub(crate) fn ask_flags(dom: &VirDomain) -> Result<DomainFlags, DriverError> {
     let (state, _reason) = dom.get_state().map_err(e)?;
-    Ok((
-        normalize::power_state(state),
-        dom.is_persistent().map_err(e)?,
-    ))
+    Ok(DomainFlags {
+        state: normalize::power_state(state),
+        persistent: dom.is_persistent().map_err(e)?,
+        autostart: dom.get_autostart().map_err(e)?,
+    })
 }
 
 /// One domain by UUID; `None` when it does not exist.
@@ -233,6 +237,7 @@ mod tests {
     const OTHER: &str = "6695eb01-f6a4-8304-79aa-97f2502e1002";
     const TRANSIENT: &str = "6695eb01-f6a4-8304-79aa-97f2502e1003";
     const PLAIN: &str = "6695eb01-f6a4-8304-79aa-97f2502e1004";
+    const AUTOSTART: &str = "6695eb01-f6a4-8304-79aa-97f2502e1005";
 
     fn domain(id: Option<u32>, uuid: Option<&str>) -> DomainInventoryView {
         let id = id.map(|i| format!(" id='{i}'")).unwrap_or_default();
@@ -245,9 +250,9 @@ mod tests {
         .unwrap()
     }
 
-    fn known(k: KnownState) -> Option<(PowerState, bool)> {
+    fn known(k: KnownState) -> Option<(PowerState, bool, bool)> {
         match k {
-            KnownState::Known(s, p) => Some((s, p)),
+            KnownState::Known(f) => Some((f.state, f.persistent, f.autostart)),
             KnownState::Ask => None,
         }
     }
@@ -259,22 +264,55 @@ mod tests {
             paused: set(PAUSED),
             other: set(OTHER),
             transient: set(TRANSIENT),
+            autostart: set(AUTOSTART),
         };
         let of = |id, uuid| known(states.of(&domain(id, uuid)));
+        let (on, off) = (true, false);
         // Inactive domains are shut off whatever a list said when it was read.
-        assert_eq!(of(None, Some(PLAIN)), Some((PowerState::Shutoff, true)));
-        assert_eq!(of(None, Some(PAUSED)), Some((PowerState::Shutoff, true)));
-        // Active ones are running unless a list names them.
-        assert_eq!(of(Some(3), Some(PLAIN)), Some((PowerState::Running, true)));
-        assert_eq!(of(Some(3), Some(PAUSED)), Some((PowerState::Paused, true)));
         assert_eq!(
-            of(Some(3), Some(TRANSIENT)),
-            Some((PowerState::Running, false))
+            of(None, Some(PLAIN)),
+            Some((PowerState::Shutoff, true, off))
+        );
+        assert_eq!(
+            of(None, Some(PAUSED)),
+            Some((PowerState::Shutoff, true, off))
+        );
+        // Active ones are running unless a list names them.
+        let running = PowerState::Running;
+        assert_eq!(of(Some(3), Some(PLAIN)), Some((running, true, off)));
+        assert_eq!(
+            of(Some(3), Some(PAUSED)),
+            Some((PowerState::Paused, true, off))
+        );
+        assert_eq!(of(Some(3), Some(TRANSIENT)), Some((running, false, off)));
+        // Autostart, whether the domain runs or not.
+        assert_eq!(of(Some(3), Some(AUTOSTART)), Some((running, true, on)));
+        assert_eq!(
+            of(None, Some(AUTOSTART)),
+            Some((PowerState::Shutoff, true, on))
         );
         // Shutting down, crashed, suspended: only libvirt can say which.
         assert_eq!(of(Some(3), Some(OTHER)), None);
         // Without a UUID to look up, libvirt is asked too.
         assert_eq!(of(Some(3), None), None);
         assert_eq!(of(Some(3), Some("not-a-uuid")), None);
+    }
+
+    #[test]
+    fn autostart_comes_from_its_list_in_a_pass_and_from_the_domain_alone() {
+        let mut conn = Connect::open(Some("test:///default")).unwrap();
+        let dom = VirDomain::lookup_by_name(&conn, "test").unwrap();
+        let xml = DomainInventoryView::from_xml(&dom.get_xml_desc(0).unwrap()).unwrap();
+        // Off last, as the shared test driver had it.
+        for on in [true, false] {
+            dom.set_autostart(on).unwrap();
+            let KnownState::Known(listed) = DomainStates::read(&conn).unwrap().of(&xml) else {
+                panic!("the running test domain's flags come from the lists");
+            };
+            assert_eq!(listed.autostart, on);
+            assert_eq!(listed, ask_flags(&dom).unwrap());
+        }
+        drop(dom);
+        conn.close().unwrap();
     }
 }

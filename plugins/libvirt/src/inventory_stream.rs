@@ -163,9 +163,9 @@ fn parse(
         for d in chunk {
             let xml = DomainInventoryView::from_xml(d.xml.as_str())
                 .map_err(|e| DriverError::Backend(e.to_string()))?;
-            let (state, persistent) = match states.of(&xml) {
-                KnownState::Known(state, persistent) => (state, persistent),
-                KnownState::Ask => match rpc.call(|| inventory::ask_state(&d.dom)) {
+            let flags = match states.of(&xml) {
+                KnownState::Known(flags) => flags,
+                KnownState::Ask => match rpc.call(|| inventory::ask_flags(&d.dom)) {
                     Ok(known) => known,
                     // Undefined since it was listed: it is gone, not an error.
                     Err(DriverError::NotFound { .. }) => continue,
@@ -173,7 +173,7 @@ fn parse(
                 },
             };
             let calls = Some((rpc.calls, rpc.until));
-            match inventory::vm_from_view(&d.dom, xml, state, persistent, index, calls) {
+            match inventory::vm_from_view(&d.dom, xml, flags, index, calls) {
                 Ok(v) => vms.push(v),
                 Err(DriverError::NotFound { .. }) => {}
                 Err(err) => return Err(err),

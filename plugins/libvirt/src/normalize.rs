@@ -82,12 +82,19 @@ pub fn needs_block_info(disk: &Disk, volumes: &VolumeIndex) -> bool {
         && volumes.lookup(disk).is_none()
 }
 
+/// What libvirt tells about a domain beside its XML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DomainFlags {
+    pub state: PowerState,
+    pub persistent: bool,
+    pub autostart: bool,
+}
+
 /// The inventory of one domain, moved out of its parsed view. `block_sizes` maps a disk
 /// target to (capacity, allocation) for disks outside pools.
 pub fn vm(
     d: DomainInventoryView,
-    state: PowerState,
-    persistent: bool,
+    flags: DomainFlags,
     volumes: &VolumeIndex,
     block_sizes: &HashMap<String, (u64, u64)>,
 ) -> VmInventory {
@@ -105,8 +112,9 @@ pub fn vm(
         name: d.name,
         title: d.title,
         description: d.description,
-        state,
-        persistent,
+        state: flags.state,
+        persistent: flags.persistent,
+        autostart: flags.autostart,
         vcpus: d.vcpu.count,
         current_vcpus,
         memory_bytes,
@@ -313,6 +321,12 @@ pub fn volume(v: &StorageVolume) -> VolumeInventory {
 mod tests {
     use super::*;
 
+    const SHUTOFF: DomainFlags = DomainFlags {
+        state: PowerState::Shutoff,
+        persistent: true,
+        autostart: false,
+    };
+
     fn corpus(name: &str) -> String {
         std::fs::read_to_string(format!(
             "{}/../../core/libvirt-xml/tests/corpus/{name}",
@@ -337,7 +351,7 @@ mod tests {
                 blocks.insert(k.target.dev.clone(), (10, 5));
             }
         }
-        let v = vm(d.clone(), PowerState::Shutoff, true, &idx, &blocks);
+        let v = vm(d.clone(), SHUTOFF, &idx, &blocks);
         assert_eq!(v.name, "corpus-full");
         assert_eq!(
             (v.vcpus, v.current_vcpus, v.memory_bytes),
@@ -399,13 +413,7 @@ mod tests {
     fn unknown_interface_kinds_are_kept() {
         let d =
             DomainInventoryView::from_xml(&corpus("domain-qemu-q35-misc-inactive.xml")).unwrap();
-        let v = vm(
-            d.clone(),
-            PowerState::Shutoff,
-            true,
-            &VolumeIndex::default(),
-            &HashMap::new(),
-        );
+        let v = vm(d.clone(), SHUTOFF, &VolumeIndex::default(), &HashMap::new());
         assert_eq!(
             v.nics.len(),
             d.devices.interfaces.len(),

@@ -262,6 +262,7 @@ async fn drift_is_reported_and_resync_repairs_it() {
         description: None,
         state: detail.vm.state,
         persistent: true,
+        autostart: false,
         vcpus: 1,
         current_vcpus: 1,
         memory_bytes: 1,

@@ -56,15 +56,41 @@ pub(crate) async fn finished(ev: &mut Events, task: &Value) -> Value {
 
 /// Waits until the stored VM has `state`.
 pub(crate) async fn vm_state(s: &Server, ev: &mut Events, vm: &str, state: &str) {
+    vm_field(s, ev, vm, "state", json!(state)).await;
+}
+
+/// Waits until the stored VM's `field` is `want`.
+pub(crate) async fn vm_field(s: &Server, ev: &mut Events, vm: &str, field: &str, want: Value) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let (_, v) = s.get(&format!("/api/v1/vms/{vm}")).await;
-        if v["vm"]["state"] == state {
+        if v["vm"][field] == want {
             return;
         }
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        assert!(!left.is_zero(), "VM {vm} never became {state}: {v}");
+        assert!(!left.is_zero(), "VM {vm} never had {field} {want}: {v}");
         ev.wait(left, |e| e["type"] == "inventoryChanged").await;
+    }
+}
+
+#[tokio::test]
+async fn autostart_is_stored_and_follows_the_actions() {
+    let (_d, s, host, mut ev) = server_with("test:///default").await;
+    let vms = discovered(&s, &mut ev, &host).await;
+    let vm = vms[0]["id"].as_str().unwrap().to_owned();
+    // (Its value depends on what earlier users of the shared test driver left.)
+    assert!(vms[0]["autostart"].is_boolean(), "{}", vms[0]);
+    let (st, _) = s.post("/api/v1/vms/import", json!({"vmIds": [vm]})).await;
+    assert_eq!(st, 200);
+    // libvirt sends no event when autostart changes: the action's own re-read stores it.
+    for (action, on) in [("autostartOn", true), ("autostartOff", false)] {
+        let (st, task) = s
+            .post(&format!("/api/v1/vms/{vm}/actions/{action}"), json!({}))
+            .await;
+        assert_eq!(st, 202, "{task}");
+        let done = finished(&mut ev, &task).await;
+        assert_eq!(done["state"], "succeeded", "{done}");
+        vm_field(&s, &mut ev, &vm, "autostart", json!(on)).await;
     }
 }
 

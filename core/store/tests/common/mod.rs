@@ -11,6 +11,7 @@ pub fn vm(name: &str, uuid: &str, disks: Vec<DiskInventory>) -> VmInventory {
         description: None,
         state: PowerState::Running,
         persistent: true,
+        autostart: false,
         vcpus: 2,
         current_vcpus: 1,
         memory_bytes: 1 << 30,

@@ -1689,6 +1689,8 @@ export interface components {
         };
         /** @description A VM found on a host: discovered until imported, then managed. */
         Vm: {
+            /** @description Started by its host when the host boots. */
+            autostart: boolean;
             /** @description Hash of the normalized configuration; changes when the VM's config changes. */
             configHash: string;
             /**

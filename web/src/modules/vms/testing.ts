@@ -16,6 +16,7 @@ export function makeVm(over: Partial<Vm> = {}): Vm {
     description: null,
     state: 'running',
     persistent: true,
+    autostart: false,
     managed: false,
     dismissed: false,
     vcpus: 2,

@@ -3,7 +3,7 @@
 //! (it ignores it).
 
 use super::{Testbed, server, testbed, virsh, wait_vm};
-use crate::actions::{finished, vm_state};
+use crate::actions::{finished, vm_field, vm_state};
 use crate::{Events, Server};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -158,7 +158,7 @@ async fn a_tiny_guest_obeys_every_power_action_and_shuts_down_through_acpi() {
         return;
     };
     let guest = define(&tb, "power", false);
-    let (_d, s, mut ev, _host) = qemu_host(&tb).await;
+    let (_d, s, mut ev, host) = qemu_host(&tb).await;
     let vm = import(&s, &mut ev, &guest.name).await;
     let name = guest.name.clone();
 
@@ -179,7 +179,18 @@ async fn a_tiny_guest_obeys_every_power_action_and_shuts_down_through_acpi() {
     assert_eq!(t["message"], Value::Null, "{t}");
     vm_state(&s, &mut ev, &vm, "shutoff").await;
     succeeds(&s, &mut ev, &vm, "autostartOn").await;
+    vm_field(&s, &mut ev, &vm, "autostart", json!(true)).await;
     succeeds(&s, &mut ev, &vm, "autostartOff").await;
+    vm_field(&s, &mut ev, &vm, "autostart", json!(false)).await;
+    // Switched behind Virtumancer's back libvirt sends no event: a full pass reads it from the
+    // daemon's autostart list.
+    virsh(&["autostart", &name]);
+    let (st, _) = s
+        .post(&format!("/api/v1/hosts/{host}/actions/resync"), json!({}))
+        .await;
+    assert_eq!(st, 202);
+    vm_field(&s, &mut ev, &vm, "autostart", json!(true)).await;
+    virsh(&["autostart", "--disable", &name]);
 
     // Killed behind Virtumancer's back: the inventory follows through events.
     succeeds(&s, &mut ev, &vm, "start").await;

@@ -19,10 +19,19 @@ beforeEach(() => setActivePinia(createPinia()))
 describe('power canRun (rules → enabled buttons)', () => {
   it('enables exactly what the rules allow in each state', () => {
     const managed = (state: Vm['state']) => makeVm({ managed: true, state })
-    expect(enabled(managed('running'))).toEqual(['shutdown', 'reboot', 'forceOff', 'reset', 'pause', 'autostartOn', 'autostartOff'])
-    expect(enabled(managed('paused'))).toEqual(['forceOff', 'reset', 'resume', 'autostartOn', 'autostartOff'])
-    expect(enabled(managed('shutoff'))).toEqual(['start', 'autostartOn', 'autostartOff'])
-    expect(enabled(managed('crashed'))).toEqual(['start', 'forceOff', 'autostartOn', 'autostartOff'])
+    expect(enabled(managed('running'))).toEqual(['shutdown', 'reboot', 'forceOff', 'reset', 'pause', 'autostartOn'])
+    expect(enabled(managed('paused'))).toEqual(['forceOff', 'reset', 'resume', 'autostartOn'])
+    expect(enabled(managed('shutoff'))).toEqual(['start', 'autostartOn'])
+    expect(enabled(managed('crashed'))).toEqual(['start', 'forceOff', 'autostartOn'])
+  })
+
+  it('offers to switch autostart only to what it is not', () => {
+    const off = makeVm({ managed: true, state: 'shutoff', autostart: false })
+    const on = makeVm({ managed: true, state: 'shutoff', autostart: true })
+    expect(enabled(off)).toEqual(['start', 'autostartOn'])
+    expect(enabled(on)).toEqual(['start', 'autostartOff'])
+    expect(canRun('autostartOn', on, ctx())).toEqual({ ok: false, reason: 'Already starts when its host boots' })
+    expect(canRun('autostartOff', off, ctx())).toEqual({ ok: false, reason: 'Already does not start when its host boots' })
   })
 
   it('follows the rules it is given, not a table of its own', () => {
@@ -54,7 +63,7 @@ describe('power canRun (rules → enabled buttons)', () => {
   it('autostart needs a persistent VM; a running task blocks every action', () => {
     const transient = makeVm({ managed: true, state: 'running', persistent: false })
     expect(canRun('autostartOn', transient, ctx()).ok).toBe(false)
-    expect(enabled(transient)).not.toContain('autostartOff')
+    expect(enabled({ ...transient, autostart: true })).not.toContain('autostartOff')
     const vm = makeVm({ managed: true, state: 'running' })
     expect(enabled(vm, ctx({ busy: { kind: 'vm.shutdown' } }))).toEqual([])
     expect(canRun('pause', vm, ctx({ busy: { kind: 'vm.shutdown' } }))).toEqual({ ok: false, reason: 'A task is running on this VM (vm.shutdown)' })

@@ -16,13 +16,14 @@ export interface PowerContext {
   busy?: Pick<Task, 'kind'> | null
 }
 
-export type PowerVm = Pick<Vm, 'managed' | 'goneAt' | 'state' | 'persistent'>
+export type PowerVm = Pick<Vm, 'managed' | 'goneAt' | 'state' | 'persistent' | 'autostart'>
 
 const states = (list: readonly PowerState[]) => list.map(powerStateLabel).join(', ')
 
 /**
  * Whether `action` may run on `vm`, by the server's rules (allowed states, persistent VMs only)
- * and what the host's driver can do. The server checks again; this only disables buttons.
+ * and what the host's driver can do; switching autostart to what it already is is not offered.
+ * The server checks again; this only disables buttons.
  */
 export function canRun(action: PowerAction, vm: PowerVm, ctx: PowerContext): CanRun {
   if (!vm.managed) return no('Import the VM first')
@@ -39,6 +40,8 @@ export function canRun(action: PowerAction, vm: PowerVm, ctx: PowerContext): Can
   if (!rule.allowedStates.includes(vm.state)) {
     return no(`Not while ${powerStateLabel(vm.state)}; allowed when ${states(rule.allowedStates)}`)
   }
+  if (action === 'autostartOn' && vm.autostart) return no('Already starts when its host boots')
+  if (action === 'autostartOff' && !vm.autostart) return no('Already does not start when its host boots')
   return yes
 }
 
