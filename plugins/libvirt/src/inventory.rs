@@ -206,7 +206,14 @@ pub(crate) fn ask_flags(dom: &VirDomain) -> Result<DomainFlags, DriverError> {
     Ok(DomainFlags {
         state: normalize::power_state(state),
         persistent: dom.is_persistent().map_err(e)?,
-        autostart: dom.get_autostart().map_err(e)?,
+        // A driver without autostart has it off, not an unreadable domain.
+        autostart: match dom.get_autostart() {
+            Ok(on) => on,
+            Err(err) => match driver_error(&err) {
+                DriverError::Unsupported { .. } => false,
+                other => return Err(other),
+            },
+        },
     })
 }
 
