@@ -28,6 +28,11 @@ impl CallLock {
         Self(rpc.then(Arc::default))
     }
 
+    /// Whether this lock guards an RPC connection (one whose every call is a round trip).
+    pub fn guards_rpc(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Holds the lock, waiting until `deadline` at most.
     pub fn hold_until(
         &self,

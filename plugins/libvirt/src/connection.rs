@@ -35,6 +35,10 @@ pub(crate) struct Live {
     pub callbacks: EventCallbacks,
     /// A second, idle connection to the same daemon that only carries keepalive (ADR 0007).
     pub probe: Option<Connect>,
+    /// A third connection, over which a full pass reads everything but the domains, so that
+    /// those reads overlap the domains' instead of queuing behind them (ADR 0012). `None` for
+    /// the in-process test driver, whose calls overlap anyway, or when it could not be opened.
+    pub reader: Option<Connect>,
 }
 
 impl Live {
@@ -47,6 +51,9 @@ impl Live {
             close_callback::unregister(&probe);
             drop(Handle(probe));
         }
+        if let Some(reader) = self.reader {
+            drop(Handle(reader));
+        }
         drop(Handle(self.conn));
     }
 }
@@ -56,6 +63,8 @@ pub struct LibvirtConnection {
     live: Arc<Mutex<Option<Live>>>,
     gate: Arc<Semaphore>,
     calls: CallLock,
+    /// The reader connection's own call lock.
+    reader_calls: CallLock,
     closed_tx: Arc<watch::Sender<Option<CloseReason>>>,
     events_tx: broadcast::Sender<InventoryEvent>,
     volumes: Arc<Mutex<Arc<VolumeIndex>>>,
@@ -84,6 +93,7 @@ impl LibvirtConnection {
             live: Arc::new(Mutex::new(Some(live))),
             gate: Arc::new(Semaphore::new(blocking::CALLS_PER_CONNECTION)),
             calls: CallLock::new(rpc),
+            reader_calls: CallLock::new(rpc),
             closed_tx,
             events_tx,
             volumes: Arc::default(),
@@ -100,18 +110,27 @@ impl LibvirtConnection {
             .ok_or_else(|| DriverError::Unavailable("connection closed".into()))
     }
 
+    /// A clone of the reader connection's handle, if there is one and it is still open.
+    fn reader_handle(live: &Mutex<Option<Live>>) -> Option<Handle> {
+        let guard = live.lock().expect("connection mutex poisoned");
+        guard
+            .as_ref()
+            .and_then(|l| l.reader.as_ref())
+            .map(|r| Handle(r.clone()))
+    }
+
     /// Releases the connection after the calls already running on it (a call stuck in a hung
     /// daemon holds the call lock until the daemon answers or the transport dies); calls made
     /// from now on fail as closed. The returned handle ends when the release is done.
     fn release_when_idle(&self) -> JoinHandle<()> {
         let taken = self.live.lock().expect("connection mutex poisoned").take();
-        let calls = self.calls.clone();
+        let calls = [self.calls.clone(), self.reader_calls.clone()];
         tokio::task::spawn_blocking(move || Self::release_after_calls(taken, &calls))
     }
 
-    fn release_after_calls(taken: Option<Live>, calls: &CallLock) {
+    fn release_after_calls(taken: Option<Live>, calls: &[CallLock; 2]) {
         if let Some(l) = taken {
-            let _held = calls.hold();
+            let _held = calls.each_ref().map(CallLock::hold);
             l.release();
         }
     }
@@ -186,11 +205,12 @@ impl InventoryReader for LibvirtConnection {
     fn stream(&self) -> InventoryStream {
         // Small: the reader stays at most a few parts ahead of the engine's writes.
         let (tx, rx) = mpsc::channel(4);
-        let (live, volumes, gate, calls) = (
+        let (live, volumes, gate, calls, reader_calls) = (
             Arc::clone(&self.live),
             Arc::clone(&self.volumes),
             Arc::clone(&self.gate),
             self.calls.clone(),
+            self.reader_calls.clone(),
         );
         tokio::spawn(async move {
             let parts = tx.clone();
@@ -202,11 +222,24 @@ impl InventoryReader for LibvirtConnection {
                 "reading the inventory",
                 move || {
                     let conn = Self::handle(&live)?;
-                    let pass = inventory_stream::run(&conn.0, &parts, &calls, until, |index| {
+                    let reader = Self::reader_handle(&live);
+                    let main = inventory_stream::Link {
+                        conn: &conn.0,
+                        calls: &calls,
+                    };
+                    let side = reader.as_ref().map(|r| inventory_stream::Link {
+                        conn: &r.0,
+                        calls: &reader_calls,
+                    });
+                    let pass = inventory_stream::run(main, side, &parts, until, |index| {
                         *volumes.lock().expect("volume index mutex poisoned") = index;
                     });
-                    // If the connection was released meanwhile, this is its last reference and
-                    // closing it is a call too.
+                    // If the connection was released meanwhile, these are its last references
+                    // and closing them are calls too.
+                    if let Some(reader) = reader {
+                        let _held = reader_calls.hold_until(until, "reading the inventory");
+                        drop(reader);
+                    }
                     let _held = calls.hold_until(until, "reading the inventory");
                     drop(conn);
                     pass
@@ -453,7 +486,7 @@ impl Drop for LibvirtConnection {
     fn drop(&mut self) {
         let taken = self.live.lock().ok().and_then(|mut g| g.take());
         if taken.is_some() {
-            let calls = self.calls.clone();
+            let calls = [self.calls.clone(), self.reader_calls.clone()];
             std::thread::spawn(move || Self::release_after_calls(taken, &calls));
         }
     }

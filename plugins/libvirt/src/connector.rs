@@ -128,10 +128,13 @@ impl HostConnector for LibvirtConnector {
             spec.uri.as_str().to_owned()
         };
         let local = spec.uri.transport() == Transport::Local;
+        // Only the test driver runs in-process; everything else goes through libvirt's RPC
+        // client, whose calls must not overlap (ADR 0007).
+        let rpc = !(local && spec.uri.driver() == "test");
         let (tx, rx) = oneshot::channel();
         let open_uri = uri.clone();
         tokio::task::spawn_blocking(move || {
-            let result = open_blocking(&open_uri, local);
+            let result = open_blocking(&open_uri, local, rpc);
             if let Err(Ok(opened)) = tx.send(result) {
                 // Nobody waits any more (deadline passed): do not leak the connection.
                 opened.live.release();
@@ -157,9 +160,7 @@ impl HostConnector for LibvirtConnector {
             opened.closed_tx,
             opened.events_tx,
             spec.uri.to_string(),
-            // Only the test driver runs in-process; everything else goes through libvirt's
-            // RPC client, whose calls must not overlap (ADR 0007).
-            !(local && spec.uri.driver() == "test"),
+            rpc,
         )))
     }
 }
@@ -174,7 +175,7 @@ struct Opened {
 /// How many inventory events a subscriber may fall behind before it must resync.
 const EVENT_BACKLOG: usize = 4096;
 
-fn open_blocking(uri: &str, local: bool) -> Result<Opened, ConnectError> {
+fn open_blocking(uri: &str, local: bool, rpc: bool) -> Result<Opened, ConnectError> {
     let conn = Connect::open(Some(uri)).map_err(|e| connect_error(&e))?;
     let (tx, _) = watch::channel(None);
     let tx = Arc::new(tx);
@@ -202,11 +203,27 @@ fn open_blocking(uri: &str, local: bool) -> Result<Opened, ConnectError> {
     } else {
         None
     };
+    // Over RPC, one socket answers one call at a time: a full pass reads pools, volumes and
+    // networks through a connection of their own, beside the domains (ADR 0012).
+    let reader = if rpc {
+        Connect::open(Some(uri))
+            .inspect_err(|e| {
+                tracing::warn!(
+                    uri,
+                    error = e.message(),
+                    "the inventory reader connection could not be opened"
+                );
+            })
+            .ok()
+    } else {
+        None
+    };
     Ok(Opened {
         live: Live {
             conn,
             callbacks,
             probe,
+            reader,
         },
         closed_tx: tx,
         events_tx,

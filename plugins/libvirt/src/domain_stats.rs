@@ -30,21 +30,22 @@ impl Value {
 }
 
 /// Calls `f(field, value)` for each of `n` typed parameters at `params`, borrowing the field
-/// names (no allocation per parameter).
+/// names and strings (no allocation per parameter).
 ///
 /// # Safety
 /// `params` must point to `n` initialized `virTypedParameter`s that stay valid for the call.
 unsafe fn each_param(
     params: sys::virTypedParameterPtr,
     n: libc::c_int,
-    mut f: impl FnMut(&[u8], Value),
+    mut f: impl FnMut(&[u8], Typed<'_>),
 ) {
     for i in 0..usize::try_from(n).unwrap_or(0) {
         // SAFETY: i < n, and the caller guarantees n valid parameters.
         let p = unsafe { &*params.add(i) };
         // SAFETY: libvirt NUL-terminates `field` within its 80 bytes.
         let field = unsafe { CStr::from_ptr(p.field.as_ptr()) }.to_bytes();
-        // SAFETY: `type_` says which union member libvirt wrote.
+        // SAFETY: `type_` says which union member libvirt wrote; a string member is a
+        // NUL-terminated string of the parameter (or NULL).
         let value = unsafe {
             match p.type_ as u32 {
                 sys::VIR_TYPED_PARAM_INT => Value::Int(i128::from(p.value.i)),
@@ -53,11 +54,21 @@ unsafe fn each_param(
                 sys::VIR_TYPED_PARAM_ULLONG => Value::Int(i128::from(p.value.ul)),
                 sys::VIR_TYPED_PARAM_DOUBLE => Value::Double(p.value.d),
                 sys::VIR_TYPED_PARAM_BOOLEAN => Value::Bool(p.value.b != 0),
+                sys::VIR_TYPED_PARAM_STRING if !p.value.s.is_null() => {
+                    f(field, Typed::Text(CStr::from_ptr(p.value.s).to_bytes()));
+                    continue;
+                }
                 _ => continue,
             }
         };
-        f(field, value);
+        f(field, Typed::Value(value));
     }
+}
+
+/// A typed parameter's value as [`each_param`] reports it.
+enum Typed<'a> {
+    Value(Value),
+    Text(&'a [u8]),
 }
 
 /// What [`each_domain_stat`] reports, in order: a domain, then its parameters.
@@ -69,6 +80,8 @@ pub enum Item<'a> {
     Domain(uuid::Uuid),
     /// One of its parameters.
     Param(&'a [u8], Value),
+    /// One of its string parameters.
+    Text(&'a [u8], &'a [u8]),
 }
 
 /// Calls `f` for every domain and each of its parameters of the stats groups in `stats`, from
@@ -77,11 +90,11 @@ pub enum Item<'a> {
 pub fn each_domain_stat(
     conn: &Connect,
     stats: u32,
-    mut f: impl FnMut(Item<'_>),
+    f: impl FnMut(Item<'_>),
 ) -> Result<usize, DriverError> {
     let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
     // SAFETY: a valid connection pointer and an out-pointer libvirt fills with a
-    // NULL-terminated array that we free below with virDomainStatsRecordListFree.
+    // NULL-terminated array that `walk_records` frees.
     let n = unsafe {
         sys::virConnectGetAllDomainStats(
             conn.as_ptr(),
@@ -90,6 +103,43 @@ pub fn each_domain_stat(
             sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT,
         )
     };
+    // SAFETY: as libvirt returned them.
+    unsafe { walk_records(n, records, f) }
+}
+
+/// [`each_domain_stat`] for the given domains only (`virDomainListGetStats`).
+pub fn each_listed_domain_stat(
+    doms: &[&virt::domain::Domain],
+    stats: u32,
+    f: impl FnMut(Item<'_>),
+) -> Result<usize, DriverError> {
+    // libvirt takes a NULL-terminated array of domains of one connection.
+    let mut list: Vec<sys::virDomainPtr> = doms.iter().map(|d| d.as_ptr()).collect();
+    list.push(std::ptr::null_mut());
+    let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
+    // SAFETY: live domain pointers, NULL-terminated; the out-pointer is filled with a
+    // NULL-terminated array that `walk_records` frees.
+    let n = unsafe {
+        sys::virDomainListGetStats(
+            list.as_mut_ptr(),
+            stats,
+            &mut records,
+            sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT,
+        )
+    };
+    // SAFETY: as libvirt returned them.
+    unsafe { walk_records(n, records, f) }
+}
+
+/// Reports `n` stats records (or the error that `n < 0` means) to `f`, then frees them.
+///
+/// # Safety
+/// `n` and `records` must be what a libvirt stats call just returned.
+unsafe fn walk_records(
+    n: libc::c_int,
+    records: *mut sys::virDomainStatsRecordPtr,
+    mut f: impl FnMut(Item<'_>),
+) -> Result<usize, DriverError> {
     if n < 0 {
         return Err(driver_error(&virt::error::Error::last_error()));
     }
@@ -105,11 +155,16 @@ pub fn each_domain_stat(
         }
         f(Item::Domain(uuid::Uuid::from_bytes(raw)));
         // SAFETY: the record's params array has nparams entries.
-        unsafe { each_param(rec.params, rec.nparams, |k, v| f(Item::Param(k, v))) };
+        unsafe {
+            each_param(rec.params, rec.nparams, |k, v| match v {
+                Typed::Value(v) => f(Item::Param(k, v)),
+                Typed::Text(t) => f(Item::Text(k, t)),
+            })
+        };
         seen += 1;
     }
     if !records.is_null() {
-        // SAFETY: the array came from virConnectGetAllDomainStats and is freed once.
+        // SAFETY: the array came from a libvirt stats call and is freed once.
         unsafe { sys::virDomainStatsRecordListFree(records) };
     }
     Ok(seen)

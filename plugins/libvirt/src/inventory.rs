@@ -1,5 +1,6 @@
 //! Blocking inventory reads on one libvirt connection.
 
+use crate::block_sizes::{BlockSizes, Size};
 use crate::blocking::CallLock;
 use crate::errors::driver_error;
 use crate::normalize::{self, DomainFlags, VolumeIndex};
@@ -88,29 +89,55 @@ fn vm_with(
     volumes: &VolumeIndex,
 ) -> Result<VmInventory, DriverError> {
     let xml = dom.get_xml_desc(0).map_err(e)?;
-    parse_vm(dom, &xml, flags, volumes, None)
+    parse_vm(dom, &xml, flags, volumes)
 }
 
-/// One domain's inventory from its XML, asking libvirt only for the sizes of disks that are
-/// not pool volumes. `calls` is the connection's call lock to hold around each such call and
-/// when to give up waiting for it; `None` when the caller holds the lock already.
-pub(crate) fn parse_vm(
+/// One domain's inventory from its XML (the caller holds the call lock). The sizes of disks
+/// that are not pool volumes come from the domain's block statistics, or from one call per
+/// disk that those do not size.
+fn parse_vm(
     dom: &VirDomain,
     xml: &str,
     flags: DomainFlags,
     volumes: &VolumeIndex,
-    calls: Option<(&CallLock, Instant)>,
 ) -> Result<VmInventory, DriverError> {
     let xml = DomainInventoryView::from_xml(xml).map_err(xml_err)?;
-    vm_from_view(dom, xml, flags, volumes, calls)
+    let stats = if xml
+        .devices
+        .disks
+        .iter()
+        .any(|k| normalize::needs_block_info(k, volumes))
+    {
+        match BlockSizes::of_domain(dom) {
+            Ok(sizes) => sizes,
+            Err(err @ DriverError::NotFound { .. }) => return Err(err),
+            // Without statistics every disk is asked on its own.
+            Err(_) => BlockSizes::default(),
+        }
+    } else {
+        BlockSizes::default()
+    };
+    let sized = domain_uuid(&xml).and_then(|u| stats.domain(&u));
+    vm_from_view(dom, xml, flags, volumes, sized, None)
 }
 
-/// [`parse_vm`] for a domain whose XML is parsed already.
+/// The UUID a domain's XML gives, when it gives a valid one.
+pub(crate) fn domain_uuid(xml: &DomainInventoryView) -> Option<uuid::Uuid> {
+    xml.uuid
+        .as_deref()
+        .and_then(|u| uuid::Uuid::parse_str(u).ok())
+}
+
+/// One domain's inventory from its parsed XML. `sized` are the sizes its block statistics
+/// gave; libvirt is asked for those of other disks outside pools. `calls` is the connection's
+/// call lock to hold around each such call and when to give up waiting for it; `None` when
+/// the caller holds the lock already.
 pub(crate) fn vm_from_view(
     dom: &VirDomain,
     xml: DomainInventoryView,
     flags: DomainFlags,
     volumes: &VolumeIndex,
+    sized: Option<&HashMap<String, Size>>,
     calls: Option<(&CallLock, Instant)>,
 ) -> Result<VmInventory, DriverError> {
     let mut blocks = HashMap::new();
@@ -120,14 +147,18 @@ pub(crate) fn vm_from_view(
         .iter()
         .filter(|k| normalize::needs_block_info(k, volumes))
     {
-        // A missing image is not an error for the inventory: the size is just unknown.
+        let dev = &disk.target.dev;
+        if let Some(size) = sized.and_then(|s| s.get(dev)) {
+            blocks.insert(dev.clone(), *size);
+            continue;
+        }
         let _held = match calls {
             Some((lock, until)) => Some(lock.hold_until(until, "reading a disk's size")?),
             None => None,
         };
-        let info = dom.get_block_info(&disk.target.dev, 0);
-        if let Ok(info) = info {
-            blocks.insert(disk.target.dev.clone(), (info.capacity, info.allocation));
+        // A missing image is not an error for the inventory: the size is just unknown.
+        if let Ok(info) = dom.get_block_info(dev, 0) {
+            blocks.insert(dev.clone(), (info.capacity, Some(info.allocation)));
         }
     }
     Ok(normalize::vm(xml, flags, volumes, &blocks))
@@ -178,11 +209,7 @@ impl DomainStates {
 
     /// The flags of the domain `xml` describes.
     pub(crate) fn of(&self, xml: &DomainInventoryView) -> KnownState {
-        let Some(uuid) = xml
-            .uuid
-            .as_deref()
-            .and_then(|u| uuid::Uuid::parse_str(u).ok())
-        else {
+        let Some(uuid) = domain_uuid(xml) else {
             return KnownState::Ask;
         };
         let state = match xml.id {

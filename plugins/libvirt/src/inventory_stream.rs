@@ -2,9 +2,12 @@
 //! fetches their XML (the floor of any inventory: nothing else is on its path) while a second
 //! thread reads pools, networks and the domains' states and then parses and normalizes the
 //! domains, and the engine stores the first VMs while later ones are still being read. Every
-//! libvirt call of the pass holds the connection's call lock (ADR 0007), so the two threads
-//! never call at the same time and other jobs' calls get in between.
+//! libvirt call of the pass holds its connection's call lock (ADR 0007), so other jobs' calls
+//! get in between. Over RPC the second thread reads pools, networks and states through the
+//! host's reader connection (ADR 0012): on the main connection those thousands of volume calls
+//! would queue with the domains' on one socket, one round trip at a time.
 
+use crate::block_sizes::BlockSizes;
 use crate::blocking::CallLock;
 use crate::errors::driver_error;
 use crate::inventory::{self, DomainStates, KnownState};
@@ -68,34 +71,59 @@ impl Drop for DomainHandles {
     }
 }
 
-/// Runs one pass on the calling (blocking) thread plus one parser thread; `cache_index`
-/// receives the volume index (used later to size the disks of single-VM reads). Returns the
-/// pass's domain handles, for the caller to free once the engine has every part.
+/// A libvirt connection and the call lock its calls hold.
+#[derive(Clone, Copy)]
+pub struct Link<'a> {
+    /// The connection.
+    pub conn: &'a Connect,
+    /// Its call lock.
+    pub calls: &'a CallLock,
+}
+
+/// Runs one pass on the calling (blocking) thread plus one parser thread. The domains are read
+/// through `main`; pools, networks and states through `side` when there is one, else through
+/// `main` too. `cache_index` receives the volume index (used later to size the disks of
+/// single-VM reads). Returns the pass's domain handles, for the caller to free once the engine
+/// has every part.
 pub fn run(
-    conn: &Connect,
+    main: Link<'_>,
+    side: Option<Link<'_>>,
     parts: &PartSender,
-    calls: &CallLock,
     until: Instant,
     cache_index: impl FnOnce(Arc<VolumeIndex>) + Send,
 ) -> Result<DomainHandles, DriverError> {
     // Roomy enough that listing and fetching never wait while the parser reads the pools, nor
     // when it lags a little behind the many small chunks at the end.
     let (raw_tx, raw_rx) = sync_channel(64);
+    let (conn, calls) = (main.conn, main.calls);
     let rpc = Rpc { calls, until };
     let rpc = &rpc;
+    let side = side.unwrap_or(main);
+    let side_rpc = Rpc {
+        calls: side.calls,
+        until,
+    };
     std::thread::scope(|s| {
         let parser = std::thread::Builder::new()
             .name("libvirt-parse".into())
             .spawn_scoped(s, || {
+                let (aux, aux_rpc) = (side.conn, &side_rpc);
                 // Pools first: disks that are pool volumes are sized from them.
-                let pools = rpc.call(|| inventory::pools(conn))?;
+                let pools = aux_rpc.call(|| inventory::pools(aux))?;
                 let index = Arc::new(VolumeIndex::new(&pools));
                 cache_index(Arc::clone(&index));
                 send(parts, InventoryPart::Pools(pools))?;
-                let networks = rpc.call(|| inventory::networks(conn))?;
+                let networks = aux_rpc.call(|| inventory::networks(aux))?;
                 send(parts, InventoryPart::Networks(networks))?;
-                let states = rpc.call(|| DomainStates::read(conn))?;
-                parse(raw_rx, &index, &states, parts, rpc)
+                let states = aux_rpc.call(|| DomainStates::read(aux))?;
+                // Over RPC, one call sizes every disk outside pools; in-process, asking per
+                // disk costs no round trips (and the test driver has no block statistics).
+                let sizes = if calls.guards_rpc() {
+                    aux_rpc.call(|| Ok(BlockSizes::of_all(aux).unwrap_or_default()))?
+                } else {
+                    BlockSizes::default()
+                };
+                parse(raw_rx, &index, &states, &sizes, parts, rpc)
             })
             .map_err(|e| DriverError::Backend(format!("cannot start the parser thread: {e}")))?;
         let fetched = fetch(conn, raw_tx, rpc);
@@ -154,6 +182,7 @@ fn parse(
     raw: Receiver<Vec<RawDomain>>,
     index: &VolumeIndex,
     states: &DomainStates,
+    sizes: &BlockSizes,
     parts: &PartSender,
     rpc: &Rpc<'_>,
 ) -> Result<Vec<VirDomain>, DriverError> {
@@ -173,7 +202,12 @@ fn parse(
                 },
             };
             let calls = Some((rpc.calls, rpc.until));
-            match inventory::vm_from_view(&d.dom, xml, flags, index, calls) {
+            let sized = if sizes.is_empty() {
+                None
+            } else {
+                inventory::domain_uuid(&xml).and_then(|u| sizes.domain(&u))
+            };
+            match inventory::vm_from_view(&d.dom, xml, flags, index, sized, calls) {
                 Ok(v) => vms.push(v),
                 Err(DriverError::NotFound { .. }) => {}
                 Err(err) => return Err(err),

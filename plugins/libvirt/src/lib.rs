@@ -10,6 +10,7 @@
 //! in a timeout so that one hung host cannot stall anything else.
 #![allow(unsafe_code)] // libvirt's close callback, events and bulk stats have no safe wrapper in `virt`, and OpenSSL is initialized by symbol; see close_callback.rs, inventory_events.rs, domain_stats.rs and event_loop.rs; domain XML is read in place, see libvirt_xml_text.rs
 
+mod block_sizes;
 mod blocking;
 mod close_callback;
 mod compute;

@@ -96,7 +96,7 @@ pub fn vm(
     d: DomainInventoryView,
     flags: DomainFlags,
     volumes: &VolumeIndex,
-    block_sizes: &HashMap<String, (u64, u64)>,
+    block_sizes: &HashMap<String, crate::block_sizes::Size>,
 ) -> VmInventory {
     let firmware = d.os.firmware_kind().to_owned();
     let current_vcpus = d.vcpu.current();
@@ -141,12 +141,12 @@ pub fn vm(
 fn disk(
     k: Disk,
     volumes: &VolumeIndex,
-    block_sizes: &HashMap<String, (u64, u64)>,
+    block_sizes: &HashMap<String, crate::block_sizes::Size>,
 ) -> DiskInventory {
     let pooled = volumes.lookup(&k);
     let (capacity, allocation) = match (pooled, block_sizes.get(&k.target.dev)) {
         (Some((_, v)), _) => (Some(v.capacity_bytes), v.allocation_bytes),
-        (None, Some((c, a))) => (Some(*c), Some(*a)),
+        (None, Some((c, a))) => (Some(*c), *a),
         (None, None) => (None, None),
     };
     let (pool, volume) = match pooled {
@@ -348,7 +348,7 @@ mod tests {
         let mut blocks = HashMap::new();
         for k in &d.devices.disks {
             if needs_block_info(k, &idx) {
-                blocks.insert(k.target.dev.clone(), (10, 5));
+                blocks.insert(k.target.dev.clone(), (10, Some(5)));
             }
         }
         let v = vm(d.clone(), SHUTOFF, &idx, &blocks);

@@ -29,6 +29,7 @@ pub fn sample(conn: &Connect) -> Result<StatsSample, DriverError> {
                 apply(c, field, value);
             }
         }
+        Item::Text(..) => {}
     })?;
     for c in &mut vms {
         // libvirt 9 reports the daemon's own CPU time for inactive domains: ignore it.

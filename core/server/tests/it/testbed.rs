@@ -6,6 +6,7 @@ mod nshost;
 mod ovs;
 mod plugins;
 mod power;
+mod reads;
 
 use crate::{Events, Server, bin};
 use serde_json::json;
