@@ -23,7 +23,9 @@
 //! (which moves SQLite's log into the file) before the next thing is timed, so no measurement
 //! pays for the previous one's clean-up.
 //!
-//! `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
+//! `BENCH_HOSTS=uri,…` adds cold passes on existing hosts, such as `qemu:///system` or a node
+//! served by libvirtd (`test+unix:///path/node.xml`), where every call is a round trip; an empty
+//! `BENCH_SIZES=` skips the nodes. `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
 //! (untimed) so that a profiler (`perf record`) sees mostly the sync. The timed parts are marked
 //! for callgrind (`scripts/bench-instructions.sh` counts their instructions), and
 //! `BENCH_WRITE_THROUGH_SECS` lifts the sync's write-through budget for runs under valgrind.
@@ -371,6 +373,58 @@ fn main() {
             secs(o.resync),
             o.resync_rows,
             o.page.as_secs_f64() * 1000.0
+        );
+    }
+    given_hosts();
+}
+
+/// Cold passes on the hosts listed in `BENCH_HOSTS` (comma-separated libvirt URIs, e.g.
+/// `qemu:///system` or `test+unix:///path/node.xml` for a node served by libvirtd): the
+/// node table above runs the test driver in this process, where a call costs no round trip,
+/// and a daemon's hosts do not. The domain count is whatever the host has.
+fn given_hosts() {
+    let Ok(list) = std::env::var("BENCH_HOSTS") else {
+        return;
+    };
+    println!();
+    println!(
+        "full sync on given hosts (cold, fresh process each; medians of {} rounds)",
+        rounds()
+    );
+    println!(
+        "{:>8} | {:>9} {:>9} {:>6} | host",
+        "domains", "floor", "sync", "ratio"
+    );
+    for uri in list.split(',').map(str::trim).filter(|u| !u.is_empty()) {
+        let n = {
+            let mut conn =
+                virt::connect::Connect::open(Some(uri)).expect("open a BENCH_HOSTS host");
+            let n = conn.list_all_domains(0).expect("list").len();
+            let _ = conn.close();
+            n
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut floors, mut syncs) = (Vec::new(), Vec::new());
+        for round in 0..rounds() {
+            let round_dir = dir.path().join(format!("round{round}"));
+            std::fs::create_dir_all(&round_dir).expect("round dir");
+            let (f, o) = if round % 2 == 0 {
+                let f = cold_in_child("floor", uri, n, &round_dir);
+                (f, cold_in_child("ours", uri, n, &round_dir))
+            } else {
+                let o = cold_in_child("ours", uri, n, &round_dir);
+                (cold_in_child("floor", uri, n, &round_dir), o)
+            };
+            floors.push(f);
+            syncs.push(o);
+        }
+        let (f, o) = (median(floors.into_iter()), median(syncs.into_iter()));
+        println!(
+            "{:>8} | {:>9} {:>9} {:>6} | {uri}",
+            n,
+            secs(f),
+            secs(o),
+            ratio(o, f)
         );
     }
 }
