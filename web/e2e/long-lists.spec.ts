@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Locator } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import type { Host, VmList } from '../src/api/types'
 import { uniqueName } from './testbed'
 
@@ -24,6 +24,25 @@ function nodeXml(): string {
 
 const height = async (l: Locator) => (await l.boundingBox())!.height
 
+/**
+ * Checks that the keyboard reaches the menu of a far row (`far`, named `vm`): focusing its
+ * stand-in hands the focus to the real menu, which Enter opens.
+ */
+async function reachableByKeyboard(page: Page, far: Locator, vm: string) {
+  const standIn = far.getByTestId('vm-power-menu-stand-in')
+  await expect(standIn).toHaveCount(1)
+  await standIn.focus()
+  const real = far.getByTestId('vm-power-menu')
+  await expect(real).toBeFocused()
+  // Focusing scrolled the row into view, and an open menu closes on scroll: let the scroll's
+  // event go by first, as it has long before a person presses a key.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId(`vm-power-menu-list-${vm}`)).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId(`vm-power-menu-list-${vm}`)).toHaveCount(0)
+}
+
 /** Checks that `far` defers its costly part, that scrolling to it renders it, and that `near` then defers. */
 async function followsTheScroll(near: Locator, far: Locator) {
   await expect(near.getByTestId('vm-usage')).toBeVisible()
@@ -31,11 +50,13 @@ async function followsTheScroll(near: Locator, far: Locator) {
   await expect(far.getByTestId('vm-usage-deferred')).toHaveCount(1)
   await expect(far.getByTestId('vm-usage')).toHaveCount(0)
   await expect(far.getByTestId('vm-power-menu')).toHaveCount(0)
+  await expect(far.getByTestId('vm-power-menu-stand-in')).toHaveCount(1)
   const before = await height(far)
   await far.scrollIntoViewIfNeeded()
   await expect(far.getByTestId('vm-usage')).toBeVisible()
   await expect(far.getByTestId('vm-power-menu')).toBeVisible()
   await expect(far.getByTestId('vm-usage-deferred')).toHaveCount(0)
+  await expect(far.getByTestId('vm-power-menu-stand-in')).toHaveCount(0)
   expect(await height(far)).toBe(before)
   await expect(near.getByTestId('vm-usage-deferred')).toHaveCount(1)
 }
@@ -64,11 +85,24 @@ test('a long VM list renders live usage and menus only near the screen, without 
     await expect(page.getByTestId(`vm-power-menu-list-${name(COUNT - 1)}`)).toBeVisible()
     await page.keyboard.press('Escape')
     await expect(page.getByTestId(`vm-power-menu-list-${name(COUNT - 1)}`)).toHaveCount(0)
+    // The first row is far now.
+    await reachableByKeyboard(page, page.getByTestId(`vm-row-${name(0)}`), name(0))
+
+    // A click on a stand-in (one the observer has not replaced yet) opens the real menu.
+    const mid = page.getByTestId(`vm-row-${name(75)}`)
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await expect(mid.getByTestId('vm-power-menu-stand-in')).toHaveCount(1)
+    await mid.getByTestId('vm-power-menu-stand-in').dispatchEvent('click')
+    await expect(mid.getByTestId('vm-power-menu')).toHaveAttribute('aria-expanded', 'true')
+    await expect(page.getByTestId(`vm-power-menu-list-${name(75)}`)).toHaveCount(1)
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId(`vm-power-menu-list-${name(75)}`)).toHaveCount(0)
 
     await page.evaluate(() => window.scrollTo(0, 0))
     await page.getByTestId('vms-view-cards').click()
     await expect(page.locator('[data-testid^="vm-card-"]')).toHaveCount(COUNT)
     await followsTheScroll(page.getByTestId(`vm-card-${name(0)}`), page.getByTestId(`vm-card-${name(COUNT - 1)}`))
+    await reachableByKeyboard(page, page.getByTestId(`vm-card-${name(0)}`), name(0))
   } finally {
     await page.evaluate(() => localStorage.removeItem('virtumancer.vms.view')).catch(() => {})
     const r = await request.delete(`/api/v1/hosts/${host.id}`)

@@ -30,10 +30,13 @@ class FakeObserver {
   }
 }
 
+let revealRow: (key: string) => void = () => {}
+
 const Rows = defineComponent({
   props: { keys: { type: Array as PropType<string[]>, required: true } },
   setup(props) {
-    const { isNear, vNear } = useNearViewport('100px')
+    const { isNear, reveal, vNear } = useNearViewport('100px')
+    revealRow = reveal
     return () =>
       h(
         'div',
@@ -83,6 +86,19 @@ describe('useNearViewport', () => {
     expect(states(w)).toEqual(['a:far', 'b:far'])
     w.unmount()
     expect(io.disconnected).toBe(true)
+  })
+
+  it('renders a revealed row at once, until the observer reports it away', async () => {
+    vi.stubGlobal('IntersectionObserver', FakeObserver)
+    const w = mount(Rows, { props: { keys: ['a', 'b'] } })
+    const io = FakeObserver.last!
+    revealRow('b')
+    await nextTick()
+    expect(states(w)).toEqual(['a:far', 'b:near'])
+    io.fire(row(w, 'b'), true)
+    io.fire(row(w, 'b'), false)
+    await nextTick()
+    expect(states(w)).toEqual(['a:far', 'b:far'])
   })
 
   it('treats every row as near where there is no IntersectionObserver', () => {

@@ -8,18 +8,21 @@ import { onBeforeUnmount, shallowReactive, type Directive } from 'vue'
  * when it leaves.
  *
  * `v-near="key"` on a row's element tracks it; `isNear(key)` is reactive per key, so a row
- * that scrolls into view re-renders alone. Where the browser has no IntersectionObserver
- * (a test DOM) every row counts as near.
+ * that scrolls into view re-renders alone. `reveal(key)` renders a row now, before the
+ * observer says so (a keyboard user tabbing onto a far row's stand-in); it goes again once it
+ * is reported away. Where the browser has no IntersectionObserver (a test DOM) every row
+ * counts as near.
  */
 export interface NearViewport {
   isNear(key: string): boolean
+  reveal(key: string): void
   vNear: Directive<HTMLElement, string>
 }
 
 export function useNearViewport(margin = '600px'): NearViewport {
   const near = shallowReactive(new Set<string>())
   if (typeof IntersectionObserver === 'undefined') {
-    return { isNear: () => true, vNear: {} }
+    return { isNear: () => true, reveal: () => {}, vNear: {} }
   }
   const keys = new WeakMap<Element, string>()
   const observer = new IntersectionObserver(
@@ -46,6 +49,7 @@ export function useNearViewport(margin = '600px'): NearViewport {
   onBeforeUnmount(() => observer.disconnect())
   return {
     isNear: (key) => near.has(key),
+    reveal: (key) => near.add(key),
     vNear: {
       mounted: (el, { value }) => track(el, value),
       updated: (el, { value, oldValue }) => {
