@@ -83,9 +83,9 @@ pub struct Link<'a> {
 
 /// Runs one pass on the calling (blocking) thread plus a parser thread (which does the side
 /// reads first in-process) and, over RPC, a side thread. The domains are read through `main`;
-/// pools, networks and states through `side` when there is one, else through `main` too. `cache_index` receives the volume index (used later to size the disks of
-/// single-VM reads). Returns the pass's domain handles, for the caller to free once the engine
-/// has every part.
+/// pools, networks and states through `side` when there is one, else through `main` too.
+/// `cache_index` receives the volume index (used later to size the disks of single-VM reads).
+/// Returns the pass's domain handles, for the caller to free once the engine has every part.
 pub fn run(
     main: Link<'_>,
     side: Option<Link<'_>>,
@@ -116,14 +116,14 @@ pub fn run(
         // while they go on: reading a few hundred volumes from a daemon takes longer than the
         // domains' XML. In-process, where the pass is bound by CPU, a third busy thread only
         // holds the parsed domains back: the parser reads them first.
-        let parse_after_side = if over_rpc {
-            std::thread::Builder::new()
+        let (side_thread, parse_after_side) = if over_rpc {
+            let thread = std::thread::Builder::new()
                 .name("libvirt-side".into())
                 .spawn_scoped(s, side_reads)
                 .map_err(|e| DriverError::Backend(format!("cannot start the side thread: {e}")))?;
-            None
+            (Some(thread), None)
         } else {
-            Some(side_reads)
+            (None, Some(side_reads))
         };
         let parser = std::thread::Builder::new()
             .name("libvirt-parse".into())
@@ -140,6 +140,12 @@ pub fn run(
                 "parsing the inventory panicked".into(),
             ))
         });
+        // Joined here, a panic of the side reads is an error of the pass, not of the scope.
+        if side_thread.is_some_and(|t| t.join().is_err()) {
+            return Err(DriverError::Backend(
+                "reading the inventory's pools and networks panicked".into(),
+            ));
+        }
         // A parse error closes the channel and so also fails fetching: report the cause.
         let doms = parsed?;
         fetched?;
