@@ -33,7 +33,9 @@ impl CallLock {
         self.0.is_some()
     }
 
-    /// Holds the lock, waiting until `deadline` at most.
+    /// Holds the lock for a call, waiting until `deadline` at most. Fails once `deadline` has
+    /// passed even if the lock is free: a caller that gave up at its deadline must not have
+    /// its call sent later (a blocking job may start, or get the lock, after that).
     pub fn hold_until(
         &self,
         deadline: Instant,
@@ -42,11 +44,24 @@ impl CallLock {
         let Some(lock) = &self.0 else {
             return Ok(None);
         };
-        lock.try_lock_until(deadline).map(Some).ok_or_else(|| {
+        let busy = || {
             DriverError::Unavailable(format!(
                 "{what}: the host is still busy with an earlier call that does not answer"
             ))
-        })
+        };
+        let held = lock.try_lock_until(deadline).ok_or_else(busy)?;
+        if Instant::now() >= deadline {
+            return Err(busy());
+        }
+        Ok(Some(held))
+    }
+
+    /// Holds the lock to free what a finished job leaves (domain handles, a connection's last
+    /// reference), waiting until `deadline` at most and then taking it if it is free; `None`
+    /// if an earlier call still holds it (the caller frees without it).
+    pub fn hold_to_free(&self, deadline: Instant) -> Option<MutexGuard<'_, ()>> {
+        let lock = self.0.as_ref()?;
+        lock.try_lock_until(deadline).or_else(|| lock.try_lock())
     }
 
     /// Holds the lock however long that takes (releasing a connection must happen after every
@@ -72,7 +87,7 @@ where
 {
     let (calls, label) = (calls.clone(), what.to_owned());
     let until = Instant::now() + deadline;
-    run_unlocked(gate, deadline, what, move || {
+    run_unlocked_until(gate, until, what, move || {
         let _held = calls.hold_until(until, &label)?;
         f()
     })
@@ -84,6 +99,21 @@ where
 pub async fn run_unlocked<T, F>(
     gate: &Arc<Semaphore>,
     deadline: Duration,
+    what: &str,
+    f: F,
+) -> Result<T, DriverError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, DriverError> + Send + 'static,
+{
+    run_unlocked_until(gate, Instant::now() + deadline, what, f).await
+}
+
+/// [`run_unlocked`] with the deadline as an instant, so a job's lock waits and its timeout end
+/// together.
+async fn run_unlocked_until<T, F>(
+    gate: &Arc<Semaphore>,
+    until: Instant,
     what: &str,
     f: F,
 ) -> Result<T, DriverError>
@@ -103,13 +133,20 @@ where
         .await
         .map_err(|e| DriverError::Backend(format!("{what} panicked: {e}")))?
     };
-    match tokio::time::timeout(deadline, work).await {
+    let allowed = until.saturating_duration_since(Instant::now());
+    match tokio::time::timeout_at(until.into(), work).await {
         Ok(r) => r,
         Err(_) => Err(DriverError::Unavailable(format!(
-            "{what} did not answer within {} s",
-            deadline.as_secs()
+            "{what} did not answer within {}",
+            seconds(allowed)
         ))),
     }
+}
+
+/// A deadline as people read it: "30 s", "0.2 s".
+fn seconds(d: Duration) -> String {
+    let s = (d.as_secs_f64() * 10.0).round() / 10.0;
+    format!("{s} s")
 }
 
 #[cfg(test)]
@@ -158,6 +195,27 @@ mod tests {
         assert!(
             !sent.load(Ordering::SeqCst),
             "the abandoned call was sent later"
+        );
+    }
+
+    #[test]
+    fn a_free_lock_is_not_taken_for_a_call_past_its_deadline() {
+        // A blocking job can start late (a busy pool) and find the lock free: its caller has
+        // given up by then, so it must not send.
+        let calls = CallLock::new(true);
+        let past = Instant::now() - Duration::from_millis(1);
+        let r = calls.hold_until(past, "a power action");
+        assert!(matches!(r, Err(DriverError::Unavailable(_))), "{r:?}");
+        // Freeing what a finished job left still takes a free lock, and releases it.
+        assert!(calls.hold_to_free(past).is_some());
+        let future = Instant::now() + Duration::from_secs(30);
+        assert!(calls.hold_until(future, "a call").unwrap().is_some());
+        // In-process connections have nothing to hold.
+        assert!(
+            CallLock::new(false)
+                .hold_until(past, "a call")
+                .unwrap()
+                .is_none()
         );
     }
 

@@ -237,10 +237,10 @@ impl InventoryReader for LibvirtConnection {
                     // If the connection was released meanwhile, these are its last references
                     // and closing them are calls too.
                     if let Some(reader) = reader {
-                        let _held = reader_calls.hold_until(until, "reading the inventory");
+                        let _held = reader_calls.hold_to_free(until);
                         drop(reader);
                     }
-                    let _held = calls.hold_until(until, "reading the inventory");
+                    let _held = calls.hold_to_free(until);
                     drop(conn);
                     pass
                 },

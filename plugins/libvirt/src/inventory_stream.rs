@@ -67,7 +67,7 @@ impl Drop for DomainHandles {
         if self.doms.is_empty() {
             return;
         }
-        let _held = self.calls.hold_until(self.until, "freeing domain handles");
+        let _held = self.calls.hold_to_free(self.until);
         self.doms.clear();
     }
 }
