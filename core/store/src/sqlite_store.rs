@@ -57,6 +57,13 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // A new database gets 16 KiB pages (an existing one keeps its own: WAL mode cannot
+            // change it). A full sync of 10,000 VMs writes about 16 MiB in one commit, and with
+            // SQLite's default of 4 KiB that commit spent 38 ms writing 4,000 log frames (two
+            // writes each) while nothing else was left to do; with 16 KiB it takes 24 ms, and
+            // the pass's inserts split fewer pages (1.6 % fewer instructions for 1,000 VMs). A
+            // single VM's update logs a few pages, now 16 KiB each: small against that.
+            .page_size(16384)
             .pragma("cache_size", "-65536")
             // Checkpoints run in the background (`Checkpointer`), not inside commits.
             .pragma("wal_autocheckpoint", "0")

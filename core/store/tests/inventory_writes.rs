@@ -239,6 +239,56 @@ async fn insert_many(store: &SqliteStore, host: HostId, n: usize) {
     w.commit().await.unwrap();
 }
 
+async fn page_size(url: &str) -> i64 {
+    let reader = sqlx::SqlitePool::connect(url).await.unwrap();
+    let (size,): (i64,) = sqlx::query_as("SELECT page_size FROM pragma_page_size()")
+        .fetch_one(&reader)
+        .await
+        .unwrap();
+    reader.close().await;
+    size
+}
+
+#[tokio::test]
+async fn a_new_database_has_large_pages_and_an_existing_one_keeps_its_own() {
+    let (dir, store, host) = store().await;
+    insert_many(&store, host, 20).await;
+    store.close().await;
+    assert_eq!(page_size(&url(&dir)).await, 16384);
+
+    // A database an earlier version made, with SQLite's default 4 KiB pages and a VM in it.
+    let old = tempfile::tempdir().unwrap();
+    let plain = sqlx::SqlitePool::connect_with(
+        url(&old)
+            .parse::<sqlx::sqlite::SqliteConnectOptions>()
+            .unwrap()
+            .create_if_missing(true)
+            .page_size(4096)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal),
+    )
+    .await
+    .unwrap();
+    sqlx::migrate!("../../migrations/sqlite")
+        .run(&plain)
+        .await
+        .unwrap();
+    plain.close().await;
+    let reopened = SqliteStore::open(&url(&old)).await.unwrap();
+    let host = HostId::new();
+    let cfg = HostConfig {
+        name: "h".into(),
+        uri: "test:///default".into(),
+        key_file: None,
+        host_key: None,
+    };
+    reopened.insert_host(host, &cfg, false).await.unwrap();
+    insert_many(&reopened, host, 20).await;
+    let page = reopened.list_vms(&VmQuery::default()).await.unwrap();
+    assert_eq!(page.total, 20);
+    reopened.close().await;
+    assert_eq!(page_size(&url(&old)).await, 4096);
+}
+
 #[tokio::test]
 async fn a_large_commit_is_checkpointed_in_the_background() {
     let (dir, store, host) = store().await;
