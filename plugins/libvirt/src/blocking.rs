@@ -34,26 +34,27 @@ impl CallLock {
     }
 
     /// Holds the lock for a call, waiting until `deadline` at most. Fails once `deadline` has
-    /// passed even if the lock is free: a caller that gave up at its deadline must not have
-    /// its call sent later (a blocking job may start, or get the lock, after that).
+    /// passed even if the lock is free (or there is none): a caller that gave up at its
+    /// deadline must not have its call sent later (a blocking job may start, or get the lock,
+    /// after that).
     pub fn hold_until(
         &self,
         deadline: Instant,
         what: &str,
     ) -> Result<Option<MutexGuard<'_, ()>>, DriverError> {
-        let Some(lock) = &self.0 else {
-            return Ok(None);
-        };
         let busy = || {
             DriverError::Unavailable(format!(
                 "{what}: the host is still busy with an earlier call that does not answer"
             ))
         };
-        let held = lock.try_lock_until(deadline).ok_or_else(busy)?;
+        let held = match &self.0 {
+            Some(lock) => Some(lock.try_lock_until(deadline).ok_or_else(busy)?),
+            None => None,
+        };
         if Instant::now() >= deadline {
             return Err(busy());
         }
-        Ok(Some(held))
+        Ok(held)
     }
 
     /// Holds the lock to free what a finished job leaves (domain handles, a connection's last
@@ -210,13 +211,11 @@ mod tests {
         assert!(calls.hold_to_free(past).is_some());
         let future = Instant::now() + Duration::from_secs(30);
         assert!(calls.hold_until(future, "a call").unwrap().is_some());
-        // In-process connections have nothing to hold.
-        assert!(
-            CallLock::new(false)
-                .hold_until(past, "a call")
-                .unwrap()
-                .is_none()
-        );
+        // In-process connections have nothing to hold, and a late call is not made either.
+        let in_process = CallLock::new(false);
+        assert!(in_process.hold_until(future, "a call").unwrap().is_none());
+        let r = in_process.hold_until(past, "a call");
+        assert!(matches!(r, Err(DriverError::Unavailable(_))), "{r:?}");
     }
 
     /// Runs one job per permit, each of which waits (up to `wait`) for all of them to be
