@@ -15,9 +15,8 @@ fn url(dir: &tempfile::TempDir) -> String {
     format!("sqlite:{}", dir.path().join("v.db").display())
 }
 
-async fn store() -> (tempfile::TempDir, SqliteStore, HostId) {
-    let dir = tempfile::tempdir().unwrap();
-    let s = SqliteStore::open(&url(&dir)).await.unwrap();
+/// Adds the test host to `s`.
+async fn add_host(s: &SqliteStore) -> HostId {
     let host = HostId::new();
     let cfg = HostConfig {
         name: "h".into(),
@@ -26,6 +25,13 @@ async fn store() -> (tempfile::TempDir, SqliteStore, HostId) {
         host_key: None,
     };
     s.insert_host(host, &cfg, false).await.unwrap();
+    host
+}
+
+async fn store() -> (tempfile::TempDir, SqliteStore, HostId) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(&url(&dir)).await.unwrap();
+    let host = add_host(&s).await;
     (dir, s, host)
 }
 
@@ -256,7 +262,8 @@ async fn a_new_database_has_large_pages_and_an_existing_one_keeps_its_own() {
     store.close().await;
     assert_eq!(page_size(&url(&dir)).await, 16384);
 
-    // A database an earlier version made, with SQLite's default 4 KiB pages and a VM in it.
+    // A database an earlier version made, with SQLite's default 4 KiB pages: reopened, it
+    // takes VMs and keeps its pages.
     let old = tempfile::tempdir().unwrap();
     let plain = sqlx::SqlitePool::connect_with(
         url(&old)
@@ -274,14 +281,7 @@ async fn a_new_database_has_large_pages_and_an_existing_one_keeps_its_own() {
         .unwrap();
     plain.close().await;
     let reopened = SqliteStore::open(&url(&old)).await.unwrap();
-    let host = HostId::new();
-    let cfg = HostConfig {
-        name: "h".into(),
-        uri: "test:///default".into(),
-        key_file: None,
-        host_key: None,
-    };
-    reopened.insert_host(host, &cfg, false).await.unwrap();
+    let host = add_host(&reopened).await;
     insert_many(&reopened, host, 20).await;
     let page = reopened.list_vms(&VmQuery::default()).await.unwrap();
     assert_eq!(page.total, 20);
