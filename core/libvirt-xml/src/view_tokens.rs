@@ -57,16 +57,15 @@ fn name_len(tag: &str) -> usize {
 
 /// The index of the first `>` outside quotes in `bytes`.
 fn tag_end(bytes: &[u8]) -> Option<usize> {
-    let mut quote = None;
-    for i in memchr::memchr3_iter(b'>', b'\'', b'"', bytes) {
-        match (quote, bytes[i]) {
-            (None, b'>') => return Some(i),
-            (None, q) => quote = Some(q),
-            (Some(q), b) if q == b => quote = None,
-            _ => {}
+    let mut at = 0;
+    loop {
+        let i = at + memchr::memchr3(b'>', b'\'', b'"', &bytes[at..])?;
+        match bytes[i] {
+            b'>' => return Some(i),
+            // A quoted value runs to the same quote: only that one byte is looked for.
+            q => at = i + 2 + memchr::memchr(q, &bytes[i + 1..])?,
         }
     }
-    None
 }
 
 impl<'a> Tokens<'a> {
