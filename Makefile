@@ -1,5 +1,5 @@
 # The entry points: `make run` and `make test`. Everything else is a building block.
-.PHONY: run test bench bench-instructions fuzz deps web build release openapi lint fmt plugins testbed-start testbed-stop clean-data help
+.PHONY: run test bench bench-instructions bench-profile fuzz deps web build release openapi lint fmt plugins testbed-start testbed-stop clean-data help
 
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= data
@@ -13,6 +13,7 @@ help:
 	@echo "make plugins  build the example WASM plugins (wasm32-wasip2) into installable directories"
 	@echo "make bench    benchmarks: inventory sync, live stats, WASM plugin calls and compiles"
 	@echo "make bench-instructions  the sync benchmark's cold passes counted in instructions (callgrind)"
+	@echo "make bench-profile  one cold 10,000-domain sync pass sampled by perf, by thread and function"
 	@echo "make fuzz     fuzz the domain XML parser for FUZZ_SECONDS (default 60)"
 
 deps:
@@ -43,6 +44,9 @@ bench: deps
 
 bench-instructions: deps
 	bash scripts/bench-instructions.sh
+
+bench-profile: deps
+	bash scripts/bench-profile.sh
 
 fuzz:
 	$(CARGO) install --locked cargo-fuzz

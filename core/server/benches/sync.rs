@@ -27,7 +27,8 @@
 //! served by libvirtd (`test+unix:///path/node.xml`), where every call is a round trip; an empty
 //! `BENCH_SIZES=` skips the nodes. `BENCH_SIZES=10000` picks the node sizes; `PROFILE_REPEAT=N` repeats the warm sync N more times
 //! (untimed) so that a profiler (`perf record`) sees mostly the sync. The timed parts are marked
-//! for callgrind (`scripts/bench-instructions.sh` counts their instructions), and
+//! for callgrind (`scripts/bench-instructions.sh` counts their instructions) and for perf
+//! (`scripts/bench-profile.sh` samples them), and
 //! `BENCH_WRITE_THROUGH_SECS` lifts the sync's write-through budget for runs under valgrind.
 
 /// The server's allocator, configured as the server configures it. (Its unit test is the
@@ -38,6 +39,8 @@ mod allocator;
 
 #[path = "support/callgrind.rs"]
 mod callgrind;
+#[path = "support/perf_window.rs"]
+mod perf_window;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -69,6 +72,7 @@ fn cpu_time() -> Duration {
 /// Lists every domain and fetches its XML; returns the time and the domain count.
 fn enumerate(conn: &virt::connect::Connect) -> (Duration, usize) {
     callgrind::start();
+    perf_window::enable();
     let t = Instant::now();
     let mut bytes = 0;
     let doms = conn.list_all_domains(0).expect("list");
@@ -76,6 +80,7 @@ fn enumerate(conn: &virt::connect::Connect) -> (Duration, usize) {
         bytes += d.get_xml_desc(0).expect("xml").len();
     }
     let took = t.elapsed();
+    perf_window::disable();
     callgrind::stop();
     assert!(bytes > 0);
     (took, doms.len())
@@ -133,9 +138,11 @@ async fn first_sync(
         sync = sync.with_write_through_budget(Duration::from_secs(secs));
     }
     callgrind::start();
+    perf_window::enable();
     let t = Instant::now();
     let report = sync.full(conn).await.expect("full sync");
     let took = t.elapsed();
+    perf_window::disable();
     callgrind::stop();
     assert_eq!(report.vms_seen, n);
     (sync, store, took)
