@@ -3,6 +3,7 @@
 use crate::block_sizes::{BlockSizes, Size};
 use crate::blocking::CallLock;
 use crate::errors::driver_error;
+use crate::libvirt_xml_text::LibvirtXmlText;
 use crate::normalize::{self, DomainFlags, VolumeIndex};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -37,8 +38,9 @@ pub fn pools(conn: &Connect) -> Result<Vec<StoragePoolInventory>, DriverError> {
         let mut volumes = Vec::new();
         if active {
             for v in p.list_all_volumes(0).map_err(e)? {
+                let xml = LibvirtXmlText::of_volume(&v, 0).map_err(e)?;
                 volumes.push(normalize::volume(
-                    &StorageVolume::from_xml(&v.get_xml_desc(0).map_err(e)?).map_err(xml_err)?,
+                    &StorageVolume::from_xml(xml.as_str()).map_err(xml_err)?,
                 ));
             }
         }
