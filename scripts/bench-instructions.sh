@@ -11,16 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v valgrind >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends valgrind
-fi
-
-bin=$(cargo bench --locked --no-run -p virtumancer --bench sync 2>&1 |
-  sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
-[ -x "$bin" ] || { echo "no benchmark binary found" >&2; exit 1; }
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+bench_tool valgrind valgrind
+bin=$(bench_binary)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -42,8 +36,7 @@ printf '%8s | %14s %14s %6s\n' domains floor sync ratio
 IFS=, read -ra sizes <<<"${BENCH_SIZES:-1000}"
 for n in "${sizes[@]}"; do
   node="$work/node-$n.xml"
-  cargo run --release --locked -q -p xtask -- gen-node --domains "$n" --seed 1 -o "$node" >/dev/null 2>&1 ||
-    { echo "generating a $n-domain node failed" >&2; exit 1; }
+  bench_node "$n" "$node"
   floor=$(count floor "$node" "$n")
   ours=$(count ours "$node" "$n")
   awk -v n="$n" -v f="$floor" -v o="$ours" \

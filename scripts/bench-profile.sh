@@ -15,23 +15,16 @@ n=${2:-10000}
 shift $(($# < 2 ? $# : 2))
 case "$kind" in ours | floor) ;; *) echo "usage: $0 [ours|floor] [domains] [perf options…]" >&2; exit 2 ;; esac
 
-if ! command -v perf >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends linux-perf
-fi
-
-bin=$(cargo bench --locked --no-run -p virtumancer --bench sync 2>&1 |
-  sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
-[ -x "$bin" ] || { echo "no benchmark binary found" >&2; exit 1; }
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+bench_tool perf linux-perf
+bin=$(bench_binary)
 out=${BENCH_PROFILE_OUT:-bench-profile.data}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 node="$work/node-$n.xml"
-cargo run --release --locked -q -p xtask -- gen-node --domains "$n" --seed 1 -o "$node" >/dev/null 2>&1 ||
-  { echo "generating a $n-domain node failed" >&2; exit 1; }
+bench_node "$n" "$node"
 mkfifo "$work/ctl" "$work/ack"
 mkdir "$work/db"
 BENCH_CHILD=$kind BENCH_CHILD_URI="test://$node" BENCH_CHILD_N=$n BENCH_CHILD_DIR="$work/db" \
