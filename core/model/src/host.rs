@@ -82,4 +82,20 @@ pub struct Host {
     pub updated_at: DateTime<Utc>,
     /// When the host last became connected.
     pub last_connected_at: Option<DateTime<Utc>>,
+    /// When the last successful full inventory pass started, whether or not it found changes.
+    /// Every VM present on the host was seen then.
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Why the last full inventory pass failed, when it failed after the last successful one;
+    /// the inventory shown is then the one of `lastSyncedAt`.
+    pub sync_failure: Option<SyncFailure>,
+}
+
+/// A full inventory pass that failed; nothing of it was applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncFailure {
+    /// When the failed pass ended.
+    pub at: DateTime<Utc>,
+    /// What failed, e.g. the host's error.
+    pub reason: String,
 }

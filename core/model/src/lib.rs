@@ -26,7 +26,7 @@ mod vm;
 mod vm_inventory;
 
 pub use event::{Event, Topic};
-pub use host::{Host, HostKey, HostState};
+pub use host::{Host, HostKey, HostState, SyncFailure};
 pub use host_facts::{HostFacts, format_libvirt_version};
 pub use host_uri::{HostUri, HostUriError, Transport};
 pub use ids::{HostId, TaskId, VmId};

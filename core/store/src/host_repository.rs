@@ -31,7 +31,25 @@ pub struct HostStateRecord {
     pub connected_at: Option<DateTime<Utc>>,
 }
 
-/// Hosts in the database. Every write sets `updated_at`; each method is one transaction.
+/// How a host's full inventory pass ended, to record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncOutcome {
+    /// The pass succeeded (changes, if any, are committed); it started `at`.
+    Synced {
+        /// When the pass started: every VM the host reported was present then.
+        at: DateTime<Utc>,
+    },
+    /// The pass failed and applied nothing.
+    Failed {
+        /// When it failed.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Hosts in the database. Every edit sets `updated_at` (recording a sync is not one); each method
+/// is one transaction.
 #[async_trait]
 pub trait HostRepository: Send + Sync {
     /// All hosts, ordered by name.
@@ -62,6 +80,13 @@ pub trait HostRepository: Send + Sync {
         &self,
         id: HostId,
         record: &HostStateRecord,
+    ) -> Result<Option<Host>, StoreError>;
+    /// Records how a full inventory pass ended (`last_synced_at`, or the failure until the
+    /// next success) without touching `updated_at`; `None` if the host was deleted meanwhile.
+    async fn record_sync(
+        &self,
+        id: HostId,
+        outcome: &SyncOutcome,
     ) -> Result<Option<Host>, StoreError>;
     /// Deletes a host; `false` if it did not exist.
     async fn delete_host(&self, id: HostId) -> Result<bool, StoreError>;

@@ -21,7 +21,7 @@ mod stats_repository;
 mod task_repository;
 
 pub use error::StoreError;
-pub use host_repository::{HostConfig, HostRepository, HostStateRecord};
+pub use host_repository::{HostConfig, HostRepository, HostStateRecord, SyncOutcome};
 pub use inventory_repository::{
     HashedItem, InventoryBatch, InventoryRepository, InventoryWriter, VmPage, VmQuery, VmSort,
     VmSyncState,

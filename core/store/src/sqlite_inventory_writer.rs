@@ -273,8 +273,12 @@ impl InventoryWriter for SqliteInventoryWriter {
             .await?
             .rows_affected();
         }
-        // The host's sync time is bookkeeping, not inventory: not counted.
-        sqlx::query("UPDATE hosts SET last_synced_at = ? WHERE id = ?")
+        // The host's sync time is bookkeeping, not inventory: not counted. (The engine records
+        // it again once the pass is over, as it does for passes that change nothing; here it
+        // commits with the VMs it dates.)
+        sqlx::query(
+            "UPDATE hosts SET last_synced_at = ?, sync_error = NULL, sync_failed_at = NULL WHERE id = ?",
+        )
             .bind(self.at)
             .bind(self.host.to_string())
             .execute(&mut *self.tx)

@@ -1,7 +1,7 @@
 //! The SQLite implementation of the repositories.
 
 use crate::sqlite_checkpointer::Checkpointer;
-use crate::{HostConfig, HostRepository, HostStateRecord, Store, StoreError};
+use crate::{HostConfig, HostRepository, HostStateRecord, Store, StoreError, SyncOutcome};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
@@ -11,7 +11,7 @@ use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use virtumancer_model::{Host, HostFacts, HostId, HostKey, HostState};
+use virtumancer_model::{Host, HostFacts, HostId, HostKey, HostState, SyncFailure};
 
 /// Repositories on one SQLite database file (WAL mode).
 #[derive(Debug, Clone)]
@@ -25,7 +25,8 @@ pub struct SqliteStore {
 macro_rules! host_columns {
     () => {
         "id, name, uri, key_file, host_key_type, host_key_fingerprint, auto_connect, state, \
-         state_reason, facts, created_at, updated_at, last_connected_at"
+         state_reason, facts, created_at, updated_at, last_connected_at, last_synced_at, sync_error, \
+         sync_failed_at"
     };
 }
 
@@ -127,6 +128,14 @@ fn host_from_row(row: &SqliteRow) -> Result<Host, StoreError> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         last_connected_at: row.try_get("last_connected_at")?,
+        last_synced_at: row.try_get("last_synced_at")?,
+        sync_failure: match (
+            row.try_get::<Option<String>, _>("sync_error")?,
+            row.try_get::<Option<DateTime<Utc>>, _>("sync_failed_at")?,
+        ) {
+            (Some(reason), Some(at)) => Some(SyncFailure { at, reason }),
+            _ => None,
+        },
     })
 }
 
@@ -239,6 +248,33 @@ impl HostRepository for SqliteStore {
         .bind(id.to_string())
         .fetch_optional(&self.pool)
         .await?;
+        row.as_ref().map(host_from_row).transpose()
+    }
+
+    async fn record_sync(
+        &self,
+        id: HostId,
+        outcome: &SyncOutcome,
+    ) -> Result<Option<Host>, StoreError> {
+        // Not an edit of the host: `updated_at` stays.
+        let query = match outcome {
+            SyncOutcome::Synced { at } => sqlx::query(concat!(
+                "UPDATE hosts SET last_synced_at = ?, sync_error = NULL, sync_failed_at = NULL \
+                 WHERE id = ? RETURNING ",
+                host_columns!()
+            ))
+            .bind(*at),
+            SyncOutcome::Failed { at, reason } => sqlx::query(concat!(
+                "UPDATE hosts SET sync_error = ?, sync_failed_at = ? WHERE id = ? RETURNING ",
+                host_columns!()
+            ))
+            .bind(reason.as_str())
+            .bind(*at),
+        };
+        let row = query
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(host_from_row).transpose()
     }
 

@@ -1,7 +1,9 @@
 //! The host repository against real SQLite files.
 
-use virtumancer_model::{HostFacts, HostId, HostKey, HostState};
-use virtumancer_store::{HostConfig, HostRepository, HostStateRecord, SqliteStore, StoreError};
+use virtumancer_model::{HostFacts, HostId, HostKey, HostState, SyncFailure};
+use virtumancer_store::{
+    HostConfig, HostRepository, HostStateRecord, SqliteStore, StoreError, SyncOutcome,
+};
 
 async fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -171,4 +173,55 @@ async fn postgres_urls_are_refused_clearly() {
         .unwrap();
     assert!(e.to_string().contains("PostgreSQL"), "{e}");
     assert!(virtumancer_store::open("mysql://x").await.is_err());
+}
+
+#[tokio::test]
+async fn a_failed_sync_is_kept_until_the_next_success_and_edits_nothing_else() {
+    let (_d, s) = store().await;
+    let id = HostId::new();
+    let added = s
+        .insert_host(id, &config("h", "test:///default"), true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (added.last_synced_at, added.sync_failure.clone()),
+        (None, None)
+    );
+
+    let t1 = chrono::Utc::now();
+    let h = s
+        .record_sync(id, &SyncOutcome::Synced { at: t1 })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.last_synced_at, Some(t1));
+    let reason = "driver: <host> said \"no\" — ünïcode";
+    let t2 = chrono::Utc::now();
+    let failed = SyncOutcome::Failed {
+        at: t2,
+        reason: reason.into(),
+    };
+    let h = s.record_sync(id, &failed).await.unwrap().unwrap();
+    let failure = SyncFailure {
+        at: t2,
+        reason: reason.into(),
+    };
+    assert_eq!(h.sync_failure.as_ref(), Some(&failure));
+    assert_eq!(h.last_synced_at, Some(t1));
+    assert_eq!(s.get_host(id).await.unwrap().unwrap(), h);
+
+    let t3 = chrono::Utc::now();
+    let h = s
+        .record_sync(id, &SyncOutcome::Synced { at: t3 })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((h.last_synced_at, h.sync_failure.clone()), (Some(t3), None));
+    // Recording passes is not editing the host.
+    assert_eq!(h.updated_at, added.updated_at);
+
+    // An unknown (or deleted) host: nothing recorded, nothing created.
+    let other = HostId::new();
+    assert_eq!(s.record_sync(other, &failed).await.unwrap(), None);
+    assert_eq!(s.list_hosts().await.unwrap().len(), 1);
 }
