@@ -45,13 +45,7 @@ impl ApiError {
     }
 
     pub(crate) fn internal(context: &str, err: &dyn std::error::Error) -> Self {
-        let mut chain = err.to_string();
-        let mut src = err.source();
-        while let Some(s) = src {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
-            src = s.source();
-        }
+        let chain = virtumancer_engine::with_causes(err);
         tracing::error!(error = %chain, "{context}");
         Self::new(
             ErrorCode::Internal,

@@ -141,3 +141,67 @@ impl EngineError {
         }
     }
 }
+
+/// `err` followed by every cause under it, joined by `: `, for operators (logs, a host's sync
+/// failure): "database error: error returned from database: (code: 1811) refused". A cause
+/// whose message the one above it already contains (many errors quote their source) is left
+/// out.
+pub fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut last = text.clone();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        let message = c.to_string();
+        if !last.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+            last = message;
+        }
+        cause = c.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_follow_the_error_without_repeats() {
+        let sqlite = sqlx::Error::Protocol("refused by a trigger".into());
+        let e = EngineError::from(StoreError::Database(sqlite));
+        assert_eq!(
+            with_causes(&e),
+            "database error: encountered unexpected or invalid data: refused by a trigger"
+        );
+        let plain = EngineError::HostNotConnected(HostId::new());
+        assert_eq!(with_causes(&plain), plain.to_string());
+        // sqlx quotes the database's own error, which is also its source.
+        assert_eq!(
+            with_causes(&Quoting(Cause)),
+            "returned: (code: 1811) refused"
+        );
+    }
+
+    #[derive(Debug)]
+    struct Cause;
+    impl std::fmt::Display for Cause {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("(code: 1811) refused")
+        }
+    }
+    impl std::error::Error for Cause {}
+
+    #[derive(Debug)]
+    struct Quoting(Cause);
+    impl std::fmt::Display for Quoting {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "returned: {}", self.0)
+        }
+    }
+    impl std::error::Error for Quoting {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+}

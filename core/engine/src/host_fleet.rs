@@ -153,7 +153,10 @@ impl HostFleet {
             facts: None,
             connected_at: None,
         };
-        let _ = self.reports.send(Report { host_id, record });
+        let _ = self.reports.send(Report {
+            host_id,
+            record: record.into(),
+        });
     }
 
     /// Live usage of the fleet's hosts and VMs.

@@ -1,7 +1,7 @@
 //! One task per host that owns its connection: connects in the background, notices drops
 //! (close callback, keepalive) and reconnects with exponential backoff.
 
-use crate::state_recorder::Report;
+use crate::state_recorder::{Recorded, Report};
 use crate::{Backoff, EngineError, InventorySync, SyncReport};
 use chrono::Utc;
 use std::collections::VecDeque;
@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use virtumancer_drivers::{ConnectSpec, HostConnection, HostConnector, InventoryEvent};
 use virtumancer_model::{HostId, HostState, VmInventory};
-use virtumancer_store::HostStateRecord;
+use virtumancer_store::{HostStateRecord, SyncOutcome};
 
 /// Bound on reading facts right after connecting.
 const FACTS_DEADLINE: Duration = Duration::from_secs(30);
@@ -260,7 +260,7 @@ impl Run {
         };
         let _ = self.reports.send(Report {
             host_id: self.host_id,
-            record,
+            record: record.into(),
         });
     }
 
@@ -405,7 +405,7 @@ impl Run {
         closed: &mut watch::Receiver<Option<virtumancer_drivers::CloseReason>>,
         why: &str,
     ) -> Option<Served> {
-        let pass = full_sync(&self.sync, self.host_id, conn.as_ref(), why);
+        let pass = full_sync(&self.sync, self.host_id, conn.as_ref(), why, &self.reports);
         match full_pass_until_cut(closed, &mut self.commands, &mut self.deferred, pass).await {
             Ok(()) | Err(Cut::Closed) => None,
             Err(Cut::Ending(cmd)) => {
@@ -451,7 +451,7 @@ impl Run {
         };
         let _ = self.reports.send(Report {
             host_id: self.host_id,
-            record,
+            record: record.into(),
         });
         let mut closed = conn.closed();
         let mut events = conn.events();
@@ -547,16 +547,34 @@ impl Run {
     }
 }
 
-/// A full inventory pass; failures are logged (the next pass or reconnect retries).
-async fn full_sync(sync: &InventorySync, host: HostId, conn: &dyn HostConnection, why: &str) {
-    match sync.full(conn).await {
+/// A full inventory pass; its outcome is recorded on the host (the time of a success, the
+/// reason of a failure) and logged. The next pass or reconnect retries a failed one.
+async fn full_sync(
+    sync: &InventorySync,
+    host: HostId,
+    conn: &dyn HostConnection,
+    why: &str,
+    reports: &mpsc::UnboundedSender<Report>,
+) {
+    let started = Utc::now();
+    let outcome = match sync.full(conn).await {
         Ok(r) => {
-            tracing::info!(host = %host, why, vms = r.vms_seen, changed = r.vms_changed, rows = r.rows_written, "inventory synced")
+            tracing::info!(host = %host, why, vms = r.vms_seen, changed = r.vms_changed, rows = r.rows_written, "inventory synced");
+            SyncOutcome::Synced { at: started }
         }
         Err(e) => {
-            tracing::warn!(host = %host, why, error = %e, "inventory sync failed")
+            let reason = crate::with_causes(&e);
+            tracing::warn!(host = %host, why, error = %reason, "inventory sync failed");
+            SyncOutcome::Failed {
+                at: Utc::now(),
+                reason,
+            }
         }
-    }
+    };
+    let _ = reports.send(Report {
+        host_id: host,
+        record: Recorded::Sync(outcome),
+    });
 }
 
 enum Served {

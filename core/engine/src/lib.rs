@@ -26,7 +26,7 @@ mod vm_nics;
 mod vm_power;
 
 pub use backoff::Backoff;
-pub use engine_error::EngineError;
+pub use engine_error::{EngineError, with_causes};
 pub use event_bus::{EventBus, Published};
 pub use host_fleet::{ConnectionTest, FleetOptions, HostFleet};
 pub use host_requests::{HostChanges, NewHost, TestRequest};

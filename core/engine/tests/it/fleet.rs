@@ -1,7 +1,10 @@
 use crate::{start, start_in, wait_state};
+use std::sync::Arc;
 use std::time::Duration;
-use virtumancer_engine::{EngineError, HostChanges, NewHost, TestRequest};
-use virtumancer_model::HostState;
+use tokio::sync::broadcast;
+use virtumancer_engine::{EngineError, HostChanges, NewHost, Published, TestRequest};
+use virtumancer_model::{Event, Host, HostId, HostState, Vm};
+use virtumancer_store::VmQuery;
 
 fn new_host(name: &str, uri: &str) -> NewHost {
     NewHost {
@@ -13,6 +16,109 @@ fn new_host(name: &str, uri: &str) -> NewHost {
 }
 
 const T: Duration = Duration::from_secs(20);
+
+/// Waits until the bus carries `host` as `ready` says it must be; returns it.
+async fn wait_host(
+    rx: &mut broadcast::Receiver<Arc<Published>>,
+    host: HostId,
+    ready: impl Fn(&Host) -> bool,
+) -> Host {
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        let ev = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("host {host} never became as expected within {T:?}"))
+            .expect("event bus closed");
+        if let Event::HostUpserted { host: h } = ev.event()
+            && h.id == host
+            && ready(h)
+        {
+            return (**h).clone();
+        }
+    }
+}
+
+/// The VMs of `host`, in name order.
+async fn vms_of(env: &crate::Env, host: HostId) -> Vec<Vm> {
+    let query = VmQuery {
+        host: Some(host),
+        include_dismissed: true,
+        limit: 100,
+        ..VmQuery::default()
+    };
+    env.fleet.store().list_vms(&query).await.unwrap().items
+}
+
+/// Every full pass is recorded on its host: when the last one succeeded, also one that found
+/// nothing to change (so a VM's "last seen" moves on without its row being written), and why
+/// one failed, until the next success. Recording a pass is no edit: `updatedAt` stays.
+#[tokio::test]
+async fn each_full_pass_is_recorded_on_its_host() {
+    let mut env = start().await;
+    let h = env
+        .fleet
+        .add(new_host("demo", "test:///default"))
+        .await
+        .unwrap();
+    let first = wait_host(&mut env.events, h.id, |h| h.last_synced_at.is_some()).await;
+    assert_eq!(first.sync_failure, None);
+    let synced = first.last_synced_at.unwrap();
+    let vms = vms_of(&env, h.id).await;
+    assert!(!vms.is_empty());
+    assert!(vms.iter().all(|v| v.last_seen_at >= synced), "{vms:?}");
+
+    // Nothing changed on the host: the pass writes no VM, yet its time is recorded.
+    env.fleet.resync(h.id).await.unwrap();
+    let second = wait_host(&mut env.events, h.id, |h| h.last_synced_at > Some(synced)).await;
+    let resynced = second.last_synced_at.unwrap();
+    assert_eq!(second.updated_at, first.updated_at);
+    let again = vms_of(&env, h.id).await;
+    for (before, after) in vms.iter().zip(&again) {
+        assert_eq!(after.updated_at, before.updated_at, "{}", after.name);
+        assert_eq!(after.last_seen_at, resynced, "{}", after.name);
+    }
+
+    // The database refuses the pass's writes: the pass fails, applies nothing, and says why.
+    let url = format!("sqlite:{}", env.dir.path().join("v.db").display());
+    let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let exec = |sql: &'static str| {
+        let db = db.clone();
+        async move { sqlx::query(sql).execute(&db).await.unwrap() }
+    };
+    exec("UPDATE vms SET config_hash = 'stale'").await;
+    exec(
+        "CREATE TRIGGER refuse BEFORE UPDATE OF config_hash ON vms \
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+    )
+    .await;
+    env.fleet.resync(h.id).await.unwrap();
+    let failed = wait_host(&mut env.events, h.id, |h| h.sync_failure.is_some()).await;
+    let failure = failed.sync_failure.clone().unwrap();
+    assert!(
+        failure.reason.contains("refused by the test"),
+        "{failure:?}"
+    );
+    assert!(failure.at > resynced);
+    assert_eq!(failed.last_synced_at, Some(resynced));
+    assert_eq!(failed.updated_at, first.updated_at);
+    let hashes = || async {
+        sqlx::query_scalar::<_, String>("SELECT config_hash FROM vms")
+            .fetch_all(&db)
+            .await
+            .unwrap()
+    };
+    assert!(hashes().await.iter().all(|h| h == "stale"));
+
+    // The next pass succeeds: the failure is gone and the inventory is whole again.
+    exec("DROP TRIGGER refuse").await;
+    env.fleet.resync(h.id).await.unwrap();
+    let healed = wait_host(&mut env.events, h.id, |h| h.sync_failure.is_none()).await;
+    assert!(healed.last_synced_at > Some(resynced));
+    assert!(hashes().await.iter().all(|h| h != "stale"));
+    // What the API shows of the host says the same.
+    assert_eq!(env.fleet.get(h.id).await.unwrap(), healed);
+    env.fleet.shutdown().await;
+}
 
 #[tokio::test]
 async fn added_host_connects_with_facts_and_user_disconnect_survives_restart() {
