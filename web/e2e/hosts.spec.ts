@@ -35,6 +35,10 @@ test('add a test:///default host, disconnect it, reload, delete it', async ({ pa
   // Arrives over the WebSocket (hostState / hostUpserted events).
   await expect(badge).toHaveText('connected', { timeout: 30_000 })
   await expect(row.getByTestId('host-facts-summary')).toBeVisible()
+  // The first inventory pass is recorded on the host and shown live (hostUpserted).
+  const sync = row.getByTestId('host-sync-status')
+  await expect(sync).toHaveAttribute('data-sync', 'synced', { timeout: 30_000 })
+  await expect(sync).toContainText('Synced')
 
   await row.getByTestId('host-disconnect').click()
   await expect(badge).toHaveText('disconnected', { timeout: 30_000 })

@@ -59,6 +59,19 @@ test('discover the test VM, import it, and see its hardware', async ({ page, req
     await page.getByTestId('vm-resync').click()
     await expect(page.getByTestId('vm-drift-status')).toHaveText('In sync with the host')
     await expect(page.getByTestId('vm-host-link')).toHaveText(hostName)
+
+    // The host's page says when its inventory last synced; a resync that finds nothing to
+    // change still moves that time on, live.
+    await page.getByTestId('vm-host-link').click()
+    const sync = page.getByTestId('host-inventory').getByTestId('host-sync-status')
+    await expect(sync).toHaveAttribute('data-sync', 'synced')
+    const before = await sync.locator('time').getAttribute('datetime')
+    expect(before).toBe(((await (await request.get(`/api/v1/hosts/${host.id}`)).json()) as Host).lastSyncedAt)
+    await page.getByTestId('host-resync').click()
+    await expect(sync.locator('time')).not.toHaveAttribute('datetime', before!, { timeout: 30_000 })
+    const after = ((await (await request.get(`/api/v1/hosts/${host.id}`)).json()) as Host).lastSyncedAt!
+    expect(Date.parse(after)).toBeGreaterThan(Date.parse(before!))
+    await expect(sync.locator('time')).toHaveAttribute('datetime', after)
   } finally {
     // Delete our host (tolerate it being gone already).
     const r = await request.delete(`/api/v1/hosts/${host.id}`)

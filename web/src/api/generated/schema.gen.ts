@@ -1018,12 +1018,19 @@ export interface components {
              * @description When the host last became connected.
              */
             lastConnectedAt?: string | null;
+            /**
+             * Format: date-time
+             * @description When the last successful full inventory pass started, whether or not it found changes.
+             *     Every VM present on the host was seen then.
+             */
+            lastSyncedAt?: string | null;
             /** @description Display name, unique across hosts (case-insensitive). */
             name: string;
             /** @description Current connection state. */
             state: components["schemas"]["HostState"];
             /** @description Why the host is in `error` (or why it last disconnected). */
             stateReason?: string | null;
+            syncFailure?: components["schemas"]["SyncFailure"] | null;
             /**
              * Format: date-time
              * @description When the host's record last changed.
@@ -1570,6 +1577,16 @@ export interface components {
          * @enum {string}
          */
         StatsRange: "recent" | "hour" | "day" | "week";
+        /** @description A full inventory pass that failed; nothing of it was applied. */
+        SyncFailure: {
+            /**
+             * Format: date-time
+             * @description When the failed pass ended.
+             */
+            at: string;
+            /** @description What failed, e.g. the host's error. */
+            reason: string;
+        };
         /** @description One change made through Virtumancer. */
         Task: {
             /**
