@@ -557,7 +557,7 @@ async fn full_sync(
     reports: &mpsc::UnboundedSender<Report>,
 ) {
     let started = Utc::now();
-    let outcome = match sync.full(conn).await {
+    let outcome = match sync.full_at(conn, started).await {
         Ok(r) => {
             tracing::info!(host = %host, why, vms = r.vms_seen, changed = r.vms_changed, rows = r.rows_written, "inventory synced");
             SyncOutcome::Synced { at: started }

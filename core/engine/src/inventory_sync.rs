@@ -8,7 +8,7 @@
 
 use crate::full_pass::{FullPass, diff_vm};
 use crate::{EngineError, EventBus};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -116,7 +116,17 @@ impl InventorySync {
 
     /// Full pass: every VM, network and pool. VMs no longer reported are marked gone.
     pub async fn full(&self, conn: &dyn HostConnection) -> Result<SyncReport, EngineError> {
-        self.apply_stream(conn.inventory().stream()).await
+        self.full_at(conn, Utc::now()).await
+    }
+
+    /// A full pass that dates what it writes (VMs' `last_seen_at`, the host's
+    /// `last_synced_at`) `at`, the time the caller records for it.
+    pub async fn full_at(
+        &self,
+        conn: &dyn HostConnection,
+        at: DateTime<Utc>,
+    ) -> Result<SyncReport, EngineError> {
+        self.apply_stream_at(conn.inventory().stream(), at).await
     }
 
     /// Applies a snapshot already read from the host (as a full pass).
@@ -136,16 +146,20 @@ impl InventorySync {
     /// Applies a full pass as its parts arrive. An error part ends the pass and nothing of it
     /// is applied. Diffing and writing overlap: this task diffs each part as it arrives and a
     /// second task writes the batches, so the database works while the host is still read.
-    pub async fn apply_stream(
+    pub async fn apply_stream(&self, parts: InventoryStream) -> Result<SyncReport, EngineError> {
+        self.apply_stream_at(parts, Utc::now()).await
+    }
+
+    async fn apply_stream_at(
         &self,
         mut parts: InventoryStream,
+        synced_at: DateTime<Utc>,
     ) -> Result<SyncReport, EngineError> {
         let mut pass = FullPass::new(
             self.store.vm_sync_states(self.host).await?,
             self.store.network_hashes(self.host).await?,
             self.store.pool_hashes(self.host).await?,
         );
-        let synced_at = Utc::now();
         let (batches, to_write) = mpsc::channel(BATCHES_IN_FLIGHT);
         let writer = WriterTask(tokio::spawn(
             self.clone().write_batches(to_write, synced_at),
