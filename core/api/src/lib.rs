@@ -152,6 +152,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .routes(routes!(hosts::disconnect_host))
             .routes(routes!(vms::list_vms))
             .routes(routes!(vms::list_discovered_vms))
+            .routes(routes!(vms::vm_counts))
             .routes(routes!(vms::get_vm))
             .routes(routes!(vms::get_vm_drift))
             .routes(routes!(vms::resync_vm))

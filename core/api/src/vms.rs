@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use virtumancer_engine::BulkOutcome;
-use virtumancer_model::{Host, HostId, PowerState, Vm, VmDetail, VmDrift, VmId};
+use virtumancer_model::{Host, HostId, HostVmCounts, PowerState, Vm, VmDetail, VmDrift, VmId};
 use virtumancer_store::{VmQuery, VmSort};
 
 /// Largest page.
@@ -182,6 +182,14 @@ pub async fn list_vms(
     AppQuery(p): AppQuery<VmListParams>,
 ) -> Result<Json<VmList>, ApiError> {
     list(&s, p, true).await
+}
+
+/// How many VMs each host has now (those marked gone aside): all of them, running, shut off,
+/// managed and discovered. One query for the whole fleet; hosts without VMs are not listed.
+#[utoipa::path(get, path = "/vm-counts", tag = "vms", operation_id = "vmCountsByHost",
+    responses((status = 200, description = "VM counts of every host that has VMs", body = Vec<HostVmCounts>)))]
+pub async fn vm_counts(State(s): State<AppState>) -> Result<Json<Vec<HostVmCounts>>, ApiError> {
+    Ok(Json(s.vms.counts().await?))
 }
 
 /// Discovered VMs (found on hosts, not imported yet), filtered and paged.

@@ -47,6 +47,11 @@ impl VmCatalog {
         Ok(self.store.list_vms(query).await?)
     }
 
+    /// How many present VMs each host has (hosts without VMs left out).
+    pub async fn counts(&self) -> Result<Vec<virtumancer_model::HostVmCounts>, EngineError> {
+        Ok(self.store.vm_counts().await?)
+    }
+
     /// One VM with its hardware.
     pub async fn get(&self, id: VmId) -> Result<VmDetail, EngineError> {
         self.store

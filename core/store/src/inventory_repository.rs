@@ -4,7 +4,8 @@ use crate::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use virtumancer_model::{
-    HostId, NetworkInventory, PowerState, StoragePoolInventory, Vm, VmDetail, VmId, VmInventory,
+    HostId, HostVmCounts, NetworkInventory, PowerState, StoragePoolInventory, Vm, VmDetail, VmId,
+    VmInventory,
 };
 
 /// What sync needs to know about a stored VM to decide whether to write.
@@ -189,6 +190,9 @@ pub trait InventoryRepository: Send + Sync {
     }
     /// A page of VMs.
     async fn list_vms(&self, query: &VmQuery) -> Result<VmPage, StoreError>;
+    /// How many present VMs each host has, by state and management; hosts without VMs are
+    /// left out.
+    async fn vm_counts(&self) -> Result<Vec<HostVmCounts>, StoreError>;
     /// One VM with its hardware.
     async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError>;
     /// The VMs with these ids (those that exist), without hardware.

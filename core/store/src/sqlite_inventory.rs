@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use virtumancer_model::{
-    DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, Vm, VmDetail, VmId,
+    DiskInventory, GraphicsInventory, HostId, HostVmCounts, NicInventory, PowerState, Vm, VmDetail,
+    VmId,
 };
 
 pub(crate) fn corrupt(column: &'static str, e: impl std::fmt::Display) -> StoreError {
@@ -303,6 +304,34 @@ impl InventoryRepository for SqliteStore {
             items: rows.iter().map(vm_from_row).collect::<Result<_, _>>()?,
             total: total as u64,
         })
+    }
+
+    async fn vm_counts(&self) -> Result<Vec<HostVmCounts>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT host_id, COUNT(*) AS vms, SUM(state = 'running') AS running, \
+             SUM(state = 'shutoff') AS shutoff, SUM(managed) AS managed, \
+             SUM(managed = 0 AND dismissed = 0) AS discovered \
+             FROM vms WHERE gone_at IS NULL GROUP BY host_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let count = |r: &SqliteRow, column: &'static str| -> Result<u64, StoreError> {
+            let n: i64 = r.try_get(column)?;
+            u64::try_from(n).map_err(|e| corrupt(column, e))
+        };
+        rows.iter()
+            .map(|r| {
+                let host: String = r.try_get("host_id")?;
+                Ok(HostVmCounts {
+                    host_id: host.parse().map_err(|e| corrupt("vms.host_id", e))?,
+                    vms: count(r, "vms")?,
+                    running: count(r, "running")?,
+                    shutoff: count(r, "shutoff")?,
+                    managed: count(r, "managed")?,
+                    discovered: count(r, "discovered")?,
+                })
+            })
+            .collect()
     }
 
     async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError> {

@@ -1,9 +1,9 @@
-//! VM list ordering against a real SQLite file: every sort key, both directions.
+//! VM lists against a real SQLite file: every sort key, both directions; per-host counts.
 
 mod common;
 
 use chrono::{Duration, Utc};
-use virtumancer_model::{HostId, PowerState, VmId, VmInventory};
+use virtumancer_model::{HostId, HostVmCounts, PowerState, VmId, VmInventory};
 use virtumancer_store::{
     HostConfig, HostRepository, InventoryBatch, InventoryRepository, SqliteStore, VmQuery, VmSort,
 };
@@ -103,4 +103,74 @@ async fn every_column_sorts_both_ways() {
     for (sort, names) in expected {
         assert_eq!(order(sort).await, names, "{sort:?}");
     }
+}
+
+#[tokio::test]
+async fn counts_per_host_leave_gone_vms_aside_and_tell_managed_from_discovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&format!("sqlite:{}", dir.path().join("v.db").display()))
+        .await
+        .unwrap();
+    let (alpha, beta, empty) = (
+        host(&store, "alpha").await,
+        host(&store, "beta").await,
+        host(&store, "empty").await,
+    );
+    let now = Utc::now();
+    sync(
+        &store,
+        alpha,
+        now,
+        vec![
+            vm("a1", 1, PowerState::Running, 1),
+            vm("a2", 2, PowerState::Shutoff, 1),
+            vm("a3", 3, PowerState::Paused, 1),
+            vm("a4", 4, PowerState::Running, 1),
+        ],
+    )
+    .await;
+    sync(&store, beta, now, vec![vm("b1", 5, PowerState::Shutoff, 1)]).await;
+    let ids: Vec<VmId> = store
+        .list_vms(&VmQuery {
+            host: Some(alpha),
+            limit: 10,
+            ..VmQuery::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    // a1 managed, a2 dismissed, a4 gone from its host.
+    store.set_managed(&ids[..1], true).await.unwrap();
+    store.set_dismissed(&ids[1..2], true).await.unwrap();
+    let gone = InventoryBatch {
+        gone_vms: vec![ids[3]],
+        ..InventoryBatch::default()
+    };
+    store.apply(alpha, &gone, now).await.unwrap();
+
+    let mut counts = store.vm_counts().await.unwrap();
+    counts.sort_by_key(|c| c.vms);
+    let expected = [
+        HostVmCounts {
+            host_id: beta,
+            vms: 1,
+            running: 0,
+            shutoff: 1,
+            managed: 0,
+            discovered: 1,
+        },
+        HostVmCounts {
+            host_id: alpha,
+            vms: 3,
+            running: 1,
+            shutoff: 1,
+            managed: 1,
+            discovered: 1,
+        },
+    ];
+    assert_eq!(counts, expected);
+    assert!(counts.iter().all(|c| c.host_id != empty));
 }

@@ -86,11 +86,21 @@ async fn dismiss_hides_import_all_leaves_dismissed_and_undismiss_shows_again() {
     let a = api().await;
     let host = synced(&a).await;
     let import_all = format!("/api/v1/hosts/{host}/actions/import-all");
+    // The host's counts follow each step.
+    let counts = |managed: u64, discovered: u64| {
+        json!([{"hostId": host, "vms": 1, "running": 1, "shutoff": 0,
+                "managed": managed, "discovered": discovered}])
+    };
+    assert_eq!(
+        a.get("/api/v1/vm-counts").await,
+        (StatusCode::OK, counts(0, 1))
+    );
     let (_, d) = a.get("/api/v1/discovered-vms").await;
     let id = d["items"][0]["id"].as_str().unwrap().to_owned();
     let (s, r) = a.post("/api/v1/vms/dismiss", json!({"vmIds": [id]})).await;
     assert_eq!((s, r["done"].clone()), (StatusCode::OK, json!([id])));
     assert_eq!(a.get("/api/v1/discovered-vms").await.1["total"], 0);
+    assert_eq!(a.get("/api/v1/vm-counts").await.1, counts(0, 0));
     let (_, all) = a.get("/api/v1/discovered-vms?includeDismissed=true").await;
     assert_eq!(
         (
@@ -121,6 +131,7 @@ async fn dismiss_hides_import_all_leaves_dismissed_and_undismiss_shows_again() {
         (m["total"].as_u64(), m["items"][0]["dismissed"].as_bool()),
         (Some(1), Some(false))
     );
+    assert_eq!(a.get("/api/v1/vm-counts").await.1, counts(1, 0));
     let (s, _) = a
         .post(&format!("/api/v1/hosts/{host}/actions/resync"), json!({}))
         .await;

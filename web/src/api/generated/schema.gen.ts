@@ -579,6 +579,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vm-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many VMs each host has now (those marked gone aside): all of them, running, shut off,
+         *     managed and discovered. One query for the whole fleet; hosts without VMs are not listed.
+         */
+        get: operations["vmCountsByHost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vms": {
         parameters: {
             query?: never;
@@ -1157,6 +1177,39 @@ export interface components {
             latest?: components["schemas"]["HostStats"] | null;
             /** @description Oldest first. */
             points: components["schemas"]["StatsPoint"][];
+        };
+        /**
+         * @description The VMs a host has now (those marked gone left aside), counted by state and by whether
+         *     Virtumancer manages them.
+         */
+        HostVmCounts: {
+            /**
+             * Format: int64
+             * @description Of them discovered and waiting to be imported (not dismissed).
+             */
+            discovered: number;
+            /** @description The host. */
+            hostId: components["schemas"]["HostId"];
+            /**
+             * Format: int64
+             * @description Of them managed.
+             */
+            managed: number;
+            /**
+             * Format: int64
+             * @description Of them running.
+             */
+            running: number;
+            /**
+             * Format: int64
+             * @description Of them shut off.
+             */
+            shutoff: number;
+            /**
+             * Format: int64
+             * @description Every present VM, managed, discovered or dismissed.
+             */
+            vms: number;
         };
         /** @description An IPv4 subnet with optional DHCP range, for NAT, routed, isolated and open networks. */
         Ipv4Spec: {
@@ -3548,6 +3601,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    vmCountsByHost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description VM counts of every host that has VMs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVmCounts"][];
                 };
             };
         };
