@@ -39,6 +39,14 @@ test('add a test:///default host, disconnect it, reload, delete it', async ({ pa
   const sync = row.getByTestId('host-sync-status')
   await expect(sync).toHaveAttribute('data-sync', 'synced', { timeout: 30_000 })
   await expect(sync).toContainText('Synced')
+  // test:///default has one running VM, not imported yet: counted, with a link to import it.
+  const vms = row.getByTestId('host-vm-counts')
+  await expect(vms).toContainText('1 VM · 1 running')
+  const hostId = (await row.getAttribute('data-host-id'))!
+  await vms.getByTestId('host-vm-discovered').click()
+  await expect(page).toHaveURL(new RegExp(`/discovered\\?hostId=${hostId}`))
+  await expect(page.getByTestId('discovered-row-test')).toBeVisible()
+  await page.goBack()
 
   await row.getByTestId('host-disconnect').click()
   await expect(badge).toHaveText('disconnected', { timeout: 30_000 })

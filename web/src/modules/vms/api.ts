@@ -6,6 +6,7 @@ import type {
   BulkResult,
   DiscoveredVmListQuery,
   Host,
+  HostVmCounts,
   NicKindList,
   NicSpec,
   NicUpdate,
@@ -24,6 +25,8 @@ export const vmsApi = {
   listManaged: (query: VmListQuery): Promise<VmList> => unwrap(api.GET('/api/v1/vms', { params: { query } })),
   listDiscovered: (query: DiscoveredVmListQuery): Promise<VmList> =>
     unwrap(api.GET('/api/v1/discovered-vms', { params: { query } })),
+  /** How many VMs each host has (hosts without VMs left out). */
+  countsByHost: (): Promise<HostVmCounts[]> => unwrap(api.GET('/api/v1/vm-counts')),
   get: (id: string): Promise<VmDetail> => unwrap(api.GET('/api/v1/vms/{id}', byId(id))),
   importVms: (vmIds: string[]): Promise<BulkResult> => unwrap(api.POST('/api/v1/vms/import', { body: { vmIds } })),
   dismissVms: (vmIds: string[]): Promise<BulkResult> => unwrap(api.POST('/api/v1/vms/dismiss', { body: { vmIds } })),

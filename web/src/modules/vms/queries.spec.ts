@@ -6,6 +6,7 @@ import { ApiError } from '@/api/client'
 import type { VmDetail, VmList } from '@/api/types'
 import {
   createAllocationQuery,
+  createHostVmCountsQuery,
   createVmCountsCache,
   createVmStateCountsQuery,
   listAllPages,
@@ -276,6 +277,24 @@ describe('dashboard summaries', () => {
     const got = await listAllPages(fetchPage, 5, 2)
     expect(got.map((v) => v.id)).toEqual(all.map((v) => v.id))
     expect(fetchPage).toHaveBeenCalledTimes(5)
+  })
+
+  it('createHostVmCountsQuery: one request for the fleet, by host id; refreshed on events', async () => {
+    const counts = (vms: number) => [{ hostId: 'a', vms, running: 1, shutoff: vms - 1, managed: 0, discovered: vms }]
+    const countsByHost = vi.fn().mockResolvedValueOnce(counts(2)).mockResolvedValueOnce(counts(3))
+    const stream = fakeStream()
+    const q = createHostVmCountsQuery({ api: { countsByHost }, stream })
+    expect(q.state.loaded).toBe(false)
+    await q.refetch()
+    expect(q.state.loaded).toBe(true)
+    expect(q.state.byHost.get('a')).toMatchObject({ vms: 2, running: 1 })
+    expect(q.state.byHost.has('b')).toBe(false)
+    stream.emit(inventoryChanged('a', ['x']))
+    vi.advanceTimersByTime(SUMMARY_DEBOUNCE_MS)
+    await vi.waitFor(() => expect(q.state.byHost.get('a')?.vms).toBe(3))
+    expect(countsByHost).toHaveBeenCalledTimes(2)
+    q.dispose()
+    expect(stream.listeners()).toBe(0)
   })
 
   it('createAllocationQuery sums managed and discovered VMs per host', async () => {

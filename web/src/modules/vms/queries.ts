@@ -4,7 +4,7 @@
 // removed, after every (re)connect of the event stream, and after our own bulk actions.
 import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
-import type { InventoryChangedEvent, NicKindInfo, PowerState, Vm, VmDetail, VmList, VmListQuery, VmSortKey } from '@/api/types'
+import type { HostVmCounts, InventoryChangedEvent, NicKindInfo, PowerState, Vm, VmDetail, VmList, VmListQuery, VmSortKey } from '@/api/types'
 import { errorMessage, isApiError } from '@/api/client'
 import { LOAD_AGAIN, latestWins } from '@/lib/latestWins'
 import { getEventStream } from '@/composables/useEventStream'
@@ -466,6 +466,22 @@ export function createAllocationQuery(opts: SummaryQueryOptions = {}) {
     state.perHost = acc
   })
   return { state, refetch, dispose: liveSummary(refetch, opts) }
+}
+
+/** How many VMs each host has (by host id), from one request; kept live like the other summaries. */
+export function createHostVmCountsQuery(opts: Omit<SummaryQueryOptions, 'api'> & { api?: Pick<VmsApi, 'countsByHost'> } = {}) {
+  const source = opts.api ?? vmsApi
+  const state = reactive({ byHost: new Map<string, HostVmCounts>(), loaded: false, loading: false, error: null as string | null })
+  const refetch = latestWins(state, () => source.countsByHost(), (counts) => {
+    state.byHost = new Map(counts.map((c) => [c.hostId, c]))
+  })
+  return { state, refetch, dispose: liveSummary(refetch, { stream: opts.stream, debounceMs: opts.debounceMs }) }
+}
+
+/** How many VMs each host has, live; disposed with the component. */
+export function useHostVmCounts() {
+  const q = useSummary(createHostVmCountsQuery({ stream: getEventStream() }))
+  return { byHost: computed(() => q.state.byHost), loaded: computed(() => q.state.loaded) }
 }
 
 function useSummary<Q extends { refetch(): Promise<void>; dispose(): void }>(q: Q): Q {
