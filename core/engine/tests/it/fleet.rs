@@ -1,4 +1,4 @@
-use crate::{start, start_in, wait_state};
+use crate::{start, start_in, wait_event, wait_state};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -23,19 +23,12 @@ async fn wait_host(
     host: HostId,
     ready: impl Fn(&Host) -> bool,
 ) -> Host {
-    let deadline = tokio::time::Instant::now() + T;
-    loop {
-        let ev = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .unwrap_or_else(|_| panic!("host {host} never became as expected within {T:?}"))
-            .expect("event bus closed");
-        if let Event::HostUpserted { host: h } = ev.event()
-            && h.id == host
-            && ready(h)
-        {
-            return (**h).clone();
-        }
-    }
+    let what = format!("host {host} becoming as expected");
+    wait_event(rx, T, what, |ev| match ev {
+        Event::HostUpserted { host: h } if h.id == host && ready(h) => Some((**h).clone()),
+        _ => None,
+    })
+    .await
 }
 
 /// The VMs of `host`, in name order.

@@ -89,6 +89,26 @@ pub async fn start() -> Env {
     start_in(tempfile::tempdir().unwrap()).await
 }
 
+/// Waits until `pick` finds what it wants in an event on the bus; returns what it picked.
+/// Panics, saying `what` was awaited, after `within`.
+pub async fn wait_event<T>(
+    rx: &mut broadcast::Receiver<Arc<Published>>,
+    within: Duration,
+    what: impl std::fmt::Display,
+    mut pick: impl FnMut(&Event) -> Option<T>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let ev = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("{what}: not within {within:?}"))
+            .expect("event bus closed");
+        if let Some(found) = pick(ev.event()) {
+            return found;
+        }
+    }
+}
+
 /// Waits until `host` reports `state` on the bus; returns the reason.
 pub async fn wait_state(
     rx: &mut broadcast::Receiver<Arc<Published>>,
@@ -96,22 +116,15 @@ pub async fn wait_state(
     state: HostState,
     within: Duration,
 ) -> Option<String> {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let ev = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .unwrap_or_else(|_| panic!("host {host} did not reach {state:?} within {within:?}"))
-            .expect("event bus closed");
-        if let Event::HostState {
+    let what = format!("host {host} reaching {state:?}");
+    wait_event(rx, within, what, |ev| match ev {
+        Event::HostState {
             host_id,
             state: s,
             reason,
             ..
-        } = ev.event().clone()
-            && host_id == host
-            && s == state
-        {
-            return reason;
-        }
-    }
+        } if *host_id == host && *s == state => Some(reason.clone()),
+        _ => None,
+    })
+    .await
 }
