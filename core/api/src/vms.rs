@@ -185,7 +185,8 @@ pub async fn list_vms(
 }
 
 /// How many VMs each host has now (those marked gone aside): all of them, running, shut off,
-/// managed and discovered. One query for the whole fleet; hosts without VMs are not listed.
+/// managed, discovered and active; and the vCPUs and memory of all of them and of the active
+/// ones. One query for the whole fleet; hosts without VMs are not listed.
 #[utoipa::path(get, path = "/vm-counts", tag = "vms", operation_id = "vmCountsByHost",
     responses((status = 200, description = "VM counts of every host that has VMs", body = Vec<HostVmCounts>)))]
 pub async fn vm_counts(State(s): State<AppState>) -> Result<Json<Vec<HostVmCounts>>, ApiError> {

@@ -25,6 +25,24 @@ pub enum PowerState {
 }
 
 impl PowerState {
+    /// Every state.
+    pub const ALL: [Self; 7] = [
+        Self::Running,
+        Self::Paused,
+        Self::ShuttingDown,
+        Self::Shutoff,
+        Self::Crashed,
+        Self::Suspended,
+        Self::Unknown,
+    ];
+
+    /// Whether a VM in this state is active: its hypervisor process exists and holds the VM's
+    /// vCPUs and memory (running, paused, shutting down, suspended to RAM, or crashed and kept
+    /// for inspection). Shut off and unknown are not.
+    pub fn is_active(self) -> bool {
+        !matches!(self, Self::Shutoff | Self::Unknown)
+    }
+
     /// Stable lowercase name, as stored.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -50,5 +68,33 @@ impl PowerState {
             "unknown" => Self::Unknown,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PowerState;
+
+    #[test]
+    fn all_lists_every_state_once_and_only_shutoff_and_unknown_are_inactive() {
+        for (i, s) in PowerState::ALL.into_iter().enumerate() {
+            // Exhaustive: a new state does not compile until it has its place in `ALL`.
+            let place = match s {
+                PowerState::Running => 0,
+                PowerState::Paused => 1,
+                PowerState::ShuttingDown => 2,
+                PowerState::Shutoff => 3,
+                PowerState::Crashed => 4,
+                PowerState::Suspended => 5,
+                PowerState::Unknown => 6,
+            };
+            assert_eq!(place, i, "{s:?}");
+            assert_eq!(PowerState::parse(s.as_str()), Some(s));
+        }
+        let inactive: Vec<_> = PowerState::ALL
+            .into_iter()
+            .filter(|s| !s.is_active())
+            .collect();
+        assert_eq!(inactive, [PowerState::Shutoff, PowerState::Unknown]);
     }
 }

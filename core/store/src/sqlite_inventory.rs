@@ -57,6 +57,27 @@ macro_rules! vm_filter {
     };
 }
 
+/// Per host: its present VMs counted, and the vCPUs and memory of all of them and of the active
+/// ones (the states `PowerState::is_active` names, spelled out here from the model).
+static VM_COUNTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let active = PowerState::ALL
+        .into_iter()
+        .filter(|s| s.is_active())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT host_id, COUNT(*) AS vms, SUM(state = 'running') AS running, \
+         SUM(state = 'shutoff') AS shutoff, SUM(managed) AS managed, \
+         SUM(managed = 0 AND dismissed = 0) AS discovered, SUM(active) AS active, \
+         SUM(current_vcpus) AS vcpus, SUM(current_memory_bytes) AS memory_bytes, \
+         SUM(active * current_vcpus) AS active_vcpus, \
+         SUM(active * current_memory_bytes) AS active_memory_bytes \
+         FROM (SELECT *, state IN ({active}) AS active FROM vms WHERE gone_at IS NULL) \
+         GROUP BY host_id"
+    )
+});
+
 fn vm_from_row(r: &SqliteRow) -> Result<Vm, StoreError> {
     let gone_at: Option<DateTime<Utc>> = r.try_get("gone_at")?;
     let host_synced: Option<DateTime<Utc>> = r.try_get("last_synced_at")?;
@@ -307,14 +328,9 @@ impl InventoryRepository for SqliteStore {
     }
 
     async fn vm_counts(&self) -> Result<Vec<HostVmCounts>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT host_id, COUNT(*) AS vms, SUM(state = 'running') AS running, \
-             SUM(state = 'shutoff') AS shutoff, SUM(managed) AS managed, \
-             SUM(managed = 0 AND dismissed = 0) AS discovered \
-             FROM vms WHERE gone_at IS NULL GROUP BY host_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(VM_COUNTS.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         let count = |r: &SqliteRow, column: &'static str| -> Result<u64, StoreError> {
             let n: i64 = r.try_get(column)?;
             u64::try_from(n).map_err(|e| corrupt(column, e))
@@ -329,6 +345,11 @@ impl InventoryRepository for SqliteStore {
                     shutoff: count(r, "shutoff")?,
                     managed: count(r, "managed")?,
                     discovered: count(r, "discovered")?,
+                    active: count(r, "active")?,
+                    vcpus: count(r, "vcpus")?,
+                    memory_bytes: count(r, "memory_bytes")?,
+                    active_vcpus: count(r, "active_vcpus")?,
+                    active_memory_bytes: count(r, "active_memory_bytes")?,
                 })
             })
             .collect()

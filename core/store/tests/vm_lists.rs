@@ -117,15 +117,22 @@ async fn counts_per_host_leave_gone_vms_aside_and_tell_managed_from_discovered()
         host(&store, "empty").await,
     );
     let now = Utc::now();
+    // VM `n` with `vcpus` vCPUs and `gib` GiB.
+    let sized = |name: &str, n: u8, state: PowerState, vcpus: u32, gib: u64| VmInventory {
+        current_vcpus: vcpus,
+        ..vm(name, n, state, gib)
+    };
     sync(
         &store,
         alpha,
         now,
         vec![
-            vm("a1", 1, PowerState::Running, 1),
-            vm("a2", 2, PowerState::Shutoff, 1),
-            vm("a3", 3, PowerState::Paused, 1),
-            vm("a4", 4, PowerState::Running, 1),
+            sized("a1", 1, PowerState::Running, 1, 1),
+            sized("a2", 2, PowerState::Shutoff, 2, 2),
+            sized("a3", 3, PowerState::Paused, 4, 4),
+            sized("a4", 4, PowerState::Running, 8, 8),
+            sized("a5", 6, PowerState::Suspended, 16, 16),
+            sized("a6", 7, PowerState::Unknown, 32, 32),
         ],
     )
     .await;
@@ -142,6 +149,7 @@ async fn counts_per_host_leave_gone_vms_aside_and_tell_managed_from_discovered()
         .iter()
         .map(|v| v.id)
         .collect();
+    // Sorted by name: a1 to a6.
     // a1 managed, a2 dismissed, a4 gone from its host.
     store.set_managed(&ids[..1], true).await.unwrap();
     store.set_dismissed(&ids[1..2], true).await.unwrap();
@@ -161,14 +169,26 @@ async fn counts_per_host_leave_gone_vms_aside_and_tell_managed_from_discovered()
             shutoff: 1,
             managed: 0,
             discovered: 1,
+            active: 0,
+            vcpus: 1,
+            memory_bytes: 1 << 30,
+            active_vcpus: 0,
+            active_memory_bytes: 0,
         },
+        // a4 is gone; the dismissed a2 still counts for what it is given; the suspended a5
+        // holds its vCPUs and memory, the unknown a6 does not.
         HostVmCounts {
             host_id: alpha,
-            vms: 3,
+            vms: 5,
             running: 1,
             shutoff: 1,
             managed: 1,
-            discovered: 1,
+            discovered: 3,
+            active: 3,
+            vcpus: 1 + 2 + 4 + 16 + 32,
+            memory_bytes: (1 + 2 + 4 + 16 + 32) << 30,
+            active_vcpus: 1 + 4 + 16,
+            active_memory_bytes: (1 + 4 + 16) << 30,
         },
     ];
     assert_eq!(counts, expected);

@@ -86,10 +86,13 @@ async fn dismiss_hides_import_all_leaves_dismissed_and_undismiss_shows_again() {
     let a = api().await;
     let host = synced(&a).await;
     let import_all = format!("/api/v1/hosts/{host}/actions/import-all");
-    // The host's counts follow each step.
+    // The host's counts follow each step. test:///default's one VM runs with 2 vCPUs and
+    // 2 GiB (its balloon; 8 GiB at most), and counts for them whether dismissed or not.
     let counts = |managed: u64, discovered: u64| {
         json!([{"hostId": host, "vms": 1, "running": 1, "shutoff": 0,
-                "managed": managed, "discovered": discovered}])
+                "managed": managed, "discovered": discovered, "active": 1,
+                "vcpus": 2, "memoryBytes": 2u64 << 30,
+                "activeVcpus": 2, "activeMemoryBytes": 2u64 << 30}])
     };
     assert_eq!(
         a.get("/api/v1/vm-counts").await,

@@ -588,7 +588,8 @@ export interface paths {
         };
         /**
          * How many VMs each host has now (those marked gone aside): all of them, running, shut off,
-         *     managed and discovered. One query for the whole fleet; hosts without VMs are not listed.
+         *     managed, discovered and active; and the vCPUs and memory of all of them and of the active
+         *     ones. One query for the whole fleet; hosts without VMs are not listed.
          */
         get: operations["vmCountsByHost"];
         put?: never;
@@ -1180,9 +1181,26 @@ export interface components {
         };
         /**
          * @description The VMs a host has now (those marked gone left aside), counted by state and by whether
-         *     Virtumancer manages them.
+         *     Virtumancer manages them, and the vCPUs and memory they are given. Dismissed VMs count in
+         *     every field but `managed` and `discovered`: they still run on the host.
          */
         HostVmCounts: {
+            /**
+             * Format: int64
+             * @description Of them active (see `PowerState::is_active`): running, paused, shutting down, suspended
+             *     or crashed and kept.
+             */
+            active: number;
+            /**
+             * Format: int64
+             * @description Current memory of the active VMs.
+             */
+            activeMemoryBytes: number;
+            /**
+             * Format: int64
+             * @description Current vCPUs of the active VMs: what they hold of the host now.
+             */
+            activeVcpus: number;
             /**
              * Format: int64
              * @description Of them discovered and waiting to be imported (not dismissed).
@@ -1197,6 +1215,11 @@ export interface components {
             managed: number;
             /**
              * Format: int64
+             * @description Current memory (the balloon's target) of every present VM, active or not.
+             */
+            memoryBytes: number;
+            /**
+             * Format: int64
              * @description Of them running.
              */
             running: number;
@@ -1205,6 +1228,11 @@ export interface components {
              * @description Of them shut off.
              */
             shutoff: number;
+            /**
+             * Format: int64
+             * @description Current vCPUs of every present VM, active or not.
+             */
+            vcpus: number;
             /**
              * Format: int64
              * @description Every present VM, managed, discovered or dismissed.
