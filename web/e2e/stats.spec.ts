@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
-import type { Host, Vm, VmList } from '../src/api/types'
+import type { Host, HostVmCounts, Vm, VmList } from '../src/api/types'
+import { formatBytes } from '../src/lib/format'
 import { uniqueName, deleteTestHosts } from './testbed'
 
 // Live usage against the real server (started by the Makefile with no hosts), serially after the
@@ -131,8 +132,16 @@ test('live usage: VM list cells, VM and host Usage with ranges, subscription onl
     await expect(page.getByTestId('dash-vms-running')).toHaveText(String(running))
     await expect(page.getByTestId('dash-vms-stopped')).toHaveText(String(stopped))
     await expect(page.getByTestId('dash-vms-other')).toHaveText(String(managed - running - stopped))
-    await expect(page.getByTestId('dash-alloc-vcpus-text')).toContainText(/\d+ vCPUs on \d+ CPUs/)
-    await expect(page.getByTestId('dash-alloc-memory-text')).toContainText(/ of /)
+    // The capacity: what the server counted per host, summed over the connected hosts.
+    const connected = hosts.filter((h) => h.state === 'connected' && h.facts)
+    const given = ((await (await request.get('/api/v1/vm-counts')).json()) as HostVmCounts[]).filter((c) => connected.some((h) => h.id === c.hostId))
+    const sum = (f: (c: HostVmCounts) => number) => given.reduce((n, c) => n + f(c), 0)
+    const cpus = connected.reduce((n, h) => n + (h.facts?.cpuCount ?? 0), 0)
+    const memory = connected.reduce((n, h) => n + (h.facts?.memoryBytes ?? 0), 0)
+    expect(sum((c) => c.activeVcpus)).toBeGreaterThan(0)
+    await expect(page.getByTestId('dash-alloc-vcpus-text')).toContainText(`${sum((c) => c.activeVcpus)} vCPUs on ${cpus} CPUs`)
+    await expect(page.getByTestId('dash-alloc-memory-text')).toContainText(`${formatBytes(sum((c) => c.activeMemoryBytes))} of ${formatBytes(memory)}`)
+    await expect(page.getByTestId('dash-alloc-vcpus-defined')).toHaveText(`Held by ${sum((c) => c.active)} active VM${sum((c) => c.active) === 1 ? '' : 's'} · ${sum((c) => c.vcpus)} vCPUs given to all ${sum((c) => c.vms)}`)
     const recent = page.getByTestId('recent-task')
     await expect(recent.first()).toHaveAttribute('data-kind', 'vm.resume')
     await expect(page.getByTestId('recent-tasks').locator('[data-kind="vm.pause"]').first()).toBeVisible()

@@ -5,11 +5,9 @@ import { SORT_KEYS } from './sorting'
 import { ApiError } from '@/api/client'
 import type { VmDetail, VmList } from '@/api/types'
 import {
-  createAllocationQuery,
   createHostVmCountsQuery,
   createVmCountsCache,
   createVmStateCountsQuery,
-  listAllPages,
   SUMMARY_DEBOUNCE_MS,
   createNicKindsQuery,
   createVmDetailQuery,
@@ -271,16 +269,10 @@ describe('dashboard summaries', () => {
     expect(stream.listeners()).toBe(0)
   })
 
-  it('listAllPages reads every page after the first told the total', async () => {
-    const all = Array.from({ length: 23 }, () => makeVm())
-    const fetchPage = vi.fn((p: number, per: number) => Promise.resolve(page(all.slice((p - 1) * per, p * per), all.length, p, per)))
-    const got = await listAllPages(fetchPage, 5, 2)
-    expect(got.map((v) => v.id)).toEqual(all.map((v) => v.id))
-    expect(fetchPage).toHaveBeenCalledTimes(5)
-  })
-
   it('createHostVmCountsQuery: one request for the fleet, by host id; refreshed on events', async () => {
-    const counts = (vms: number) => [{ hostId: 'a', vms, running: 1, shutoff: vms - 1, managed: 0, discovered: vms }]
+    const counts = (vms: number) => [
+      { hostId: 'a', vms, running: 1, shutoff: vms - 1, managed: 0, discovered: vms, active: 1, vcpus: vms, memoryBytes: vms << 30, activeVcpus: 1, activeMemoryBytes: 1 << 30 },
+    ]
     const countsByHost = vi.fn().mockResolvedValueOnce(counts(2)).mockResolvedValueOnce(counts(3))
     const stream = fakeStream()
     const q = createHostVmCountsQuery({ api: { countsByHost }, stream })
@@ -295,16 +287,6 @@ describe('dashboard summaries', () => {
     expect(countsByHost).toHaveBeenCalledTimes(2)
     q.dispose()
     expect(stream.listeners()).toBe(0)
-  })
-
-  it('createAllocationQuery sums managed and discovered VMs per host', async () => {
-    const listManaged = vi.fn().mockResolvedValue(page([makeVm({ hostId: 'a', currentVcpus: 2 })]))
-    const listDiscovered = vi.fn().mockResolvedValue(page([makeVm({ hostId: 'a', currentVcpus: 1, state: 'shutoff' })]))
-    const q = createAllocationQuery({ api: { listManaged, listDiscovered }, stream: null })
-    await q.refetch()
-    expect(listManaged).toHaveBeenCalledWith({ page: 1, perPage: 500 })
-    expect(q.state.perHost.get('a')).toMatchObject({ vms: 2, activeVms: 1, vcpus: 2, definedVcpus: 3 })
-    q.dispose()
   })
 })
 

@@ -4,12 +4,11 @@
 // removed, after every (re)connect of the event stream, and after our own bulk actions.
 import { computed, getCurrentScope, onScopeDispose, reactive, watch } from 'vue'
 import type { EventStream } from '@/api/events'
-import type { HostVmCounts, InventoryChangedEvent, NicKindInfo, PowerState, Vm, VmDetail, VmList, VmListQuery, VmSortKey } from '@/api/types'
+import type { HostVmCounts, InventoryChangedEvent, NicKindInfo, PowerState, Vm, VmDetail, VmListQuery, VmSortKey } from '@/api/types'
 import { errorMessage, isApiError } from '@/api/client'
 import { LOAD_AGAIN, latestWins } from '@/lib/latestWins'
 import { getEventStream } from '@/composables/useEventStream'
 import { debounce } from '@/lib/debounce'
-import { addAllocation, type HostAllocation } from './allocation'
 import { vmsApi, type VmsApi } from './api'
 import { createKindsQuery, useKindsQuery, type KindsQueryOptions, type KindsState } from '@/modules/plugins/kindsQuery'
 
@@ -358,14 +357,10 @@ export function useVmCounts(cache: VmCountsCache = vmCounts) {
   }
 }
 
-// ---- dashboard: managed VMs by state, and what all VMs take of their hosts ----------------------
+// ---- dashboard and Hosts page: managed VMs by state, VMs per host and what they are given -------
 
-/** Debounce of the dashboard's summaries (they read more than one page; a sync sends many events). */
+/** Debounce of the summaries (a sync sends many events; each refetch is a request or three). */
 export const SUMMARY_DEBOUNCE_MS = 1_000
-/** Page size and parallel requests when reading every VM for the allocation. */
-export const ALLOCATION_PAGE_SIZE = 500
-export const ALLOCATION_CONCURRENCY = 4
-
 export interface VmStateCounts {
   total: number
   running: number
@@ -432,43 +427,9 @@ export function createVmStateCountsQuery(opts: SummaryQueryOptions = {}) {
 }
 
 /**
- * Every VM of a list, page by page (`ALLOCATION_PAGE_SIZE`, up to `ALLOCATION_CONCURRENCY`
- * requests at once after the first page told the total).
+ * How many VMs each host has and what they are given (by host id), from one request; kept live
+ * like the other summaries. The Hosts page and the dashboard's allocation read it.
  */
-export async function listAllPages(fetchPage: (page: number, perPage: number) => Promise<VmList>, perPage = ALLOCATION_PAGE_SIZE, concurrency = ALLOCATION_CONCURRENCY): Promise<Vm[]> {
-  const first = await fetchPage(1, perPage)
-  const pages = Math.ceil(first.total / perPage)
-  const out = [...first.items]
-  for (let p = 2; p <= pages; p += concurrency) {
-    const batch = []
-    for (let q = p; q < p + concurrency && q <= pages; q++) batch.push(fetchPage(q, perPage))
-    for (const res of await Promise.all(batch)) out.push(...res.items)
-  }
-  return out
-}
-
-/**
- * What the VMs take of each host: every managed and discovered VM (both run on the host) read
- * page by page and summed per host (`HostAllocation`). Kept live like the other summaries.
- */
-export function createAllocationQuery(opts: SummaryQueryOptions = {}) {
-  const source = opts.api ?? vmsApi
-  const state = reactive({ perHost: new Map<string, HostAllocation>(), loaded: false, loading: false, error: null as string | null })
-  const load = () =>
-    Promise.all([
-      listAllPages((page, perPage) => source.listManaged({ page, perPage })),
-      listAllPages((page, perPage) => source.listDiscovered({ page, perPage })),
-    ])
-  const refetch = latestWins(state, load, ([managed, discovered]) => {
-    const acc = new Map<string, HostAllocation>()
-    addAllocation(acc, managed)
-    addAllocation(acc, discovered)
-    state.perHost = acc
-  })
-  return { state, refetch, dispose: liveSummary(refetch, opts) }
-}
-
-/** How many VMs each host has (by host id), from one request; kept live like the other summaries. */
 export function createHostVmCountsQuery(opts: Omit<SummaryQueryOptions, 'api'> & { api?: Pick<VmsApi, 'countsByHost'> } = {}) {
   const source = opts.api ?? vmsApi
   const state = reactive({ byHost: new Map<string, HostVmCounts>(), loaded: false, loading: false, error: null as string | null })
@@ -478,10 +439,10 @@ export function createHostVmCountsQuery(opts: Omit<SummaryQueryOptions, 'api'> &
   return { state, refetch, dispose: liveSummary(refetch, { stream: opts.stream, debounceMs: opts.debounceMs }) }
 }
 
-/** How many VMs each host has, live; disposed with the component. */
+/** How many VMs each host has and what they are given, live; disposed with the component. */
 export function useHostVmCounts() {
   const q = useSummary(createHostVmCountsQuery({ stream: getEventStream() }))
-  return { byHost: computed(() => q.state.byHost), loaded: computed(() => q.state.loaded) }
+  return { byHost: computed(() => q.state.byHost), loaded: computed(() => q.state.loaded), error: computed(() => q.state.error) }
 }
 
 function useSummary<Q extends { refetch(): Promise<void>; dispose(): void }>(q: Q): Q {
@@ -494,14 +455,4 @@ function useSummary<Q extends { refetch(): Promise<void>; dispose(): void }>(q: 
 export function useVmStateCounts() {
   const q = useSummary(createVmStateCountsQuery({ stream: getEventStream() }))
   return { counts: computed(() => q.state.counts), error: computed(() => q.state.error) }
-}
-
-/** What all VMs take of each host, live; disposed with the component. */
-export function useAllocation() {
-  const q = useSummary(createAllocationQuery({ stream: getEventStream() }))
-  return {
-    perHost: computed(() => q.state.perHost),
-    loaded: computed(() => q.state.loaded),
-    error: computed(() => q.state.error),
-  }
 }

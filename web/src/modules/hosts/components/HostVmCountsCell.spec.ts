@@ -3,8 +3,8 @@ import { mount, RouterLinkStub } from '@vue/test-utils'
 import type { HostVmCounts } from '@/api/types'
 import HostVmCountsCell from './HostVmCountsCell.vue'
 
-function cell(counts: HostVmCounts | null | undefined) {
-  return mount(HostVmCountsCell, { props: { hostId: 'h1', counts }, global: { stubs: { RouterLink: RouterLinkStub } } })
+function cell(counts: HostVmCounts | null | undefined, synced = true) {
+  return mount(HostVmCountsCell, { props: { hostId: 'h1', counts, synced }, global: { stubs: { RouterLink: RouterLinkStub } } })
 }
 
 const of = (vms: number, running: number, discovered: number): HostVmCounts => ({
@@ -14,6 +14,11 @@ const of = (vms: number, running: number, discovered: number): HostVmCounts => (
   shutoff: vms - running,
   managed: vms - discovered,
   discovered,
+  active: running,
+  vcpus: vms,
+  memoryBytes: vms * 2 ** 30,
+  activeVcpus: running,
+  activeMemoryBytes: running * 2 ** 30,
 })
 
 describe('HostVmCountsCell', () => {
@@ -32,8 +37,13 @@ describe('HostVmCountsCell', () => {
     expect(w.find('[data-testid="host-vm-discovered"]').exists()).toBe(false)
   })
 
-  it('tells a host without VMs from counts not loaded yet', () => {
+  it('tells a host without VMs from counts not loaded yet and from a host never synced', () => {
     expect(cell(null).text()).toBe('No VMs')
     expect(cell(undefined).text()).toBe('—')
+    const unsynced = cell(null, false)
+    expect(unsynced.text()).toBe('—')
+    expect(unsynced.find('[data-testid="host-vm-unknown"]').attributes('title')).toBe('Not synced yet')
+    // Counts on record are shown even when the host has not synced since (e.g. a failed pass).
+    expect(cell(of(2, 1, 0), false).find('[data-testid="host-vm-total"]').text()).toBe('2 VMs')
   })
 })
