@@ -68,6 +68,7 @@ impl Hash for VmConfig<'_> {
             disks,
             nics,
             graphics,
+            consoles,
         } = self.0;
         (uuid, name, title, description, persistent, autostart).hash(h);
         (vcpus, current_vcpus, memory_bytes, current_memory_bytes).hash(h);
@@ -77,6 +78,7 @@ impl Hash for VmConfig<'_> {
         nics.iter().for_each(|n| NicConfig(n).hash(h));
         h.write_usize(graphics.len());
         graphics.iter().for_each(|g| GraphicsConfig(g).hash(h));
+        consoles.hash(h);
     }
 }
 
@@ -194,6 +196,7 @@ mod tests {
                 listen: None,
                 has_password: false,
             }],
+            consoles: vec![],
         }
     }
 
@@ -229,6 +232,16 @@ mod tests {
             params: Default::default(),
         });
         assert_eq!(vm(&a), vm(&recognized));
+        // A serial port added is configuration.
+        let mut serial = a.clone();
+        serial.consoles.push(virtumancer_model::ConsoleInventory {
+            kind: "serial".into(),
+            target_type: Some("isa-serial".into()),
+            port: Some(0),
+            source_type: "pty".into(),
+            source: None,
+        });
+        assert_ne!(vm(&a), vm(&serial));
     }
 
     #[test]

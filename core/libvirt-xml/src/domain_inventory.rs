@@ -1,11 +1,11 @@
 //! The part of a domain document an inventory reads.
 
 use crate::common::Size;
-use crate::{Cpu, Disk, Graphics, Interface, MaxMemory, Os, Vcpu, XmlError};
+use crate::{CharDevice, Cpu, Disk, Graphics, Interface, MaxMemory, Os, Vcpu, XmlError};
 use serde::Deserialize;
 
-/// `<domain>` as an inventory reads it: identity, sizing, CPU, boot, and the disks, interfaces
-/// and graphics, typed as [`crate::Domain`] types them. Read-only.
+/// `<domain>` as an inventory reads it: identity, sizing, CPU, boot, and the disks, interfaces,
+/// graphics, serial ports and consoles, typed as [`crate::Domain`] types them. Read-only.
 ///
 /// A full sync reads the XML of every domain of a host. The views' reader only deserializes
 /// what a view names and passes over the rest of the document, so reading this view instead
@@ -63,6 +63,12 @@ pub struct InventoryDevices {
     /// `<graphics>` entries.
     #[serde(rename = "graphics", default)]
     pub graphics: Vec<Graphics>,
+    /// `<serial>` entries.
+    #[serde(rename = "serial", default)]
+    pub serials: Vec<CharDevice>,
+    /// `<console>` entries.
+    #[serde(rename = "console", default)]
+    pub consoles: Vec<CharDevice>,
 }
 
 impl DomainInventoryView {

@@ -63,6 +63,8 @@ fn inventoried(d: Domain) -> DomainInventoryView {
             disks: d.devices.disks,
             interfaces: d.devices.interfaces,
             graphics: d.devices.graphics,
+            serials: d.devices.serials,
+            consoles: d.devices.consoles,
         },
     }
 }

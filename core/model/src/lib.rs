@@ -50,4 +50,6 @@ pub use stats::{HostStats, VmStats};
 pub use task::{Task, TaskState};
 pub use topology::{Topology, TopologyHost};
 pub use vm::{Vm, VmDetail, VmDrift};
-pub use vm_inventory::{DiskInventory, GraphicsInventory, NicInventory, PluginKind, VmInventory};
+pub use vm_inventory::{
+    ConsoleInventory, DiskInventory, GraphicsInventory, NicInventory, PluginKind, VmInventory,
+};

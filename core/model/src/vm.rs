@@ -1,6 +1,8 @@
 //! VMs as Virtumancer records them.
 
-use crate::{DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, VmId};
+use crate::{
+    ConsoleInventory, DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, VmId,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -81,6 +83,8 @@ pub struct VmDetail {
     pub nics: Vec<NicInventory>,
     /// Graphical consoles.
     pub graphics: Vec<GraphicsInventory>,
+    /// Serial ports and text consoles.
+    pub consoles: Vec<ConsoleInventory>,
 }
 
 /// Whether Virtumancer's record of a VM still matches the host's live configuration.

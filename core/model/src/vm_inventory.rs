@@ -55,6 +55,8 @@ pub struct VmInventory {
     pub nics: Vec<NicInventory>,
     /// Graphical consoles.
     pub graphics: Vec<GraphicsInventory>,
+    /// Serial ports and text consoles, in document order (serial ports first).
+    pub consoles: Vec<ConsoleInventory>,
 }
 
 /// One disk attachment.
@@ -161,4 +163,23 @@ pub struct GraphicsInventory {
     pub listen: Option<String>,
     /// A password is set (the password itself is never stored).
     pub has_password: bool,
+}
+
+/// A serial port or a text console: what a serial console in the browser attaches to. libvirt
+/// lists the first serial port a second time as a `<console>` of target type `serial`; that
+/// repetition is not kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleInventory {
+    /// `serial` (a serial port) or `console` (a console of its own, e.g. `virtio`).
+    pub kind: String,
+    /// The device the guest sees: `isa-serial`, `pci-serial`, `usb-serial`, `virtio`, `sclp`…
+    /// as libvirt names the target's type, when it does.
+    pub target_type: Option<String>,
+    /// The target's port.
+    pub port: Option<u32>,
+    /// Where the host end goes: `pty`, `unix`, `tcp`, `file`, `null`, `spicevmc`…
+    pub source_type: String,
+    /// The host end: a path (the pty while running, a socket, a file) or `host:service`.
+    pub source: Option<String>,
 }

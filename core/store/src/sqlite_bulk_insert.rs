@@ -1,5 +1,5 @@
-//! Bulk inserts of VMs and their children (disks, attachments, NICs, graphics) and of pool
-//! volumes: one prepared statement per table, stepped once per row through SQLite's C API
+//! Bulk inserts of VMs and their children (disks, attachments, NICs, graphics, consoles) and of
+//! pool volumes: one prepared statement per table, stepped once per row through SQLite's C API
 //! (ADR 0011). Used for new VMs, for rewriting the children of changed ones and for pools.
 
 use crate::StoreError;
@@ -13,7 +13,8 @@ pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializing plain data cannot fail")
 }
 
-/// Inserts new VMs with their disks, attachments, NICs and graphics; returns rows written.
+/// Inserts new VMs with their disks, attachments, NICs, graphics and consoles; returns rows
+/// written.
 pub async fn insert_vms(
     tx: &mut Transaction<'_, Sqlite>,
     host: HostId,
@@ -30,7 +31,7 @@ pub async fn insert_vms(
     })
 }
 
-/// Inserts the disks (upserted, shared by key), attachments, NICs and graphics of `vms`, whose
+/// Inserts the disks (upserted, shared by key), attachments, NICs, graphics and consoles of `vms`, whose
 /// previous children, if any, are already deleted; returns rows written.
 pub async fn insert_children(
     tx: &mut Transaction<'_, Sqlite>,
@@ -156,6 +157,9 @@ fn write_children(
     let mut graphics = conn.prepare(
         "INSERT INTO graphics (vm_id, ordinal, kind, port, autoport, listen, has_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )?;
+    let mut console = conn.prepare(
+        "INSERT INTO consoles (vm_id, ordinal, kind, target_type, port, source_type, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )?;
     let mut rows = 0;
     for ((_, v, _), id) in vms.iter().zip(vm_ids) {
         for (i, d) in v.disks.iter().enumerate() {
@@ -207,6 +211,18 @@ fn write_children(
                 g.autoport.into(),
                 (&g.listen).into(),
                 g.has_password.into(),
+            ])?;
+            rows += 1;
+        }
+        for (i, c) in v.consoles.iter().enumerate() {
+            console.run(&[
+                id.into(),
+                (i as i64).into(),
+                (&c.kind).into(),
+                (&c.target_type).into(),
+                c.port.map(i64::from).into(),
+                (&c.source_type).into(),
+                (&c.source).into(),
             ])?;
             rows += 1;
         }

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use virtumancer_model::{
-    DiskInventory, GraphicsInventory, HostId, HostVmCounts, NicInventory, PowerState, Vm, VmDetail,
-    VmId,
+    ConsoleInventory, DiskInventory, GraphicsInventory, HostId, HostVmCounts, NicInventory,
+    PowerState, Vm, VmDetail, VmId,
 };
 
 pub(crate) fn corrupt(column: &'static str, e: impl std::fmt::Display) -> StoreError {
@@ -356,7 +356,7 @@ impl InventoryRepository for SqliteStore {
     }
 
     async fn get_vm(&self, id: VmId) -> Result<Option<VmDetail>, StoreError> {
-        // One snapshot for the VM and its disks, NICs and graphics.
+        // One snapshot for the VM and its disks, NICs, graphics and consoles.
         let mut tx = self.pool.begin().await?;
         let Some(row) = sqlx::query(select_vms!("WHERE v.id = ?"))
             .bind(id.to_string())
@@ -418,6 +418,24 @@ impl InventoryRepository for SqliteStore {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let consoles = sqlx::query("SELECT * FROM consoles WHERE vm_id = ? ORDER BY ordinal")
+            .bind(id.to_string())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ConsoleInventory {
+                    kind: r.try_get("kind")?,
+                    target_type: r.try_get("target_type")?,
+                    port: r
+                        .try_get::<Option<i64>, _>("port")?
+                        .map(|p| u32::try_from(p).map_err(|e| corrupt("consoles.port", e)))
+                        .transpose()?,
+                    source_type: r.try_get("source_type")?,
+                    source: r.try_get("source")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(VmDetail {
             vm,
             max_memory_bytes: row
@@ -434,6 +452,7 @@ impl InventoryRepository for SqliteStore {
             disks,
             nics,
             graphics,
+            consoles,
         }))
     }
 

@@ -19,6 +19,7 @@ async fn delete_children(tx: &mut Tx<'_>, vm: VmId) -> Result<u64, StoreError> {
         "DELETE FROM disk_attachments WHERE vm_id = ?",
         "DELETE FROM nics WHERE vm_id = ?",
         "DELETE FROM graphics WHERE vm_id = ?",
+        "DELETE FROM consoles WHERE vm_id = ?",
     ] {
         rows += sqlx::query(sql)
             .bind(vm.to_string())

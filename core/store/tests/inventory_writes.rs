@@ -130,10 +130,10 @@ async fn bulk_writes_read_back(join: bool) {
         w.write(&first).await.unwrap() + w.write(&second).await.unwrap()
     };
     w.commit().await.unwrap();
-    // 3 VMs, 3 attachments, 3 NICs, 3 consoles, the pool and its volume, and the shared disk
-    // once per write that used it.
+    // 3 VMs, 3 attachments, 3 NICs, 3 graphics, 6 consoles, the pool and its volume, and the
+    // shared disk once per write that used it.
     let disk_writes = if join { 1 } else { 2 };
-    assert_eq!(rows, 3 + 3 + 3 + 3 + 1 + 1 + disk_writes);
+    assert_eq!(rows, 3 + 3 + 3 + 3 + 6 + 1 + 1 + disk_writes);
 
     for (id, want) in ids.iter().zip([&a, &b, &c]) {
         let got = store.get_vm(*id).await.unwrap().expect("stored");
@@ -148,6 +148,7 @@ async fn bulk_writes_read_back(join: bool) {
         assert_eq!(got.disks, want.disks);
         assert_eq!(got.nics, want.nics);
         assert_eq!(got.graphics, want.graphics);
+        assert_eq!(got.consoles, want.consoles);
     }
     let states = store.vm_sync_states(host).await.unwrap();
     let mut hashes: Vec<_> = states.iter().map(|s| s.config_hash.as_str()).collect();

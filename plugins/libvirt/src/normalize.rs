@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 use virtumancer_libvirt_xml::{
-    Disk, DomainInventoryView, Graphics, Interface, Network, StoragePool, StorageVolume, Vlan,
+    CharDevice, Disk, DomainInventoryView, Graphics, Interface, Network, StoragePool,
+    StorageVolume, Vlan,
 };
 use virtumancer_model::{
-    DiskInventory, GraphicsInventory, NetworkInventory, NicInventory, PortgroupInventory,
-    PowerState, StoragePoolInventory, VmInventory, VolumeInventory,
+    ConsoleInventory, DiskInventory, GraphicsInventory, NetworkInventory, NicInventory,
+    PortgroupInventory, PowerState, StoragePoolInventory, VmInventory, VolumeInventory,
 };
 
 /// Volumes of every pool, to size disks and to name the pool a file disk lives in. Each
@@ -135,6 +136,7 @@ pub fn vm(
             .collect(),
         nics: d.devices.interfaces.into_iter().map(nic).collect(),
         graphics: d.devices.graphics.iter().map(graphics).collect(),
+        consoles: consoles(&d.devices.serials, &d.devices.consoles),
     }
 }
 
@@ -227,6 +229,50 @@ fn graphics(g: &Graphics) -> GraphicsInventory {
         listen: g.listen_address().map(str::to_owned),
         has_password: g.passwd.is_some(),
     }
+}
+
+/// The serial ports, then the consoles that are not a serial port listed again: libvirt shows
+/// the serial port a console of target type `serial` (the default) stands for under both.
+fn consoles(serials: &[CharDevice], consoles: &[CharDevice]) -> Vec<ConsoleInventory> {
+    let port = |c: &CharDevice| c.target.as_ref().and_then(|t| t.port);
+    let target_type = |c: &CharDevice| c.target.as_ref().and_then(|t| t.kind.clone());
+    let entry = |kind: &str, c: &CharDevice| ConsoleInventory {
+        kind: kind.to_owned(),
+        target_type: target_type(c),
+        port: port(c),
+        source_type: c.kind.clone(),
+        // A pty's path is the one a running VM got at its start: not configuration, and a
+        // console opens the port through libvirt, not through the pty.
+        source: c
+            .source
+            .as_ref()
+            .and_then(|s| match (&s.path, &s.host, &s.service) {
+                _ if c.kind == "pty" => None,
+                (Some(path), _, _) => Some(path.clone()),
+                (None, Some(host), Some(service)) if host.contains(':') => {
+                    Some(format!("[{host}]:{service}"))
+                }
+                (None, Some(host), Some(service)) => Some(format!("{host}:{service}")),
+                (None, None, Some(service)) => Some(format!(":{service}")),
+                _ => None,
+            }),
+    };
+    let repeats_a_serial = |c: &CharDevice| {
+        matches!(target_type(c).as_deref(), None | Some("serial"))
+            && serials
+                .iter()
+                .any(|s| port(s).unwrap_or(0) == port(c).unwrap_or(0))
+    };
+    serials
+        .iter()
+        .map(|s| entry("serial", s))
+        .chain(
+            consoles
+                .iter()
+                .filter(|c| !repeats_a_serial(c))
+                .map(|c| entry("console", c)),
+        )
+        .collect()
 }
 
 /// The inventory of one network.
@@ -326,6 +372,10 @@ mod tests {
         persistent: true,
         autostart: false,
     };
+    const RUNNING: DomainFlags = DomainFlags {
+        state: PowerState::Running,
+        ..SHUTOFF
+    };
 
     fn corpus(name: &str) -> String {
         std::fs::read_to_string(format!(
@@ -407,6 +457,78 @@ mod tests {
                 .any(|n| n.kind == "direct" && n.source_mode.as_deref() == Some("bridge"))
         );
         assert!(v.graphics.iter().any(|g| g.kind == "vnc"));
+        // The console there is serial port 0 again: one entry.
+        assert_eq!(
+            v.consoles,
+            [ConsoleInventory {
+                kind: "serial".into(),
+                target_type: Some("isa-serial".into()),
+                port: Some(0),
+                source_type: "pty".into(),
+                source: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn serial_ports_and_consoles_of_their_own_are_kept_once_each() {
+        let d =
+            DomainInventoryView::from_xml(&corpus("domain-qemu-q35-misc-inactive.xml")).unwrap();
+        let v = vm(d, SHUTOFF, &VolumeIndex::default(), &HashMap::new());
+        let tcp = ConsoleInventory {
+            kind: "serial".into(),
+            target_type: Some("isa-serial".into()),
+            port: Some(1),
+            source_type: "tcp".into(),
+            source: Some("127.0.0.1:4555".into()),
+        };
+        let pty = ConsoleInventory {
+            port: Some(0),
+            source_type: "pty".into(),
+            source: None,
+            ..tcp.clone()
+        };
+        // Its console repeats serial port 1.
+        assert_eq!(v.consoles, [tcp, pty.clone()]);
+
+        let live = DomainInventoryView::from_xml(&corpus("domain-qemu-live-rich.xml")).unwrap();
+        let v = vm(live, RUNNING, &VolumeIndex::default(), &HashMap::new());
+        // Running, its pty is not kept: the entry is the one the stopped VM has.
+        assert_eq!(v.consoles, [pty]);
+
+        // A virtio console is a console of its own; a serial console with no serial port too.
+        let xml = r#"<domain type="kvm"><name>c</name><memory>1024</memory><vcpu>1</vcpu>
+            <os><type>hvm</type></os><devices>
+            <console type="pty"><target type="virtio" port="0"/></console>
+            <console type="unix"><source mode="bind" path="/run/c.sock"/><target port="1"/></console>
+            <console type="tcp"><source host="::1" service="7000"/><target type="sclp"/></console>
+            </devices></domain>"#;
+        let v = vm(
+            DomainInventoryView::from_xml(xml).unwrap(),
+            SHUTOFF,
+            &VolumeIndex::default(),
+            &HashMap::new(),
+        );
+        let got: Vec<_> = v
+            .consoles
+            .iter()
+            .map(|c| {
+                (
+                    c.kind.as_str(),
+                    c.target_type.as_deref(),
+                    c.port,
+                    c.source.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("console", Some("virtio"), Some(0), None),
+                ("console", None, Some(1), Some("/run/c.sock")),
+                ("console", Some("sclp"), None, Some("[::1]:7000")),
+            ]
+        );
     }
 
     #[test]

@@ -292,6 +292,7 @@ async fn drift_is_reported_and_resync_repairs_it() {
         disks: vec![],
         nics: vec![],
         graphics: vec![],
+        consoles: vec![],
     };
     let batch = InventoryBatch {
         update_vms: vec![(vm_id, stale, "stale".into())],

@@ -118,6 +118,17 @@ async fn thousands_of_generated_domains_sync_completely_and_resync_writes_nothin
                 unsized_locals += 1;
             }
         }
+        // The generator gives each domain serial port 0 and libvirt's console naming it again:
+        // one entry, the serial port.
+        assert_eq!(
+            d.consoles
+                .iter()
+                .map(|c| (c.kind.as_str(), c.port, c.source_type.as_str()))
+                .collect::<Vec<_>>(),
+            [("serial", Some(0), "pty")],
+            "{}",
+            d.vm.name
+        );
         for n in &d.nics {
             nic_kinds.insert(n.kind.clone());
             if n.portgroup.as_deref() == Some("trunk") {

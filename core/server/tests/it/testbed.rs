@@ -359,7 +359,8 @@ async fn vms_changed_behind_our_back_follow_through_events_within_seconds() {
         format!(
             "<domain type='qemu'><name>{name}</name><title>&lt;lab&gt; &amp; \"x\" ünï</title><memory unit='MiB'>32</memory>\
              <vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='cdrom'>\
-             <target dev='hdc' bus='ide'/><readonly/></disk><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>"
+             <target dev='hdc' bus='ide'/><readonly/></disk><graphics type='vnc' autoport='yes' listen='127.0.0.1'/>\
+             <serial type='pty'><target port='0'/></serial></devices></domain>"
         ),
     )
     .unwrap();
@@ -376,6 +377,13 @@ async fn vms_changed_behind_our_back_follow_through_events_within_seconds() {
         detail["disks"][0]["sourcePath"],
         serde_json::Value::Null,
         "empty CD-ROM"
+    );
+    // QEMU adds the console that names serial port 0 again, and gives the port a pty on start:
+    // one entry, without the pty's path.
+    assert_eq!(
+        detail["consoles"],
+        serde_json::json!([{"kind": "serial", "targetType": "isa-serial", "port": 0,
+                            "sourceType": "pty", "source": null}])
     );
     virsh(&["destroy", &name]);
     wait_vm(&s, &mut ev, &name, |v| v["state"] == "shutoff").await;

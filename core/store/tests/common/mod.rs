@@ -1,6 +1,8 @@
 //! Fixtures shared by the store's test files.
 
-use virtumancer_model::{DiskInventory, GraphicsInventory, NicInventory, PowerState, VmInventory};
+use virtumancer_model::{
+    ConsoleInventory, DiskInventory, GraphicsInventory, NicInventory, PowerState, VmInventory,
+};
 
 /// A running VM with every kind of hardware, hostile text in its title, and `disks`.
 pub fn vm(name: &str, uuid: &str, disks: Vec<DiskInventory>) -> VmInventory {
@@ -50,5 +52,21 @@ pub fn vm(name: &str, uuid: &str, disks: Vec<DiskInventory>) -> VmInventory {
             listen: Some("127.0.0.1".into()),
             has_password: true,
         }],
+        consoles: vec![
+            ConsoleInventory {
+                kind: "serial".into(),
+                target_type: Some("isa-serial".into()),
+                port: Some(0),
+                source_type: "pty".into(),
+                source: None,
+            },
+            ConsoleInventory {
+                kind: "console".into(),
+                target_type: None,
+                port: Some(u32::MAX),
+                source_type: "unix".into(),
+                source: Some("/run/<&>\"' ünï.sock".into()),
+            },
+        ],
     }
 }

@@ -873,6 +873,29 @@ export interface components {
             facts: components["schemas"]["HostFacts"];
             hostKey?: components["schemas"]["HostKey"] | null;
         };
+        /**
+         * @description A serial port or a text console: what a serial console in the browser attaches to. libvirt
+         *     lists the first serial port a second time as a `<console>` of target type `serial`; that
+         *     repetition is not kept.
+         */
+        ConsoleInventory: {
+            /** @description `serial` (a serial port) or `console` (a console of its own, e.g. `virtio`). */
+            kind: string;
+            /**
+             * Format: int32
+             * @description The target's port.
+             */
+            port?: number | null;
+            /** @description The host end: a path (the pty while running, a socket, a file) or `host:service`. */
+            source?: string | null;
+            /** @description Where the host end goes: `pty`, `unix`, `tcp`, `file`, `null`, `spicevmc`… */
+            sourceType: string;
+            /**
+             * @description The device the guest sees: `isa-serial`, `pci-serial`, `usb-serial`, `virtio`, `sclp`…
+             *     as libvirt names the target's type, when it does.
+             */
+            targetType?: string | null;
+        };
         /** @description Body of `POST /hosts`. */
         CreateHost: {
             /** @description Fingerprint of the SSH host key the user accepted (from `host_key_unverified`). */
@@ -1864,6 +1887,8 @@ export interface components {
             arch?: string | null;
             /** @description Boot devices in order. */
             bootDevices: string[];
+            /** @description Serial ports and text consoles. */
+            consoles: components["schemas"]["ConsoleInventory"][];
             /** @description CPU mode. */
             cpuMode?: string | null;
             /** @description CPU model. */
