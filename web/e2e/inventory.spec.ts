@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test'
 import type { Host, VmList } from '../src/api/types'
 import { uniqueName, deleteTestHosts } from './testbed'
+import { formatPercent } from '../src/lib/format'
 
 // Runs against the same real server as hosts.spec.ts (started by the Makefile with no hosts),
 // after it, serially. It adds its own test:///default host and deletes it at the end; it does
@@ -63,6 +64,11 @@ test('discover the test VM, import it, and see its hardware', async ({ page, req
     // The host's page says when its inventory last synced; a resync that finds nothing to
     // change still moves that time on, live.
     await page.getByTestId('vm-host-link').click()
+    // It counts the host's VM and what it holds: test:///default's VM runs with 2 vCPUs.
+    const facts = ((await (await request.get(`/api/v1/hosts/${host.id}`)).json()) as Host).facts
+    await expect(page.getByTestId('host-inventory').getByTestId('host-vm-total')).toHaveText('1 VM')
+    await expect(page.getByTestId('host-alloc-vcpus-text')).toHaveText(`2 vCPUs on ${facts?.cpuCount} CPUs (${formatPercent((2 / (facts?.cpuCount ?? 1)) * 100)})`)
+    await expect(page.getByTestId('host-alloc-memory-defined')).toHaveText('Held by 1 active VM · 2 GiB given to all 1')
     const sync = page.getByTestId('host-inventory').getByTestId('host-sync-status')
     await expect(sync).toHaveAttribute('data-sync', 'synced')
     const before = await sync.locator('time').getAttribute('datetime')
