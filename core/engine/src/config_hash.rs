@@ -69,6 +69,7 @@ impl Hash for VmConfig<'_> {
             nics,
             graphics,
             consoles,
+            hardware,
         } = self.0;
         (uuid, name, title, description, persistent, autostart).hash(h);
         (vcpus, current_vcpus, memory_bytes, current_memory_bytes).hash(h);
@@ -78,7 +79,7 @@ impl Hash for VmConfig<'_> {
         nics.iter().for_each(|n| NicConfig(n).hash(h));
         h.write_usize(graphics.len());
         graphics.iter().for_each(|g| GraphicsConfig(g).hash(h));
-        consoles.hash(h);
+        (consoles, hardware).hash(h);
     }
 }
 
@@ -197,6 +198,7 @@ mod tests {
                 has_password: false,
             }],
             consoles: vec![],
+            hardware: Default::default(),
         }
     }
 
@@ -242,6 +244,10 @@ mod tests {
             source: None,
         });
         assert_ne!(vm(&a), vm(&serial));
+        // So is a lifecycle action.
+        let mut restart = a.clone();
+        restart.hardware.on_crash = Some("restart".into());
+        assert_ne!(vm(&a), vm(&restart));
     }
 
     #[test]

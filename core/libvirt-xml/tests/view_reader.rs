@@ -59,12 +59,18 @@ fn inventoried(d: Domain) -> DomainInventoryView {
         vcpu: d.vcpu,
         os: d.os,
         cpu: d.cpu,
+        on_poweroff: d.on_poweroff,
+        on_reboot: d.on_reboot,
+        on_crash: d.on_crash,
         devices: InventoryDevices {
             disks: d.devices.disks,
             interfaces: d.devices.interfaces,
             graphics: d.devices.graphics,
             serials: d.devices.serials,
             consoles: d.devices.consoles,
+            videos: d.devices.videos,
+            tpms: d.devices.tpms,
+            hostdevs: d.devices.hostdevs,
         },
     }
 }

@@ -24,6 +24,7 @@ mod stats;
 mod task;
 mod topology;
 mod vm;
+mod vm_hardware;
 mod vm_inventory;
 
 pub use event::{Event, Topic};
@@ -50,6 +51,7 @@ pub use stats::{HostStats, VmStats};
 pub use task::{Task, TaskState};
 pub use topology::{Topology, TopologyHost};
 pub use vm::{Vm, VmDetail, VmDrift};
+pub use vm_hardware::{CpuTopology, HostDevice, VmHardware};
 pub use vm_inventory::{
     ConsoleInventory, DiskInventory, GraphicsInventory, NicInventory, PluginKind, VmInventory,
 };

@@ -1,7 +1,8 @@
 //! VMs as Virtumancer records them.
 
 use crate::{
-    ConsoleInventory, DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState, VmId,
+    ConsoleInventory, DiskInventory, GraphicsInventory, HostId, NicInventory, PowerState,
+    VmHardware, VmId,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,8 @@ pub struct VmDetail {
     pub graphics: Vec<GraphicsInventory>,
     /// Serial ports and text consoles.
     pub consoles: Vec<ConsoleInventory>,
+    /// CPU topology, lifecycle actions, video, TPM and host devices.
+    pub hardware: VmHardware,
 }
 
 /// Whether Virtumancer's record of a VM still matches the host's live configuration.

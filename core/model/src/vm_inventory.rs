@@ -1,6 +1,6 @@
 //! What a compute driver reports about one VM: its normalized configuration.
 
-use crate::PowerState;
+use crate::{PowerState, VmHardware};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -57,6 +57,8 @@ pub struct VmInventory {
     pub graphics: Vec<GraphicsInventory>,
     /// Serial ports and text consoles, in document order (serial ports first).
     pub consoles: Vec<ConsoleInventory>,
+    /// CPU topology, lifecycle actions, video, TPM and host devices.
+    pub hardware: VmHardware,
 }
 
 /// One disk attachment.

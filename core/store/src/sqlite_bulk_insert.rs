@@ -92,11 +92,12 @@ fn write_vms(
     let mut stmt = conn.prepare(
         "INSERT INTO vms (id, host_id, uuid, name, title, description, state, persistent, autostart, vcpus, \
          current_vcpus, memory_bytes, current_memory_bytes, max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, \
-         cpu_model, boot_devices, config_hash, last_seen_at, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         cpu_model, boot_devices, hardware, config_hash, last_seen_at, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     for ((_, v, hash), id) in vms.iter().zip(ids) {
         let boot = json(&v.boot_devices);
+        let hardware = json(&v.hardware);
         stmt.run(&[
             id.into(),
             host.as_str().into(),
@@ -119,6 +120,7 @@ fn write_vms(
             (&v.cpu_mode).into(),
             (&v.cpu_model).into(),
             boot.as_str().into(),
+            hardware.as_str().into(),
             hash.into(),
             at.as_str().into(),
             at.as_str().into(),

@@ -42,7 +42,7 @@ macro_rules! select_vms {
             "SELECT v.id, v.host_id, h.name AS host_name, v.uuid, v.name, v.title, v.description, v.state, v.persistent, v.autostart, ",
             "v.managed, v.dismissed, v.vcpus, v.current_vcpus, v.memory_bytes, v.current_memory_bytes, v.firmware, v.os_type, ",
             "v.config_hash, v.gone_at, v.last_seen_at, v.created_at, v.updated_at, h.last_synced_at, v.max_memory_bytes, ",
-            "v.arch, v.machine, v.cpu_mode, v.cpu_model, v.boot_devices FROM vms v JOIN hosts h ON h.id = v.host_id ",
+            "v.arch, v.machine, v.cpu_mode, v.cpu_model, v.boot_devices, v.hardware FROM vms v JOIN hosts h ON h.id = v.host_id ",
             $tail
         )
     };
@@ -453,6 +453,7 @@ impl InventoryRepository for SqliteStore {
             nics,
             graphics,
             consoles,
+            hardware: parse_json("vms.hardware", &row.try_get::<String, _>("hardware")?)?,
         }))
     }
 

@@ -112,7 +112,8 @@ async fn upsert_pool(
 
 /// Binds the columns of `vms` an update sets, in this order: name, title,
 /// description, state, persistent, autostart, vcpus, current_vcpus, memory_bytes, current_memory_bytes,
-/// max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, boot_devices, config_hash.
+/// max_memory_bytes, firmware, os_type, arch, machine, cpu_mode, cpu_model, boot_devices, hardware,
+/// config_hash.
 macro_rules! bind_vm_columns {
     ($q:expr, $v:expr, $hash:expr) => {
         $q.bind(&$v.name)
@@ -133,6 +134,7 @@ macro_rules! bind_vm_columns {
             .bind(&$v.cpu_mode)
             .bind(&$v.cpu_model)
             .bind(json(&$v.boot_devices))
+            .bind(json(&$v.hardware))
             .bind($hash)
     };
 }
@@ -201,7 +203,7 @@ impl InventoryWriter for SqliteInventoryWriter {
             let q = sqlx::query(
                 "UPDATE vms SET name = ?, title = ?, description = ?, state = ?, persistent = ?, autostart = ?, vcpus = ?, current_vcpus = ?, \
                  memory_bytes = ?, current_memory_bytes = ?, max_memory_bytes = ?, firmware = ?, os_type = ?, arch = ?, machine = ?, \
-                 cpu_mode = ?, cpu_model = ?, boot_devices = ?, config_hash = ?, gone_at = NULL, last_seen_at = ?, updated_at = ? \
+                 cpu_mode = ?, cpu_model = ?, boot_devices = ?, hardware = ?, config_hash = ?, gone_at = NULL, last_seen_at = ?, updated_at = ? \
                  WHERE id = ?",
             );
             rows += bind_vm_columns!(q, v, hash)

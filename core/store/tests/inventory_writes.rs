@@ -149,6 +149,7 @@ async fn bulk_writes_read_back(join: bool) {
         assert_eq!(got.nics, want.nics);
         assert_eq!(got.graphics, want.graphics);
         assert_eq!(got.consoles, want.consoles);
+        assert_eq!(got.hardware, want.hardware);
     }
     let states = store.vm_sync_states(host).await.unwrap();
     let mut hashes: Vec<_> = states.iter().map(|s| s.config_hash.as_str()).collect();

@@ -20,6 +20,7 @@ mod domain_stats;
 mod errors;
 pub mod event_loop;
 mod facts;
+mod hardware;
 mod inventory;
 mod inventory_events;
 mod inventory_stream;

@@ -104,6 +104,7 @@ pub fn vm(
     let memory_bytes = d.memory_bytes().unwrap_or(0);
     let current_memory_bytes = d.current_memory_bytes().unwrap_or(0);
     let max_memory_bytes = d.max_memory.as_ref().and_then(|m| m.bytes());
+    let hardware = crate::hardware::of(&d);
     let (cpu_mode, cpu_model) = match d.cpu {
         Some(c) => (c.mode, c.model.map(|m| m.name).filter(|m| !m.is_empty())),
         None => (None, None),
@@ -137,6 +138,7 @@ pub fn vm(
         nics: d.devices.interfaces.into_iter().map(nic).collect(),
         graphics: d.devices.graphics.iter().map(graphics).collect(),
         consoles: consoles(&d.devices.serials, &d.devices.consoles),
+        hardware,
     }
 }
 

@@ -293,6 +293,7 @@ async fn drift_is_reported_and_resync_repairs_it() {
         nics: vec![],
         graphics: vec![],
         consoles: vec![],
+        hardware: Default::default(),
     };
     let batch = InventoryBatch {
         update_vms: vec![(vm_id, stale, "stale".into())],

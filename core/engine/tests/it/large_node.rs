@@ -129,6 +129,13 @@ async fn thousands_of_generated_domains_sync_completely_and_resync_writes_nothin
             "{}",
             d.vm.name
         );
+        // The generator sets every lifecycle action.
+        assert!(
+            d.hardware.on_poweroff.is_some() && d.hardware.on_crash.is_some(),
+            "{}: {:?}",
+            d.vm.name,
+            d.hardware
+        );
         for n in &d.nics {
             nic_kinds.insert(n.kind.clone());
             if n.portgroup.as_deref() == Some("trunk") {

@@ -358,7 +358,8 @@ async fn vms_changed_behind_our_back_follow_through_events_within_seconds() {
         &xml,
         format!(
             "<domain type='qemu'><name>{name}</name><title>&lt;lab&gt; &amp; \"x\" ünï</title><memory unit='MiB'>32</memory>\
-             <vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='cdrom'>\
+             <vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><cpu><topology sockets='1' cores='1' threads='1'/></cpu>\
+             <on_crash>restart</on_crash><devices><disk type='file' device='cdrom'>\
              <target dev='hdc' bus='ide'/><readonly/></disk><graphics type='vnc' autoport='yes' listen='127.0.0.1'/>\
              <serial type='pty'><target port='0'/></serial></devices></domain>"
         ),
@@ -385,6 +386,15 @@ async fn vms_changed_behind_our_back_follow_through_events_within_seconds() {
         serde_json::json!([{"kind": "serial", "targetType": "isa-serial", "port": 0,
                             "sourceType": "pty", "source": null}])
     );
+    // The lifecycle action defined, libvirt's defaults for the others, and the video device
+    // QEMU adds for the VNC display.
+    let hw = &detail["hardware"];
+    assert_eq!(
+        (&hw["onCrash"], &hw["onPoweroff"], &hw["onReboot"]),
+        (&json!("restart"), &json!("destroy"), &json!("restart"))
+    );
+    assert!(hw["video"].is_string(), "{hw}");
+    assert_eq!(hw["cpuTopology"]["threads"], 1, "{hw}");
     virsh(&["destroy", &name]);
     wait_vm(&s, &mut ev, &name, |v| v["state"] == "shutoff").await;
     virsh(&["undefine", &name]);

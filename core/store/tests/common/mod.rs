@@ -1,7 +1,8 @@
 //! Fixtures shared by the store's test files.
 
 use virtumancer_model::{
-    ConsoleInventory, DiskInventory, GraphicsInventory, NicInventory, PowerState, VmInventory,
+    ConsoleInventory, CpuTopology, DiskInventory, GraphicsInventory, HostDevice, NicInventory,
+    PowerState, VmHardware, VmInventory,
 };
 
 /// A running VM with every kind of hardware, hostile text in its title, and `disks`.
@@ -68,5 +69,23 @@ pub fn vm(name: &str, uuid: &str, disks: Vec<DiskInventory>) -> VmInventory {
                 source: Some("/run/<&>\"' ünï.sock".into()),
             },
         ],
+        hardware: VmHardware {
+            cpu_topology: Some(CpuTopology {
+                sockets: 2,
+                dies: None,
+                cores: 4,
+                threads: 2,
+            }),
+            on_poweroff: Some("destroy".into()),
+            on_reboot: None,
+            on_crash: Some("coredump-restart".into()),
+            video: Some("virtio".into()),
+            tpm: Some("tpm-crb, emulator 2.0".into()),
+            host_devices: vec![HostDevice {
+                kind: "pci".into(),
+                managed: true,
+                source: Some("0000:03:00.1 <&>\"' ✓".into()),
+            }],
+        },
     }
 }

@@ -896,6 +896,29 @@ export interface components {
              */
             targetType?: string | null;
         };
+        /** @description `<cpu><topology>`. */
+        CpuTopology: {
+            /**
+             * Format: int32
+             * @description Cores per die (or socket).
+             */
+            cores: number;
+            /**
+             * Format: int32
+             * @description Dies per socket, when set.
+             */
+            dies?: number | null;
+            /**
+             * Format: int32
+             * @description Sockets.
+             */
+            sockets: number;
+            /**
+             * Format: int32
+             * @description Threads per core.
+             */
+            threads: number;
+        };
         /** @description Body of `POST /hosts`. */
         CreateHost: {
             /** @description Fingerprint of the SSH host key the user accepted (from `host_key_unverified`). */
@@ -1089,6 +1112,18 @@ export interface components {
             connected: number;
             /** @description All hosts. */
             total: number;
+        };
+        /** @description A host device given to the VM. */
+        HostDevice: {
+            /** @description `pci`, `usb`, `scsi`, `mdev`… */
+            kind: string;
+            /** @description libvirt detaches it from the host's driver and gives it back (`managed='yes'`). */
+            managed: boolean;
+            /**
+             * @description Which device: a PCI address (`0000:03:00.0`), USB vendor:product (`046d:c52b`) or bus
+             *     and device (`bus 1 device 4`), as the XML names it.
+             */
+            source?: string | null;
         };
         /** @description What a connected host tells about itself. */
         HostFacts: {
@@ -1897,6 +1932,8 @@ export interface components {
             disks: components["schemas"]["DiskInventory"][];
             /** @description Graphical consoles. */
             graphics: components["schemas"]["GraphicsInventory"][];
+            /** @description CPU topology, lifecycle actions, video, TPM and host devices. */
+            hardware: components["schemas"]["VmHardware"];
             /** @description Machine type. */
             machine?: string | null;
             /**
@@ -1928,6 +1965,44 @@ export interface components {
             storedHash: string;
             /** @description The VM. */
             vmId: components["schemas"]["VmId"];
+        };
+        /**
+         * @description CPU topology, lifecycle actions, video, TPM and host devices passed through. Stored as one
+         *     document per VM: nothing searches or sorts VMs by these.
+         */
+        VmHardware: {
+            /** @default null */
+            cpuTopology: components["schemas"]["CpuTopology"] | null;
+            /**
+             * @description Host devices passed through (PCI, USB, SCSI, mediated).
+             * @default []
+             */
+            hostDevices: components["schemas"]["HostDevice"][];
+            /**
+             * @description … when the guest crashes (also `coredump-destroy`, `coredump-restart`).
+             * @default null
+             */
+            onCrash: string | null;
+            /**
+             * @description What the hypervisor does when the guest powers off: `destroy`, `restart`, `preserve`…
+             * @default null
+             */
+            onPoweroff: string | null;
+            /**
+             * @description … when the guest reboots.
+             * @default null
+             */
+            onReboot: string | null;
+            /**
+             * @description The TPM: its model and backend, e.g. `tpm-crb, emulator 2.0`.
+             * @default null
+             */
+            tpm: string | null;
+            /**
+             * @description The primary video device's model (`virtio`, `qxl`, `vga`, `none`…).
+             * @default null
+             */
+            video: string | null;
         };
         /**
          * Format: uuid
