@@ -55,6 +55,10 @@ test('discover the test VM, import it, and see its hardware', async ({ page, req
     await expect(page.getByTestId('vm-managed-badge')).toHaveText('managed')
     await expect(page.getByTestId('vm-disks-table')).toContainText('/guest/diskimage1')
     await expect(page.getByTestId('vm-nics-table').getByTestId('vm-nic-source').first()).toHaveText('default')
+    // Hardware: test:///default's lifecycle actions, and the devices it does not have.
+    await expect(page.getByTestId('vm-hw-lifecycle')).toHaveText('destroy / restart / destroy')
+    await expect(page.getByTestId('vm-hw-hostdevs')).toHaveText('none')
+    await expect(page.getByTestId('vm-consoles-table')).toHaveCount(0)
     // Drift (F10): the record matches the host; a resync keeps it so.
     await expect(page.getByTestId('vm-drift-status')).toHaveText('In sync with the host')
     await page.getByTestId('vm-resync').click()

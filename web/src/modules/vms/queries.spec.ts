@@ -199,7 +199,7 @@ describe('createVmListQuery', () => {
 
 describe('createVmDetailQuery', () => {
   const vm = makeVm({ id: 'v1', hostId: 'a' })
-  const detail: VmDetail = { vm, bootDevices: ['hd'], disks: [], nics: [], graphics: [], consoles: [] }
+  const detail: VmDetail = { vm, bootDevices: ['hd'], disks: [], nics: [], graphics: [], consoles: [], hardware: { cpuTopology: null, onPoweroff: null, onReboot: null, onCrash: null, video: null, tpm: null, hostDevices: [] } }
 
   it('refetches when an event names the VM (or its host list is truncated), not for others', async () => {
     const stream = fakeStream()

@@ -106,7 +106,7 @@ export const ovsBridgeNic = (over: Partial<NicInventory> = {}): NicInventory =>
   makeNic({ kind: 'bridge', mac: '52:54:00:00:00:02', network: null, bridge: 'ovsbr0', virtualportType: 'openvswitch', vlanTags: [10], ...over })
 
 export function makeDetail(vm: Vm, nics: NicInventory[] = [makeNic()]): VmDetail {
-  return { vm, bootDevices: ['hd'], disks: [], nics, graphics: [], consoles: [] }
+  return { vm, bootDevices: ['hd'], disks: [], nics, graphics: [], consoles: [], hardware: { cpuTopology: null, onPoweroff: null, onReboot: null, onCrash: null, video: null, tpm: null, hostDevices: [] } }
 }
 
 /** A NIC kind a plugin adds, as `GET /api/v1/nic-kinds` lists it. */
