@@ -148,6 +148,46 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(s).map_err(|e| corrupt(column, e))
 }
 
+/// The rows `sql` selects for one VM (its one parameter), each turned into a `T` by
+/// `from_row`.
+async fn vm_rows<T>(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    vm: VmId,
+    from_row: impl Fn(&SqliteRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    sqlx::query(sql)
+        .bind(vm.to_string())
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+fn graphics_from_row(r: &SqliteRow) -> Result<GraphicsInventory, StoreError> {
+    Ok(GraphicsInventory {
+        kind: r.try_get("kind")?,
+        port: r.try_get("port")?,
+        autoport: r.try_get("autoport")?,
+        listen: r.try_get("listen")?,
+        has_password: r.try_get("has_password")?,
+    })
+}
+
+fn console_from_row(r: &SqliteRow) -> Result<ConsoleInventory, StoreError> {
+    Ok(ConsoleInventory {
+        kind: r.try_get("kind")?,
+        target_type: r.try_get("target_type")?,
+        port: r
+            .try_get::<Option<i64>, _>("port")?
+            .map(|p| u32::try_from(p).map_err(|e| corrupt("consoles.port", e)))
+            .transpose()?,
+        source_type: r.try_get("source_type")?,
+        source: r.try_get("source")?,
+    })
+}
+
 /// Stored sync states of a host's VMs, or of the one with `uuid`.
 async fn sync_states(
     pool: &sqlx::SqlitePool,
@@ -396,46 +436,12 @@ impl InventoryRepository for SqliteStore {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-        let nics = sqlx::query("SELECT * FROM nics WHERE vm_id = ? ORDER BY ordinal")
-            .bind(id.to_string())
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(nic_from_row)
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let graphics = sqlx::query("SELECT * FROM graphics WHERE vm_id = ? ORDER BY ordinal")
-            .bind(id.to_string())
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(GraphicsInventory {
-                    kind: r.try_get("kind")?,
-                    port: r.try_get("port")?,
-                    autoport: r.try_get("autoport")?,
-                    listen: r.try_get("listen")?,
-                    has_password: r.try_get("has_password")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let consoles = sqlx::query("SELECT * FROM consoles WHERE vm_id = ? ORDER BY ordinal")
-            .bind(id.to_string())
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(ConsoleInventory {
-                    kind: r.try_get("kind")?,
-                    target_type: r.try_get("target_type")?,
-                    port: r
-                        .try_get::<Option<i64>, _>("port")?
-                        .map(|p| u32::try_from(p).map_err(|e| corrupt("consoles.port", e)))
-                        .transpose()?,
-                    source_type: r.try_get("source_type")?,
-                    source: r.try_get("source")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let nics = "SELECT * FROM nics WHERE vm_id = ? ORDER BY ordinal";
+        let nics = vm_rows(&mut tx, nics, id, nic_from_row).await?;
+        let graphics = "SELECT * FROM graphics WHERE vm_id = ? ORDER BY ordinal";
+        let graphics = vm_rows(&mut tx, graphics, id, graphics_from_row).await?;
+        let consoles = "SELECT * FROM consoles WHERE vm_id = ? ORDER BY ordinal";
+        let consoles = vm_rows(&mut tx, consoles, id, console_from_row).await?;
         Ok(Some(VmDetail {
             vm,
             max_memory_bytes: row
