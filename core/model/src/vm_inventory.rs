@@ -182,6 +182,7 @@ pub struct ConsoleInventory {
     pub port: Option<u32>,
     /// Where the host end goes: `pty`, `unix`, `tcp`, `file`, `null`, `spicevmc`…
     pub source_type: String,
-    /// The host end: a path (the pty while running, a socket, a file) or `host:service`.
+    /// The host end: a socket's or file's path, or `host:service`. Never a pty's path: that is
+    /// a running VM's and changes at every start.
     pub source: Option<String>,
 }

@@ -165,6 +165,33 @@ async fn vm_rows<T>(
         .collect()
 }
 
+fn disk_from_row(r: &SqliteRow) -> Result<DiskInventory, StoreError> {
+    Ok(DiskInventory {
+        device: r.try_get("device")?,
+        kind: r
+            .try_get::<Option<String>, _>("kind")?
+            .unwrap_or_else(|| "file".into()),
+        target: r.try_get("target")?,
+        bus: r.try_get("bus")?,
+        source_path: r.try_get("source_path")?,
+        pool: r.try_get("pool")?,
+        volume: r.try_get("volume")?,
+        protocol: r.try_get("protocol")?,
+        remote_name: r.try_get("remote_name")?,
+        format: r.try_get("format")?,
+        readonly: r.try_get("readonly")?,
+        shareable: r.try_get("shareable")?,
+        boot_order: r.try_get::<Option<i64>, _>("boot_order")?.map(|v| v as u32),
+        serial: r.try_get("serial")?,
+        capacity_bytes: r
+            .try_get::<Option<i64>, _>("capacity_bytes")?
+            .map(|v| v as u64),
+        allocation_bytes: r
+            .try_get::<Option<i64>, _>("allocation_bytes")?
+            .map(|v| v as u64),
+    })
+}
+
 fn graphics_from_row(r: &SqliteRow) -> Result<GraphicsInventory, StoreError> {
     Ok(GraphicsInventory {
         kind: r.try_get("kind")?,
@@ -406,36 +433,10 @@ impl InventoryRepository for SqliteStore {
             return Ok(None);
         };
         let vm = vm_from_row(&row)?;
-        let disks = sqlx::query(
-            "SELECT a.device, a.target, a.bus, a.readonly, a.shareable, a.boot_order, a.serial, d.kind, d.source_path, d.pool, \
+        let disks = "SELECT a.device, a.target, a.bus, a.readonly, a.shareable, a.boot_order, a.serial, d.kind, d.source_path, d.pool, \
              d.volume, d.protocol, d.remote_name, d.format, d.capacity_bytes, d.allocation_bytes \
-             FROM disk_attachments a LEFT JOIN disks d ON d.id = a.disk_id WHERE a.vm_id = ? ORDER BY a.ordinal",
-        )
-        .bind(id.to_string())
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(DiskInventory {
-                device: r.try_get("device")?,
-                kind: r.try_get::<Option<String>, _>("kind")?.unwrap_or_else(|| "file".into()),
-                target: r.try_get("target")?,
-                bus: r.try_get("bus")?,
-                source_path: r.try_get("source_path")?,
-                pool: r.try_get("pool")?,
-                volume: r.try_get("volume")?,
-                protocol: r.try_get("protocol")?,
-                remote_name: r.try_get("remote_name")?,
-                format: r.try_get("format")?,
-                readonly: r.try_get("readonly")?,
-                shareable: r.try_get("shareable")?,
-                boot_order: r.try_get::<Option<i64>, _>("boot_order")?.map(|v| v as u32),
-                serial: r.try_get("serial")?,
-                capacity_bytes: r.try_get::<Option<i64>, _>("capacity_bytes")?.map(|v| v as u64),
-                allocation_bytes: r.try_get::<Option<i64>, _>("allocation_bytes")?.map(|v| v as u64),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+             FROM disk_attachments a LEFT JOIN disks d ON d.id = a.disk_id WHERE a.vm_id = ? ORDER BY a.ordinal";
+        let disks = vm_rows(&mut tx, disks, id, disk_from_row).await?;
         let nics = "SELECT * FROM nics WHERE vm_id = ? ORDER BY ordinal";
         let nics = vm_rows(&mut tx, nics, id, nic_from_row).await?;
         let graphics = "SELECT * FROM graphics WHERE vm_id = ? ORDER BY ordinal";

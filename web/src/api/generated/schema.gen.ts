@@ -886,7 +886,10 @@ export interface components {
              * @description The target's port.
              */
             port?: number | null;
-            /** @description The host end: a path (the pty while running, a socket, a file) or `host:service`. */
+            /**
+             * @description The host end: a socket's or file's path, or `host:service`. Never a pty's path: that is
+             *     a running VM's and changes at every start.
+             */
             source?: string | null;
             /** @description Where the host end goes: `pty`, `unix`, `tcp`, `file`, `null`, `spicevmc`… */
             sourceType: string;
